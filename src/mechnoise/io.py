@@ -1,0 +1,181 @@
+"""Tables, frames and box conversions: the only module that knows dump and parquet columns.
+
+Every parquet table of the workflow is described here (column → dtype, unit, meaning) and
+the README's table section is written from the same dictionaries.
+
+Box convention: a box is LAMMPS's ``(lx, ly, xy)`` for a 2D triclinic cell with its lower
+corner at the origin; ``xy`` is the tilt *length* (not freud's tilt factor ``xy / ly``).
+Positions are ``(N, 2)`` float64 arrays of *unwrapped* coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+Box = tuple[float, float, float]
+
+#: column -> (dtype, unit, description) of ``thermo.parquet``.
+THERMO_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "step": ("int64", "-", "MD step counted from the start of shear"),
+    "time": ("float64", "tau0", "time since the start of shear"),
+    "strain": ("float64", "-", "applied shear strain gamma = gamma_dot * time"),
+    "stress": ("float64", "eps/sigma^2", "shear stress sigma_xy = -p_xy (virial + kinetic)"),
+    "pressure": ("float64", "eps/sigma^2", "pressure p = (p_xx + p_yy) / 2"),
+    "pe": ("float64", "eps", "potential energy per particle"),
+    "lx": ("float64", "sigma", "box length along x"),
+    "ly": ("float64", "sigma", "box length along y"),
+    "xy": ("float64", "sigma", "box tilt length (jumps by -lx at a flip)"),
+}
+
+#: column -> (dtype, unit, description) of ``frames.parquet`` (one row per atom and frame).
+FRAME_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "frame": ("int32", "-", "frame index within the run, increasing with time"),
+    "window": ("int16", "-", "index of the dense frame window the frame belongs to"),
+    "step": ("int64", "-", "MD step counted from the start of shear"),
+    "time": ("float64", "tau0", "time since the start of shear"),
+    "strain": ("float64", "-", "applied strain gamma_dot * time"),
+    "lx": ("float64", "sigma", "box length along x in this frame"),
+    "ly": ("float64", "sigma", "box length along y in this frame"),
+    "xy": ("float64", "sigma", "box tilt length in this frame (after any flip)"),
+    "id": ("int32", "-", "LAMMPS atom id"),
+    "type": ("int8", "-", "species: 1 = A, 2 = B"),
+    "x": ("float64", "sigma", "unwrapped x position"),
+    "y": ("float64", "sigma", "unwrapped y position"),
+    "sxy": (
+        "float64",
+        "eps",
+        "per-atom stress times area from compute stress/atom, xy component; "
+        "sum(sxy) / (lx*ly) = sigma_xy = -p_xy",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One configuration of a shear run.
+
+    Attributes
+    ----------
+    frame, window, step : int
+        Frame index, window index and MD step.
+    time, strain : float
+        Time since the start of shear (tau0) and applied strain.
+    box : tuple of float
+        ``(lx, ly, xy)`` (sigma).
+    ids : ndarray of int, shape (N,)
+        Atom ids, sorted ascending (rows of every array follow them).
+    types : ndarray of int, shape (N,)
+        Species (1 = A, 2 = B).
+    positions : ndarray of float64, shape (N, 2)
+        Unwrapped positions (sigma).
+    stress_xy : ndarray of float64, shape (N,)
+        Per-atom stress × area ``S_i,xy`` (eps); ``sum / area`` is ``sigma_xy``.
+    """
+
+    frame: int
+    window: int
+    step: int
+    time: float
+    strain: float
+    box: Box
+    ids: npt.NDArray[np.int64]
+    types: npt.NDArray[np.int64]
+    positions: FloatArray
+    stress_xy: FloatArray
+
+
+def schema_for(columns: Mapping[str, tuple[str, str, str]]) -> pa.Schema:
+    """Arrow schema of a documented table (units stored as field metadata)."""
+    fields = []
+    for name, (dtype, unit, desc) in columns.items():
+        fields.append(
+            pa.field(
+                name,
+                pa.from_numpy_dtype(np.dtype(dtype)),
+                metadata={"unit": unit, "description": desc},
+            )
+        )
+    return pa.schema(fields)
+
+
+def write_table(
+    df: pd.DataFrame, path: str | Path, columns: Mapping[str, tuple[str, str, str]]
+) -> None:
+    """Write ``df`` to parquet with exactly the documented columns and dtypes.
+
+    The file is written to a temporary name and renamed, so a crash never leaves a
+    parquet that looks complete.
+
+    Raises
+    ------
+    ValueError
+        If a documented column is missing or an undocumented one is present.
+    """
+    missing = [c for c in columns if c not in df.columns]
+    extra = [c for c in df.columns if c not in columns]
+    if missing or extra:
+        raise ValueError(f"table for {path}: missing columns {missing}, undocumented {extra}")
+    out = df[list(columns)].astype({c: spec[0] for c, spec in columns.items()})
+    table = pa.Table.from_pandas(out, schema=schema_for(columns), preserve_index=False)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+
+
+def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
+    """Yield :class:`Frame` objects from a ``frames.parquet`` DataFrame, in frame order."""
+    for frame_index, df in frames.groupby("frame", sort=True):
+        df = df.sort_values("id")
+        first = df.iloc[0]
+        yield Frame(
+            frame=int(frame_index),  # type: ignore[call-overload]
+            window=int(first["window"]),
+            step=int(first["step"]),
+            time=float(first["time"]),
+            strain=float(first["strain"]),
+            box=(float(first["lx"]), float(first["ly"]), float(first["xy"])),
+            ids=df["id"].to_numpy(np.int64),
+            types=df["type"].to_numpy(np.int64),
+            positions=df[["x", "y"]].to_numpy(np.float64),
+            stress_xy=df["sxy"].to_numpy(np.float64),
+        )
+
+
+def read_frames(path: str | Path) -> list[Frame]:
+    """Read every frame of a ``frames.parquet`` file."""
+    return list(iter_frames(pd.read_parquet(path)))
+
+
+def freud_box(box: Box) -> object:
+    """freud 2D box for a LAMMPS ``(lx, ly, xy)`` box (tilt factor ``xy / ly``)."""
+    import freud
+
+    lx, ly, xy = box
+    return freud.box.Box(Lx=lx, Ly=ly, xy=xy / ly, is2D=True)
+
+
+def fractional_coordinates(positions: FloatArray, box: Box) -> FloatArray:
+    """Fractional (lattice) coordinates ``(s_x, s_y)`` of positions in a triclinic box.
+
+    ``y = s_y ly`` and ``x = s_x lx + s_y xy``, box origin at 0. Unwrapped positions give
+    fractional coordinates outside [0, 1); take them modulo 1 to wrap.
+    """
+    lx, ly, xy = box
+    pos = np.asarray(positions, dtype=np.float64)
+    sy = pos[:, 1] / ly
+    sx = (pos[:, 0] - sy * xy) / lx
+    return np.column_stack([sx, sy])
