@@ -179,3 +179,85 @@ def fractional_coordinates(positions: FloatArray, box: Box) -> FloatArray:
     sy = pos[:, 1] / ly
     sx = (pos[:, 0] - sy * xy) / lx
     return np.column_stack([sx, sy])
+
+
+#: Columns of the thermo text file written by ``in.shear`` (fix ave/time), in order.
+THERMO_FILE_COLUMNS = ("step", "time", "strain", "stress", "pressure", "pe", "lx", "ly", "xy")
+
+
+def read_thermo_file(path: str | Path) -> pd.DataFrame:
+    """Read the thermo file of ``in.shear`` into a DataFrame with :data:`THERMO_COLUMNS`."""
+    data = np.loadtxt(path, comments="#", ndmin=2)
+    if data.shape[0] == 0:
+        raise ValueError(f"{path}: no thermo rows")
+    if data.shape[1] != len(THERMO_FILE_COLUMNS) + 1:
+        raise ValueError(f"{path}: expected {len(THERMO_FILE_COLUMNS) + 1} columns")
+    df = pd.DataFrame(data[:, 1:], columns=list(THERMO_FILE_COLUMNS))
+    df["step"] = df["step"].round().astype("int64")
+    return df
+
+
+def box_from_dump_bounds(bounds: FloatArray) -> tuple[Box, tuple[float, float]]:
+    """LAMMPS ``(lx, ly, xy)`` and origin ``(xlo, ylo)`` from a triclinic dump header.
+
+    A dump header of a tilted box holds the *bounding* box ``xlo_bound xhi_bound xy`` /
+    ``ylo_bound yhi_bound xz`` / ``zlo_bound zhi_bound yz``, not ``xlo, xhi``.
+
+    Examples
+    --------
+    >>> b = np.array([[-1.0, 10.0, -1.0], [0.0, 8.0, 0.0], [-0.5, 0.5, 0.0]])
+    >>> box_from_dump_bounds(b)
+    ((10.0, 8.0, -1.0), (0.0, 0.0))
+    """
+    (xlo_b, xhi_b, xy), (ylo_b, yhi_b, xz), (_, _, yz) = bounds
+    xlo = xlo_b - min(0.0, xy, xz, xy + xz)
+    xhi = xhi_b - max(0.0, xy, xz, xy + xz)
+    ylo = ylo_b - min(0.0, yz)
+    yhi = yhi_b - max(0.0, yz)
+    return (float(xhi - xlo), float(yhi - ylo), float(xy)), (float(xlo), float(ylo))
+
+
+#: Columns returned by :func:`read_dump`.
+DUMP_COLUMNS = ("step", "lx", "ly", "xy", "id", "type", "x", "y", "sxy")
+
+
+def read_dump(path: str | Path) -> pd.DataFrame:
+    """Read a text dump of ``in.shear`` (id type xu yu sxy) into a long DataFrame.
+
+    Returns columns step, lx, ly, xy, id, type, x, y, sxy; positions are shifted so the box
+    origin is at 0 (mechnoise's convention).
+    """
+    text = Path(path).read_text()
+    chunks = text.split("ITEM: TIMESTEP\n")[1:]
+    frames = []
+    for chunk in chunks:
+        lines = chunk.split("\n")
+        step = int(lines[0])
+        n = int(lines[2])
+        if not lines[3].startswith("ITEM: BOX BOUNDS xy"):
+            raise ValueError(f"{path}: expected a triclinic box header, got {lines[3]!r}")
+        bounds = np.array([[float(v) for v in lines[i].split()] for i in (4, 5, 6)])
+        box, origin = box_from_dump_bounds(bounds)
+        if lines[7].split()[2:] != ["id", "type", "xu", "yu", "c_satom[4]"]:
+            raise ValueError(f"{path}: unexpected dump columns {lines[7]!r}")
+        atoms = np.array(" ".join(lines[8 : 8 + n]).split(), dtype=np.float64).reshape(n, 5)
+        if atoms.shape[0] != n:
+            raise ValueError(f"{path}: truncated frame at step {step}")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "step": step,
+                    "lx": box[0],
+                    "ly": box[1],
+                    "xy": box[2],
+                    "id": atoms[:, 0].astype(np.int64),
+                    "type": atoms[:, 1].astype(np.int64),
+                    "x": atoms[:, 2] - origin[0],
+                    "y": atoms[:, 3] - origin[1],
+                    "sxy": atoms[:, 4],
+                }
+            )
+        )
+    if not frames:
+        raise ValueError(f"{path}: no frames")
+    return pd.concat(frames, ignore_index=True)
