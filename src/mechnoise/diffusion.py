@@ -1,0 +1,532 @@
+"""Block-stress mean-square displacement, stress diffusion coefficient and activity rate.
+
+Paper §3.3, Eq. (7): ``<(Δσ^m)²>(t) = <(σ^m(t0 + t) − σ^m(t0) − G0 γ̇ t)²>`` over blocks ``m``
+and time origins ``t0``. Origins and lags stay inside one dense frame window (frames are
+equally spaced within a window; a lag never crosses a window boundary). The elastic drift
+uses the applied strain of the two frames, ``G0 (γ(t0 + t) − γ(t0)) = G0 γ̇ t``.
+
+Two diffusion coefficients are reported and named apart (DESIGN §3):
+
+- ``D_sigma = <(Δσ^m)²>(t) / t`` in the linear regime: the paper's ``D_σ`` (Fig. 4b inset),
+  which enters ``α_micro = D_σ / (<Δσ^m>² Γ)`` (Eq. 8);
+- ``D_HL = D_sigma / 2``: the diffusion constant of the HL equation (Eq. 1), whose
+  solution spreads as ``<Δσ²> = 2 D_HL t``; it enters ``D_HL = α̃ σ_c² Γ`` (Eq. 3).
+
+Fit (decision): ``MSD = D_sigma t`` *without* intercept, as the paper defines
+``D_σ = MSD / t``, with equal relative errors at every lag, i.e.
+``D_sigma = mean over the lags t_k in the fit window of MSD(t_k) / t_k``. The slope and
+intercept of a fit *with* intercept and the log–log exponent of the MSD in the same window
+are reported as diagnostics of linearity (exponent ≈ 1 and intercept ≈ 0 when the window
+lies in the diffusive regime).
+
+Error (decision): the same estimator applied to each (window, block) sample separately
+gives ``D_s``; the pooled ``D_sigma`` is their (count-weighted) mean and its error is the
+standard error ``std(D_s) / sqrt(n_samples)``. It treats blocks and windows as independent
+samples, which neglects the (elastic, ~1/r²) correlations between neighbouring blocks.
+
+Activity rate (DESIGN §3): ``Γ = φ / τ_p`` with ``φ`` the mean fraction of coarse blocks
+holding an active particle and ``τ_p`` the decay time of ``C_p`` (both from the plasticity
+stage); relative errors add in quadrature.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+_STRESS2 = "eps^2/sigma^4"
+_DIFF = "eps^2/(sigma^4 tau0)"
+
+#: column -> (dtype, unit, description) of ``stress_msd.parquet`` (the pooled curve).
+STRESS_MSD_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "lag": ("float64", "tau0", "time lag t (a whole number of frame intervals)"),
+    "msd": (
+        "float64",
+        _STRESS2,
+        "block-stress MSD <(sigma^m(t0+t) - sigma^m(t0) - G0 gamma_dot t)^2> over blocks, "
+        "origins and windows (Eq. 7)",
+    ),
+    "msd_err": (
+        "float64",
+        _STRESS2,
+        "standard error of msd over (window, block) samples (NaN for a single sample)",
+    ),
+    "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
+    "n": ("int64", "-", "number of (block, origin) pairs averaged"),
+}
+
+#: column -> (dtype, unit, description) of ``stress_msd_blocks.parquet`` (per window and block).
+STRESS_MSD_SAMPLE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "window": ("int16", "-", "dense frame window"),
+    "bx": ("int16", "-", "block index along x"),
+    "by": ("int16", "-", "block index along y"),
+    "k": ("int32", "-", "time lag in frame intervals"),
+    "lag": ("float64", "tau0", "time lag t"),
+    "msd": ("float64", _STRESS2, "MSD of this block over the window's origins (Eq. 7)"),
+    "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
+    "n": ("int64", "-", "number of time origins averaged"),
+}
+
+#: column -> (dtype, unit, description) of ``diffusion_summary.parquet`` (one row per run).
+DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density rho of the run"),
+    "shear_rate": ("float64", "1/tau0", "applied shear rate gamma_dot"),
+    "seed": ("int64", "-", "seed of the run"),
+    "D_sigma": ("float64", _DIFF, "paper's D_sigma = MSD/t, fit MSD = D_sigma t (no intercept)"),
+    "D_sigma_err": ("float64", _DIFF, "standard error of D_sigma over (window, block) samples"),
+    "D_HL": ("float64", _DIFF, "HL diffusion constant D_HL = D_sigma / 2 (MSD = 2 D_HL t)"),
+    "D_HL_err": ("float64", _DIFF, "standard error of D_HL"),
+    "Gamma": ("float64", "1/tau0", "plastic activity rate per block Gamma = phi / tau_p"),
+    "Gamma_err": ("float64", "1/tau0", "error of Gamma (relative errors in quadrature)"),
+    "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
+    "phi_err": ("float64", "-", "error of phi (plasticity stage)"),
+    "tau_p": ("float64", "tau0", "decay time of the D2min autocorrelation C_p"),
+    "tau_p_err": ("float64", "tau0", "error of tau_p (plasticity stage)"),
+    "D_sigma_over_Gamma": (
+        "float64",
+        _STRESS2,
+        "D_sigma / Gamma (constant across shear rates if D_sigma is proportional to Gamma)",
+    ),
+    "M": ("int64", "-", "blocks per side of the coarse grid"),
+    "W": ("float64", "sigma", "actual block side sqrt(lx ly) / M"),
+    "G0": ("float64", "eps/sigma^2", "macroscopic shear modulus used for the elastic drift"),
+    "G0_err": ("float64", "eps/sigma^2", "error of G0 (flow stage)"),
+    "fit_t_min": ("float64", "tau0", "smallest lag used in the fit"),
+    "fit_t_max": ("float64", "tau0", "largest lag used in the fit"),
+    "n_fit_lags": ("int64", "-", "number of lags in the fit window"),
+    "n_samples": ("int64", "-", "number of (window, block) samples behind the error"),
+    "slope_with_intercept": (
+        "float64",
+        _DIFF,
+        "diagnostic: slope of a least-squares fit MSD = a + b t in the fit window",
+    ),
+    "intercept": ("float64", _STRESS2, "diagnostic: intercept a of that fit"),
+    "msd_exponent": (
+        "float64",
+        "-",
+        "diagnostic: slope of log MSD against log t in the fit window (1 = diffusive)",
+    ),
+    "drift_fraction": (
+        "float64",
+        "-",
+        "diagnostic: (G0 gamma_dot t)^2 / MSD at fit_t_max, the share of the MSD that the "
+        "drift subtraction adds when the mean block-stress increment is zero (steady state)",
+    ),
+}
+
+# Relative tolerance on equal frame spacing inside a window.
+_SPACING_RTOL = 1e-6
+
+
+def _window_spacing(times: FloatArray, window: int) -> float:
+    """Frame interval of one window; raise if frames are not equally spaced."""
+    if times.size < 2:
+        return math.nan
+    steps = np.diff(times)
+    dt = float((times[-1] - times[0]) / (times.size - 1))
+    if not (dt > 0 and np.all(np.abs(steps - dt) <= _SPACING_RTOL * dt)):
+        raise ValueError(
+            f"frames of window {window} are not equally spaced in time: intervals "
+            f"{np.unique(np.round(steps, 9))[:5]}; expected a constant frame interval"
+        )
+    return dt
+
+
+def stress_msd_samples(
+    block_stress: pd.DataFrame, shear_modulus: float, max_lag: float
+) -> pd.DataFrame:
+    """Block-stress MSD (Eq. 7) of every (window, block) sample, lags inside windows only.
+
+    Parameters
+    ----------
+    block_stress : DataFrame
+        ``block_stress.parquet`` of one run: columns window, time, strain, bx, by, stress
+        (see :data:`mechnoise.blocks.BLOCK_STRESS_COLUMNS`); every window holds every block
+        in every frame.
+    shear_modulus : float
+        ``G0`` (eps/sigma²) for the elastic drift ``G0 (γ(t0+t) − γ(t0))``.
+    max_lag : float
+        Largest lag (tau0); lags are ``k dt`` for ``k = 1 .. floor(max_lag / dt)``, limited
+        by the window's length.
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`STRESS_MSD_SAMPLE_COLUMNS` plus ``k`` (lag in frame intervals).
+
+    Raises
+    ------
+    ValueError
+        If columns are missing, a window's frames are not equally spaced, windows have
+        different frame intervals, blocks are missing in some frame, or no lag fits.
+
+    Examples
+    --------
+    A block whose stress grows exactly like ``G0 γ̇ t`` has zero MSD:
+
+    >>> t = np.arange(5) * 0.5
+    >>> df = pd.DataFrame({"window": 0, "time": t, "strain": 0.25 * t, "bx": 0, "by": 0,
+    ...                    "stress": 1.0 + 8.0 * 0.25 * t})
+    >>> stress_msd_samples(df, 8.0, 1.0)[["lag", "msd", "n"]]
+       lag  msd  n
+    0  0.5  0.0  4
+    1  1.0  0.0  3
+    """
+    required = {"window", "time", "strain", "bx", "by", "stress"}
+    missing = required - set(block_stress.columns)
+    if missing:
+        raise ValueError(f"block stress table lacks columns {sorted(missing)}")
+    if not (np.isfinite(shear_modulus) and np.isfinite(max_lag) and max_lag > 0):
+        raise ValueError(
+            f"expected finite G0 and max_lag > 0, got G0={shear_modulus!r}, max_lag={max_lag!r}"
+        )
+    parts: list[pd.DataFrame] = []
+    spacing: float | None = None
+    for window, df in block_stress.groupby("window", sort=True):
+        wide = df.pivot_table(index="time", columns=["bx", "by"], values="stress", aggfunc="first")
+        if wide.isna().to_numpy().any():
+            raise ValueError(f"window {window}: some blocks are missing in some frames")
+        times = wide.index.to_numpy(np.float64)
+        strain = df.groupby("time")["strain"].first().reindex(wide.index).to_numpy(np.float64)
+        dt = _window_spacing(times, int(window))
+        if math.isnan(dt):
+            log.warning("window %s has a single frame: no lag", window)
+            continue
+        if spacing is None:
+            spacing = dt
+        elif not math.isclose(dt, spacing, rel_tol=_SPACING_RTOL):
+            raise ValueError(
+                f"window {window} has frame interval {dt}, another window {spacing}: "
+                "expected one frame interval per run"
+            )
+        sigma = wide.to_numpy(np.float64)
+        bx = wide.columns.get_level_values("bx").to_numpy()
+        by = wide.columns.get_level_values("by").to_numpy()
+        k_max = min(times.size - 1, int(math.floor(max_lag / dt * (1 + 1e-9))))
+        for k in range(1, k_max + 1):
+            drift = shear_modulus * (strain[k:] - strain[:-k])
+            d = sigma[k:] - sigma[:-k] - drift[:, None]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "window": window,
+                        "bx": bx,
+                        "by": by,
+                        "k": k,
+                        "lag": float(np.mean(times[k:] - times[:-k])),
+                        "msd": np.mean(d * d, axis=0),
+                        "drift": float(np.mean(drift)),
+                        "n": times.size - k,
+                    }
+                )
+            )
+    if not parts:
+        raise ValueError(f"no lag <= max_lag={max_lag} fits inside any window")
+    return pd.concat(parts, ignore_index=True)
+
+
+def pool_stress_msd(samples: pd.DataFrame) -> pd.DataFrame:
+    """Pool per-sample MSDs into one curve (weights = number of origins).
+
+    Parameters
+    ----------
+    samples : DataFrame
+        Output of :func:`stress_msd_samples`.
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`STRESS_MSD_COLUMNS`, one row per lag (sorted), with ``n`` the
+        number of (block, origin) pairs and ``msd_err`` the standard error over samples.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"k": [1, 1], "lag": [0.5, 0.5], "msd": [1.0, 3.0],
+    ...                   "drift": [0.0, 0.0], "n": [4, 4]})
+    >>> pool_stress_msd(s)
+       lag  msd  msd_err  drift  n
+    0  0.5  2.0      1.0    0.0  8
+    """
+    rows = []
+    for _k, g in samples.groupby("k", sort=True):
+        w = g["n"].to_numpy(np.float64)
+        msd = g["msd"].to_numpy(np.float64)
+        err = float(np.std(msd, ddof=1) / math.sqrt(msd.size)) if msd.size > 1 else math.nan
+        rows.append(
+            {
+                "lag": float(np.average(g["lag"], weights=w)),
+                "msd": float(np.average(msd, weights=w)),
+                "msd_err": err,
+                "drift": float(np.average(g["drift"], weights=w)),
+                "n": int(w.sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(STRESS_MSD_COLUMNS))
+
+
+@dataclass(frozen=True)
+class DiffusionFit:
+    """Linear fit of the block-stress MSD in a window of lags (see module docstring).
+
+    Attributes
+    ----------
+    d_sigma, d_sigma_err : float
+        Paper's ``D_σ = MSD / t`` and its standard error (eps²/(sigma⁴ tau0)).
+    d_hl, d_hl_err : float
+        ``D_HL = D_σ / 2`` and its error.
+    t_min, t_max : float
+        Smallest and largest lag used (tau0).
+    n_lags, n_samples : int
+        Lags in the window; (window, block) samples behind the error.
+    slope_with_intercept, intercept : float
+        Diagnostic least-squares fit ``MSD = a + b t`` (NaN with fewer than 2 lags).
+    exponent : float
+        Diagnostic log–log slope of the MSD (NaN with fewer than 2 lags).
+    drift_fraction : float
+        ``drift² / MSD`` at ``t_max``.
+    """
+
+    d_sigma: float
+    d_sigma_err: float
+    d_hl: float
+    d_hl_err: float
+    t_min: float
+    t_max: float
+    n_lags: int
+    n_samples: int
+    slope_with_intercept: float
+    intercept: float
+    exponent: float
+    drift_fraction: float
+
+
+def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> DiffusionFit:
+    """Fit ``MSD = D_σ t`` (no intercept) over lags in ``[t_min, t_max]``.
+
+    Parameters
+    ----------
+    samples : DataFrame
+        Output of :func:`stress_msd_samples` (columns window, bx, by, k, lag, msd, drift, n).
+    t_min, t_max : float
+        Fit window (tau0), ``analysis.stress_msd.fit_window``.
+
+    Returns
+    -------
+    DiffusionFit
+
+    Raises
+    ------
+    ValueError
+        If the window is empty or inverted, or no lag falls inside it.
+
+    Notes
+    -----
+    ``D_σ = (1/K) Σ_k MSD(t_k) / t_k`` over the K lags in the window: the least-squares
+    fit through the origin with errors proportional to ``t``, i.e. the paper's
+    ``D_σ = <(Δσ^m)²>(t) / t`` (Eq. 7, Fig. 4b) averaged over the linear regime.
+    ``D_HL = D_σ / 2`` because the HL equation's diffusion gives ``<Δσ²> = 2 D_HL t``.
+
+    Examples
+    --------
+    >>> lag = np.array([0.5, 1.0, 1.5])
+    >>> s = pd.DataFrame({"window": 0, "bx": np.repeat([0, 1], 3), "by": 0,
+    ...                   "k": np.tile([1, 2, 3], 2), "lag": np.tile(lag, 2),
+    ...                   "msd": np.concatenate([2.0 * lag, 4.0 * lag]), "drift": 0.0, "n": 10})
+    >>> fit = fit_stress_diffusion(s, 0.4, 2.0)
+    >>> float(fit.d_sigma), float(fit.d_sigma_err), float(fit.d_hl)
+    (3.0, 1.0, 1.5)
+    """
+    if not (np.isfinite(t_min) and np.isfinite(t_max) and 0 <= t_min < t_max):
+        raise ValueError(f"fit window must satisfy 0 <= t_min < t_max, got [{t_min}, {t_max}]")
+    tol = 1e-9 * t_max
+    inside = samples[(samples["lag"] >= t_min - tol) & (samples["lag"] <= t_max + tol)]
+    if inside.empty:
+        lags = np.unique(samples["lag"].to_numpy())
+        raise ValueError(
+            f"no MSD lag inside the fit window [{t_min}, {t_max}] tau0; lags available: "
+            f"{lags[:3]} ... {lags[-1:]} (frame interval too long or max_lag too short?)"
+        )
+    pooled = pool_stress_msd(inside)
+    t = pooled["lag"].to_numpy(np.float64)
+    msd = pooled["msd"].to_numpy(np.float64)
+    d_sigma = float(np.mean(msd / t))
+
+    per_sample = (
+        inside.assign(ratio=inside["msd"] / inside["lag"])
+        .groupby(["window", "bx", "by"])["ratio"]
+        .mean()
+        .to_numpy(np.float64)
+    )
+    n_samples = per_sample.size
+    d_err = float(np.std(per_sample, ddof=1) / math.sqrt(n_samples)) if n_samples > 1 else math.nan
+
+    if t.size >= 2:
+        slope, intercept = (float(v) for v in np.polyfit(t, msd, 1))
+        positive = msd > 0
+        exponent = (
+            float(np.polyfit(np.log(t[positive]), np.log(msd[positive]), 1)[0])
+            if positive.sum() >= 2
+            else math.nan
+        )
+    else:
+        slope = intercept = exponent = math.nan
+    drift_last = float(pooled["drift"].iloc[-1])
+    drift_fraction = drift_last**2 / msd[-1] if msd[-1] > 0 else math.nan
+    return DiffusionFit(
+        d_sigma=d_sigma,
+        d_sigma_err=d_err,
+        d_hl=d_sigma / 2,
+        d_hl_err=d_err / 2,
+        t_min=float(t[0]),
+        t_max=float(t[-1]),
+        n_lags=int(t.size),
+        n_samples=int(n_samples),
+        slope_with_intercept=slope,
+        intercept=intercept,
+        exponent=exponent,
+        drift_fraction=float(drift_fraction),
+    )
+
+
+def activity_rate(
+    phi: float, phi_err: float, tau_p: float, tau_p_err: float
+) -> tuple[float, float]:
+    """Plastic activity rate per block ``Γ = φ / τ_p`` and its error.
+
+    Parameters
+    ----------
+    phi, phi_err : float
+        Mean fraction of coarse blocks holding at least one active particle, and its error.
+    tau_p, tau_p_err : float
+        Plastic event duration (tau0), the decay time of ``C_p``, and its error.
+
+    Returns
+    -------
+    tuple of float
+        ``(Γ, δΓ)`` (1/tau0) with ``δΓ/Γ = sqrt((δφ/φ)² + (δτ_p/τ_p)²)``; NaN errors
+        propagate.
+
+    Raises
+    ------
+    ValueError
+        If ``phi`` is outside [0, 1] or ``tau_p`` is not positive and finite.
+
+    Examples
+    --------
+    >>> gamma, gamma_err = activity_rate(0.3, 0.03, 1.5, 0.15)
+    >>> round(gamma, 12), round(gamma_err, 12)
+    (0.2, 0.028284271247)
+    """
+    if not (0.0 <= phi <= 1.0):
+        raise ValueError(f"phi must be a fraction in [0, 1], got {phi!r}")
+    if not (np.isfinite(tau_p) and tau_p > 0):
+        raise ValueError(f"tau_p must be a positive finite time (tau0), got {tau_p!r}")
+    gamma = phi / tau_p
+    if phi == 0:
+        return 0.0, float(phi_err / tau_p)
+    rel = math.hypot(phi_err / phi, tau_p_err / tau_p)
+    return float(gamma), float(gamma * rel)
+
+
+def shear_modulus_for_density(modulus: pd.DataFrame, density: float) -> tuple[float, float]:
+    """``(G0, G0_err)`` of ``density`` from ``results/modulus.parquet``.
+
+    Raises
+    ------
+    ValueError
+        If no row (or more than one) matches ``density`` to 1e-9 relative.
+
+    Examples
+    --------
+    >>> shear_modulus_for_density(pd.DataFrame({"density": [1.149, 1.2], "G0": [15.0, 18.0],
+    ...                                         "G0_err": [0.5, 0.6]}), 1.2)
+    (18.0, 0.6)
+    """
+    match = modulus[np.isclose(modulus["density"].to_numpy(np.float64), density, rtol=1e-9)]
+    if len(match) != 1:
+        raise ValueError(
+            f"expected one modulus row for density {density}, found {len(match)} among "
+            f"{sorted(modulus['density'].tolist())}"
+        )
+    row = match.iloc[0]
+    return float(row["G0"]), float(row["G0_err"])
+
+
+def diffusion_summary(
+    fit: DiffusionFit,
+    *,
+    phi: float,
+    phi_err: float,
+    tau_p: float,
+    tau_p_err: float,
+    shear_modulus: float,
+    shear_modulus_err: float,
+    n_blocks: int,
+    block_side: float,
+    density: float,
+    shear_rate: float,
+    seed: int,
+) -> pd.DataFrame:
+    """One-row ``diffusion_summary`` table of a run (:data:`DIFFUSION_SUMMARY_COLUMNS`).
+
+    Parameters
+    ----------
+    fit : DiffusionFit
+        From :func:`fit_stress_diffusion`.
+    phi, phi_err, tau_p, tau_p_err : float
+        From the plasticity stage (see :func:`activity_rate`).
+    shear_modulus, shear_modulus_err : float
+        ``G0`` and its error (eps/sigma²).
+    n_blocks : int
+        Blocks per side ``M``.
+    block_side : float
+        Actual block side ``sqrt(lx ly) / M`` (sigma).
+    density, shear_rate : float
+        Run parameters (sigma⁻², 1/tau0).
+    seed : int
+        Run seed.
+
+    Returns
+    -------
+    DataFrame
+        One row.
+    """
+    gamma, gamma_err = activity_rate(phi, phi_err, tau_p, tau_p_err)
+    row = {
+        "density": density,
+        "shear_rate": shear_rate,
+        "seed": seed,
+        "D_sigma": fit.d_sigma,
+        "D_sigma_err": fit.d_sigma_err,
+        "D_HL": fit.d_hl,
+        "D_HL_err": fit.d_hl_err,
+        "Gamma": gamma,
+        "Gamma_err": gamma_err,
+        "phi": phi,
+        "phi_err": phi_err,
+        "tau_p": tau_p,
+        "tau_p_err": tau_p_err,
+        "D_sigma_over_Gamma": fit.d_sigma / gamma if gamma > 0 else math.nan,
+        "M": n_blocks,
+        "W": block_side,
+        "G0": shear_modulus,
+        "G0_err": shear_modulus_err,
+        "fit_t_min": fit.t_min,
+        "fit_t_max": fit.t_max,
+        "n_fit_lags": fit.n_lags,
+        "n_samples": fit.n_samples,
+        "slope_with_intercept": fit.slope_with_intercept,
+        "intercept": fit.intercept,
+        "msd_exponent": fit.exponent,
+        "drift_fraction": fit.drift_fraction,
+    }
+    return pd.DataFrame([row], columns=list(DIFFUSION_SUMMARY_COLUMNS))
