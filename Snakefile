@@ -1,0 +1,24 @@
+# mechnoise: athermal rheology of amorphous solids (Snakemake + LAMMPS).
+# Configuration: config.yaml (validated by workflow/schemas/config.schema.yaml before any job).
+# Run:  snakemake --cores all            (demo scale)
+#       snakemake --cores 2 --configfile workflow/presets/tiny.yaml
+import os
+
+from snakemake.utils import min_version
+
+min_version("8.0")
+
+
+configfile: os.path.join(workflow.basedir, "config.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/prepare.smk"
+include: "workflow/rules/shear.smk"
+include: "workflow/rules/flow.smk"
+
+
+rule all:
+    input:
+        get_final_targets(),
+    default_target: True

@@ -1,0 +1,283 @@
+"""Flow curves: steady-state stress with errors, Herschel–Bulkley fits and the shear modulus G0.
+
+Stresses are sigma_xy = -p_xy (eps/sigma^2); rates in 1/tau0; strain dimensionless.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.optimize import curve_fit
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Columns of ``results/flow_curve.parquet``.
+FLOW_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density"),
+    "shear_rate": ("float64", "1/tau0", "imposed shear rate"),
+    "stress": ("float64", "eps/sigma^2", "steady-state mean shear stress sigma_xy"),
+    "stress_err": ("float64", "eps/sigma^2", "standard error from block averaging over strain"),
+    "n_seeds": ("int32", "-", "independent runs averaged"),
+    "strain_span": ("float64", "-", "steady-state strain averaged over (per seed)"),
+}
+
+#: Columns of ``results/hb_fit.parquet``.
+HB_FIT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density"),
+    "exponent_mode": ("str", "-", "'free': n fitted; 'fixed': n = 1/2"),
+    "sigma_y": ("float64", "eps/sigma^2", "dynamical yield stress sigma_Y"),
+    "sigma_y_err": ("float64", "eps/sigma^2", "one-sigma error of sigma_Y"),
+    "prefactor": ("float64", "eps/sigma^2 tau0^n", "Herschel-Bulkley prefactor A"),
+    "prefactor_err": ("float64", "eps/sigma^2 tau0^n", "one-sigma error of A"),
+    "exponent": ("float64", "-", "exponent n"),
+    "exponent_err": ("float64", "-", "one-sigma error of n (0 when fixed)"),
+    "chi2_red": ("float64", "-", "reduced chi^2 of the fit"),
+    "n_rates": ("int32", "-", "number of shear rates fitted"),
+}
+
+#: Columns of ``results/modulus.parquet``.
+MODULUS_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density"),
+    "G0": ("float64", "eps/sigma^2", "shear modulus from the elastic branches of the steady state"),
+    "G0_err": ("float64", "eps/sigma^2", "standard error over branches"),
+    "n_branches": ("int32", "-", "elastic branches used"),
+    "G0_initial": ("float64", "eps/sigma^2", "slope of the initial loading (strain < max)"),
+    "G0_initial_err": ("float64", "eps/sigma^2", "fit error of the initial slope"),
+    "shear_rate": ("float64", "1/tau0", "rate of the run the branches come from"),
+}
+
+
+def block_average(values: npt.ArrayLike, n_blocks: int) -> tuple[float, float]:
+    """Mean and standard error of a correlated series by block averaging.
+
+    The series is cut into ``n_blocks`` contiguous blocks; the error is the standard
+    deviation of the block means over sqrt(n_blocks).
+
+    Examples
+    --------
+    >>> block_average([1.0, 1.0, 3.0, 3.0], 2)
+    (2.0, 1.0)
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if n_blocks < 2:
+        raise ValueError(f"n_blocks must be >= 2, got {n_blocks}")
+    if x.size < n_blocks:
+        raise ValueError(f"need at least {n_blocks} values for {n_blocks} blocks, got {x.size}")
+    means = np.array([b.mean() for b in np.array_split(x, n_blocks)])
+    return float(means.mean()), float(means.std(ddof=1) / np.sqrt(n_blocks))
+
+
+def steady_state_stress(
+    thermo: pd.DataFrame, steady_strain: float, n_blocks: int
+) -> tuple[float, float, float]:
+    """Steady-state mean stress of one run: ``(mean, error, strain span)``.
+
+    Rows with strain < ``steady_strain`` are discarded.
+    """
+    steady = thermo[thermo["strain"] >= steady_strain]
+    if steady.empty:
+        raise ValueError(f"no thermo rows beyond the steady strain {steady_strain}")
+    mean, err = block_average(steady["stress"].to_numpy(), n_blocks)
+    span = float(steady["strain"].max() - steady["strain"].min())
+    return mean, err, span
+
+
+def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, float]:
+    """Combine independent runs: plain mean, error from the errors (and the spread)."""
+    m = np.asarray(means, dtype=np.float64)
+    e = np.asarray(errors, dtype=np.float64)
+    if m.size == 1:
+        return float(m[0]), float(e[0])
+    err_prop = float(np.sqrt(np.sum(e**2)) / m.size)
+    err_spread = float(m.std(ddof=1) / np.sqrt(m.size))
+    return float(m.mean()), max(err_prop, err_spread)
+
+
+@dataclass(frozen=True)
+class HBFit:
+    """Herschel–Bulkley parameters sigma = sigma_y + A gamma_dot^n with one-sigma errors."""
+
+    sigma_y: float
+    sigma_y_err: float
+    prefactor: float
+    prefactor_err: float
+    exponent: float
+    exponent_err: float
+    chi2_red: float
+    n_rates: int
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def _hb(rate: FloatArray, sigma_y: float, a: float, n: float) -> FloatArray:
+    return sigma_y + a * rate**n
+
+
+def fit_herschel_bulkley(
+    shear_rate: npt.ArrayLike,
+    stress: npt.ArrayLike,
+    stress_err: npt.ArrayLike | None = None,
+    n: float | None = None,
+) -> HBFit:
+    """Fit sigma = sigma_y + A gamma_dot^n.
+
+    Parameters
+    ----------
+    shear_rate : array_like, shape (k,)
+        Shear rates (1/tau0), > 0.
+    stress : array_like, shape (k,)
+        Mean stresses (eps/sigma^2).
+    stress_err : array_like, shape (k,), optional
+        One-sigma errors used as weights (absolute). Without them the fit is unweighted and
+        the parameter errors are scaled by the residuals.
+    n : float, optional
+        Fixed exponent (the HL value is 1/2); None fits n too.
+
+    Returns
+    -------
+    HBFit
+
+    Raises
+    ------
+    ValueError
+        With fewer rates than free parameters, non-positive rates or non-finite input.
+
+    Examples
+    --------
+    >>> rate = np.array([1e-4, 1e-3, 1e-2, 1e-1])
+    >>> fit = fit_herschel_bulkley(rate, 0.5 + 2.0 * rate**0.5, n=0.5)
+    >>> round(fit.sigma_y, 10), round(fit.prefactor, 10)
+    (0.5, 2.0)
+    """
+    x = np.asarray(shear_rate, dtype=np.float64)
+    y = np.asarray(stress, dtype=np.float64)
+    n_free = 3 if n is None else 2
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError("shear_rate and stress must be 1D arrays of equal length")
+    if x.size < n_free:
+        raise ValueError(f"need at least {n_free} shear rates to fit, got {x.size}")
+    if np.any(x <= 0) or not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
+        raise ValueError("shear rates must be > 0 and all values finite")
+    sigma = None
+    absolute = False
+    if stress_err is not None:
+        sigma = np.asarray(stress_err, dtype=np.float64)
+        if sigma.shape != y.shape or np.any(sigma <= 0) or not np.all(np.isfinite(sigma)):
+            raise ValueError("stress_err must be positive, finite and shaped like stress")
+        absolute = True
+    if n is None:
+        p0 = [max(float(y.min()) * 0.8, 0.0), 1.0, 0.5]
+
+        def model(r: FloatArray, sy: float, a: float, nn: float) -> FloatArray:
+            return _hb(r, sy, a, nn)
+
+        # Physical bounds keep a badly conditioned fit (few rates) from running away:
+        # sigma_y >= 0, A >= 0, 0.05 <= n <= 2.
+        popt, pcov = curve_fit(
+            model,
+            x,
+            y,
+            p0=p0,
+            sigma=sigma,
+            absolute_sigma=absolute,
+            bounds=([0.0, 0.0, 0.05], [np.inf, np.inf, 2.0]),
+            maxfev=20000,
+        )
+        sy, a, nn = popt
+        perr = np.sqrt(np.diag(pcov)) if x.size > n_free or absolute else np.full(3, np.nan)
+        sy_e, a_e, n_e = perr
+    else:
+        design = np.column_stack([np.ones_like(x), x**n])
+        w = 1.0 / sigma if sigma is not None else np.ones_like(y)
+        coef, *_ = np.linalg.lstsq(design * w[:, None], y * w, rcond=None)
+        sy, a = coef
+        cov = np.linalg.inv((design * w[:, None]).T @ (design * w[:, None]))
+        resid = (y - design @ coef) * w
+        dof = x.size - 2
+        if not absolute:
+            cov = cov * (resid @ resid / dof if dof > 0 else np.nan)
+        sy_e, a_e = np.sqrt(np.diag(cov))
+        nn, n_e = float(n), 0.0
+    resid = (y - _hb(x, sy, a, nn)) / (sigma if sigma is not None else 1.0)
+    dof = x.size - n_free
+    chi2 = float(resid @ resid / dof) if dof > 0 else float("nan")
+    return HBFit(
+        float(sy), float(sy_e), float(a), float(a_e), float(nn), float(n_e), chi2, int(x.size)
+    )
+
+
+def elastic_branch_modulus(
+    strain: npt.ArrayLike,
+    stress: npt.ArrayLike,
+    *,
+    min_points: int = 5,
+    drop_tolerance: float = 0.0,
+) -> tuple[float, float, int]:
+    """Shear modulus from the elastic (loading) branches of a stress–strain trace.
+
+    A branch is a maximal run of consecutive points whose stress increases (a decrease
+    larger than ``drop_tolerance`` ends it). Each branch with at least ``min_points`` points
+    gets a least-squares slope; G0 is the mean of the branch slopes weighted by the strain
+    each branch spans, and its error the weighted standard deviation over sqrt(branches)
+    (paper Fig. 4a: "the average slope of the elastic parts").
+
+    Returns
+    -------
+    (G0, G0_err, n_branches)
+
+    Raises
+    ------
+    ValueError
+        If no branch has ``min_points`` points.
+
+    Examples
+    --------
+    >>> g = np.linspace(0, 0.1, 101)
+    >>> s = 20.0 * (g % 0.02)  # saw-tooth of slope 20
+    >>> G, err, n = elastic_branch_modulus(g, s)
+    >>> round(G, 8), n
+    (20.0, 5)
+    """
+    x = np.asarray(strain, dtype=np.float64)
+    y = np.asarray(stress, dtype=np.float64)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError("strain and stress must be 1D arrays of equal length")
+    dy = np.diff(y)
+    slopes, weights = [], []
+    start = 0
+    for i in range(1, x.size + 1):
+        if i == x.size or dy[i - 1] < -drop_tolerance:
+            if i - start >= min_points:
+                xs, ys = x[start:i], y[start:i]
+                slopes.append(np.polyfit(xs, ys, 1)[0])
+                weights.append(xs[-1] - xs[0])
+            start = i
+    if not slopes:
+        raise ValueError(f"no elastic branch with at least {min_points} points")
+    s = np.asarray(slopes)
+    w = np.asarray(weights)
+    mean = float(np.average(s, weights=w))
+    if s.size == 1:
+        return mean, float("nan"), 1
+    var = float(np.average((s - mean) ** 2, weights=w))
+    return mean, float(np.sqrt(var / s.size)), int(s.size)
+
+
+def initial_modulus(
+    strain: npt.ArrayLike, stress: npt.ArrayLike, strain_max: float
+) -> tuple[float, float]:
+    """Slope (and its error) of the initial loading, a linear fit for strain <= strain_max."""
+    x = np.asarray(strain, dtype=np.float64)
+    y = np.asarray(stress, dtype=np.float64)
+    sel = x <= strain_max
+    if sel.sum() < 4:
+        raise ValueError(f"fewer than 4 points below strain {strain_max} for the initial slope")
+    coef, cov = np.polyfit(x[sel], y[sel], 1, cov=True)
+    return float(coef[0]), float(np.sqrt(cov[0, 0]))

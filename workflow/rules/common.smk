@@ -1,0 +1,89 @@
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists.
+from mechnoise.config import sorted_rates, slug, validate_config
+from mechnoise.schedule import plan_shear
+
+
+validate_config(config)
+
+DENSITIES = [slug(r) for r in config["system"]["densities"]]
+RATES = [slug(r) for r in sorted_rates(config)]
+SEEDS = [str(s) for s in config["system"]["seeds"]]
+
+GLASS = "results/glass/rho{rho}/seed{seed}"
+RUN = "results/shear/rho{rho}/rate{rate}/seed{seed}"
+LOGS = "logs"
+
+
+wildcard_constraints:
+    rho=r"[0-9.eE+-]+",
+    rate=r"[0-9.eE+-]+",
+    seed=r"\d+",
+    segment=r"\d+",
+
+
+def all_runs(pattern):
+    """Expand a pattern over every configured density, rate and seed."""
+    return expand(pattern, rho=DENSITIES, rate=RATES, seed=SEEDS)
+
+
+def all_densities(pattern):
+    """Expand a pattern over every configured density."""
+    return expand(pattern, rho=DENSITIES)
+
+
+def get_shear_plan(wildcards):
+    """Segments and frame windows of the run named by the wildcards."""
+    shear = config["shear"]
+    frames = shear["frames"]
+    return plan_shear(
+        float(wildcards.rate),
+        shear["timestep"],
+        shear["total_strain"],
+        shear["segment_strain"],
+        shear["steady_strain"],
+        shear["thermo_strain_interval"],
+        frames["n_windows"],
+        frames["window_duration"],
+        frames["frame_interval"],
+    )
+
+
+def get_segment_ids(wildcards):
+    """Indices 0..n-1 of the strain segments of a run."""
+    return list(range(len(get_shear_plan(wildcards).segment_ends)))
+
+
+def get_previous_restart(wildcards):
+    """Restart file the segment starts from ([] for the first segment)."""
+    k = int(wildcards.segment)
+    if k == 0:
+        return []
+    return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)
+
+
+def get_segment_tables(kind):
+    """Input function: every segment's `kind` ('thermo' or 'frames') parquet of a run."""
+
+    def inner(wildcards):
+        return [
+            f"{RUN}/segments/{kind}{k}.parquet".format(**wildcards)
+            for k in get_segment_ids(wildcards)
+        ]
+
+    return inner
+
+
+def get_rate_slug(index):
+    """Rate slug for an index into the rates sorted from high to low (-1: lowest)."""
+    return RATES[index]
+
+
+def get_final_targets():
+    """Everything `rule all` asks for."""
+    targets = [
+        "results/flow_curve.parquet",
+        "results/hb_fit.parquet",
+        "results/modulus.parquet",
+        "results/figures/fig2.png",
+    ]
+    return targets

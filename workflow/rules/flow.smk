@@ -1,0 +1,66 @@
+# Flow curves: steady-state stress per (density, rate), Herschel-Bulkley fits, G0, Fig. 2.
+
+
+rule compute_flow_curve:
+    input:
+        thermo=all_runs(f"{RUN}/thermo.parquet"),
+    output:
+        "results/flow_curve.parquet",
+    log:
+        f"{LOGS}/flow/flow_curve.log",
+    params:
+        runs=all_runs("{rho} {rate} {seed}"),
+        steady_strain=config["shear"]["steady_strain"],
+        n_blocks=config["analysis"]["flow"]["n_error_blocks"],
+    script:
+        "../scripts/compute_flow_curve.py"
+
+
+rule fit_herschel_bulkley:
+    input:
+        "results/flow_curve.parquet",
+    output:
+        "results/hb_fit.parquet",
+    log:
+        f"{LOGS}/flow/hb_fit.log",
+    script:
+        "../scripts/fit_herschel_bulkley.py"
+
+
+rule compute_modulus:
+    input:
+        thermo=expand(
+            f"{RUN}/thermo.parquet",
+            rho=DENSITIES,
+            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
+            seed=SEEDS,
+        ),
+    output:
+        "results/modulus.parquet",
+    log:
+        f"{LOGS}/flow/modulus.log",
+    params:
+        runs=expand(
+            "{rho} {rate} {seed}",
+            rho=DENSITIES,
+            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
+            seed=SEEDS,
+        ),
+        steady_strain=config["shear"]["steady_strain"],
+        elastic_strain_max=config["analysis"]["flow"]["elastic_strain_max"],
+    script:
+        "../scripts/compute_modulus.py"
+
+
+rule plot_flow_curves:
+    input:
+        flow="results/flow_curve.parquet",
+        fit="results/hb_fit.parquet",
+    output:
+        "results/figures/fig2.png",
+    log:
+        f"{LOGS}/flow/fig2.log",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plot_flow_curves.py"

@@ -1,0 +1,38 @@
+# Steady shear in restartable strain segments, then one thermo and one frames table per run.
+
+
+rule run_shear_segment:
+    input:
+        glass=f"{GLASS}/glass.data",
+        restart=get_previous_restart,
+    output:
+        restart=f"{RUN}/segments/seg{{segment}}.restart",
+        thermo=f"{RUN}/segments/thermo{{segment}}.parquet",
+        frames=f"{RUN}/segments/frames{{segment}}.parquet",
+    log:
+        f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
+    params:
+        plan=get_shear_plan,
+        system=config["system"],
+        shear=config["shear"],
+        workdir=f"{RUN}/segments",
+    threads: 1
+    resources:
+        lammps=1,
+    script:
+        "../scripts/run_shear_segment.py"
+
+
+rule merge_shear_run:
+    input:
+        thermo=get_segment_tables("thermo"),
+        frames=get_segment_tables("frames"),
+    output:
+        thermo=f"{RUN}/thermo.parquet",
+        frames=f"{RUN}/frames.parquet",
+    log:
+        f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
+    params:
+        plan=get_shear_plan,
+    script:
+        "../scripts/merge_shear_run.py"

@@ -1,0 +1,30 @@
+"""Rule compute_modulus: G0 from the elastic branches (and initial loading) -> modulus.parquet."""
+
+import numpy as np
+import pandas as pd
+
+from mechnoise import io, rheology
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+per_density = {}
+for path, run in zip(sm.input.thermo, sm.params.runs):
+    rho, rate, _seed = run.split()
+    thermo = pd.read_parquet(path)
+    steady = thermo[thermo["strain"] >= sm.params.steady_strain]
+    g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])
+    gi, gi_err = rheology.initial_modulus(
+        thermo["strain"], thermo["stress"], sm.params.elastic_strain_max
+    )
+    per_density.setdefault(float(rho), []).append((g0, g0_err, n_branches, gi, gi_err, float(rate)))
+rows = []
+for rho, values in sorted(per_density.items()):
+    v = np.array(values)
+    g0, g0_err = rheology.combine_runs(v[:, 0], np.nan_to_num(v[:, 1], nan=0.0))
+    gi, gi_err = rheology.combine_runs(v[:, 3], v[:, 4])
+    rows.append({"density": rho, "G0": g0, "G0_err": g0_err, "n_branches": int(v[:, 2].sum()),
+                 "G0_initial": gi, "G0_initial_err": gi_err, "shear_rate": v[0, 5]})
+table = pd.DataFrame(rows)
+io.write_table(table, sm.output[0], rheology.MODULUS_COLUMNS)
+log.info("moduli:\n%s", table.to_string())
