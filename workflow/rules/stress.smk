@@ -1,0 +1,88 @@
+# Coarse-grained block stresses (Eq. 6), their MSD (Eq. 7), D_sigma, D_HL, Gamma and Fig. 4b.
+# Per-run tables live beside the run's frames in RUN; the collected table and the figure in
+# results/. Needs: RUN/frames.parquet (shear), results/modulus.parquet (flow) and
+# RUN/plasticity_summary.parquet (plasticity: phi, phi_err, tau_p, tau_p_err, l_pl).
+
+
+rule compute_block_stress:
+    input:
+        frames=f"{RUN}/frames.parquet",
+        plasticity=(
+            f"{RUN}/plasticity_summary.parquet"
+            if config["analysis"]["blocks"]["from_cluster_size"]
+            else []
+        ),
+    output:
+        f"{RUN}/block_stress.parquet",
+    log:
+        f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.log",
+    params:
+        width=config["analysis"]["blocks"]["width"],
+        from_cluster_size=config["analysis"]["blocks"]["from_cluster_size"],
+    script:
+        "../scripts/stress_block_stress.py"
+
+
+rule compute_stress_msd:
+    input:
+        block_stress=f"{RUN}/block_stress.parquet",
+        modulus="results/modulus.parquet",
+    output:
+        msd=f"{RUN}/stress_msd.parquet",
+        samples=f"{RUN}/stress_msd_blocks.parquet",
+    log:
+        f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.log",
+    params:
+        max_lag=config["analysis"]["stress_msd"]["max_lag"],
+    script:
+        "../scripts/stress_msd.py"
+
+
+rule summarize_diffusion:
+    input:
+        samples=f"{RUN}/stress_msd_blocks.parquet",
+        block_stress=f"{RUN}/block_stress.parquet",
+        plasticity=f"{RUN}/plasticity_summary.parquet",
+        modulus="results/modulus.parquet",
+    output:
+        f"{RUN}/diffusion_summary.parquet",
+    log:
+        f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_diffusion_summary.log",
+    params:
+        fit_window=config["analysis"]["stress_msd"]["fit_window"],
+    script:
+        "../scripts/stress_summarize.py"
+
+
+rule collect_diffusion:
+    input:
+        all_runs(f"{RUN}/diffusion_summary.parquet"),
+    output:
+        "results/diffusion_summary.parquet",
+    log:
+        f"{LOGS}/stress/diffusion_summary.log",
+    script:
+        "../scripts/stress_collect.py"
+
+
+rule plot_fig4b:
+    input:
+        msd=expand(
+            f"{RUN}/stress_msd.parquet",
+            rho=DENSITIES,
+            rate=get_rate_slug(-1),
+            seed=SEEDS,
+        ),
+        summary="results/diffusion_summary.parquet",
+    output:
+        "results/figures/fig4b.png",
+    log:
+        f"{LOGS}/stress/fig4b.log",
+    params:
+        runs=expand(
+            "{rho} {rate} {seed}", rho=DENSITIES, rate=get_rate_slug(-1), seed=SEEDS
+        ),
+        shear_rate=float(get_rate_slug(-1)),
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/stress_fig4b.py"
