@@ -233,3 +233,24 @@ def test_autocorrelation_rejects_uneven_frames() -> None:
     table = table[table["frame"] != 2]
     with pytest.raises(ValueError, match="equally spaced"):
         plasticity.d2min_autocorrelation(table, threshold=0.1, max_lag=1.0)
+
+
+def test_autocorrelation_by_hand() -> None:
+    """Two particles, three frames, threshold 0.1; sums worked out by hand."""
+    table = pd.DataFrame(
+        {
+            "frame": [0, 0, 1, 1, 2, 2],
+            "window": 0,
+            "time": [0.0, 0.0, 1.0, 1.0, 2.0, 2.0],
+            "id": [1, 2] * 3,
+            "d2min": [0.5, 0.05, 0.2, 0.3, 0.1, 0.4],
+        }
+    )
+    cp = plasticity.d2min_autocorrelation(table, threshold=0.1, max_lag=5.0)
+    # lag 1: origins t0 = 0 (particle 1) and t0 = 1 (particles 1, 2); particle 2 is not
+    # active at t0 = 0 and t0 = 2 has no partner, so neither enters either sum.
+    expected = [1.0, (0.5 * 0.2 + 0.2 * 0.1 + 0.3 * 0.4) / (0.25 + 0.04 + 0.09), 0.05 / 0.25]
+    np.testing.assert_allclose(cp["C_p"], expected, rtol=1e-12)
+    assert cp["n"].tolist() == [4, 3, 1]
+    short = plasticity.d2min_autocorrelation(table, threshold=0.1, max_lag=1.5)
+    assert short["lag"].tolist() == [0.0, 1.0]
