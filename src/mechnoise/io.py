@@ -100,10 +100,11 @@ def schema_for(columns: Mapping[str, tuple[str, str, str]]) -> pa.Schema:
     """Arrow schema of a documented table (units stored as field metadata)."""
     fields = []
     for name, (dtype, unit, desc) in columns.items():
+        arrow_type = pa.string() if dtype == "str" else pa.from_numpy_dtype(np.dtype(dtype))
         fields.append(
             pa.field(
                 name,
-                pa.from_numpy_dtype(np.dtype(dtype)),
+                arrow_type,
                 metadata={"unit": unit, "description": desc},
             )
         )

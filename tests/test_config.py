@@ -1,0 +1,100 @@
+"""Config validation: the shipped configs pass; every bad case fails naming its key."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mechnoise.config import ConfigError, deep_update, load_config, validate_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def config() -> dict:
+    return yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+@pytest.mark.parametrize("preset", [None, "tiny.yaml", "paper.yaml"])
+def test_shipped_configs_are_valid(preset: str | None) -> None:
+    paths = [ROOT / "config.yaml"]
+    if preset:
+        paths.append(ROOT / "workflow" / "presets" / preset)
+    load_config(*paths)
+
+
+def _set(cfg: dict, dotted: str, value: object) -> dict:
+    cfg = copy.deepcopy(cfg)
+    *parents, last = dotted.split(".")
+    node = cfg
+    for p in parents:
+        node = node[p]
+    node[last] = value
+    return cfg
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("shear.shear_rates", [0.01, -0.001], "shear.shear_rates.1"),
+        ("system.densities", [1.149, 0.0], "system.densities.1"),
+        ("system.n_particles", "2000", "system.n_particles"),
+        ("shear.damping", "berendsen", "shear.damping"),
+        ("shear.total_strain", 0, "shear.total_strain"),
+        ("system.seeds", [1, 1], "system.seeds"),
+        ("system.n_particles", 100, "analysis.blocks.width"),  # box too small for 2x2 blocks
+        ("analysis.blocks.width", 30.0, "analysis.blocks.width"),
+        ("shear.segment_strain", 5.0, "shear.segment_strain"),
+        ("shear.steady_strain", 0.9, "shear.steady_strain"),
+        ("analysis.d2min.lag", 500.0, "analysis.d2min.lag"),
+        ("analysis.stress_msd.fit_window", [2.0, 1.0], "analysis.stress_msd.fit_window"),
+        ("yield_test.shear_rate_index", 7, "yield_test.shear_rate_index"),
+        ("shear.engine", {"kind": "command"}, "shear.engine.command"),
+        ("shear.engine", {"kind": "python", "command": "lmp -in x"}, "shear.engine.command"),
+    ],
+)
+def test_bad_values_name_their_key(config: dict, key: str, value: object, named: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        validate_config(_set(config, key, value))
+    assert str(err.value).startswith(named), str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("patch", "named"),
+    [
+        ({"sheer": {}}, "sheer"),
+        ({"shear": {"shear_rate": [0.1]}}, "shear.shear_rate"),
+        ({"analysis": {"d2min": {"treshold": 0.1}}}, "analysis.d2min.treshold"),
+    ],
+)
+def test_unknown_keys_fail(config: dict, patch: dict, named: str) -> None:
+    deep_update(config, patch)
+    with pytest.raises(ConfigError, match=rf"^{named}: unknown key"):
+        validate_config(config)
+
+
+def test_missing_key_fails(config: dict) -> None:
+    del config["shear"]["timestep"]
+    with pytest.raises(ConfigError, match=r"^shear: 'timestep' is a required property"):
+        validate_config(config)
+
+
+def test_snakemake_refuses_bad_config_before_any_job(tmp_path: Path, config: dict) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"shear": {"shear_rates": [0.01, -1.0]}}))
+    snakemake = Path(sys.executable).parent / "snakemake"
+    proc = subprocess.run(
+        [str(snakemake), "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "--configfile",
+         str(bad), "--cores", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "shear.shear_rates.1" in proc.stdout + proc.stderr
+    assert not (tmp_path / "results").exists()
