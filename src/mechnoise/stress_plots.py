@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,16 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
         ax.loglog(t_fit, d_sigma * t_fit, "-", color=color, lw=1.5)
         t_all = np.geomspace(curve["lag"].min(), curve["lag"].max(), 40)
         ax.loglog(t_all, d_sigma * t_all, ":", color=color, lw=0.8)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high * (high / low) ** 0.8)  # head room for the inset
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(r"$t$ ($\tau_0$)")
     ax.set_ylabel(r"$\langle(\Delta\sigma^m_{xy})^2(t)\rangle$ ($\varepsilon^2/\sigma^4$)")
     ax.set_title(rf"$\dot\gamma$ = {shear_rate:g} $\tau_0^{{-1}}$", fontsize=10)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
 
-    inset = ax.inset_axes((0.12, 0.58, 0.36, 0.36))
+    inset = ax.inset_axes((0.13, 0.6, 0.34, 0.34))
     for i, (rate, g) in enumerate(summary.groupby("shear_rate", sort=True)):
         points = [
             (density, *_mean_with_error(rows["D_sigma"], rows["D_sigma_err"]))
@@ -101,5 +106,6 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
     inset.set_xlabel(r"$\rho$", fontsize=8)
     inset.set_ylabel(r"$D_\sigma$", fontsize=8)
     inset.tick_params(labelsize=7)
+    inset.xaxis.set_major_locator(MaxNLocator(3))
     inset.legend(title=r"$\dot\gamma$", fontsize=6, title_fontsize=6, frameon=False)
     return fig
