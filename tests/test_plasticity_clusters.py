@@ -128,7 +128,42 @@ def test_activity_tables_on_a_hand_built_frame() -> None:
     assert row["n_clusters"] == 2
     # coarse blocks: (0,0) via (0.5,0.5); (1,0) via (9.5,0.5); (1,1) via (9.5,9.5) and (5,5)
     assert row["coarse_active_fraction"] == pytest.approx(3 / 4)
+    assert row["coarse_width"] == pytest.approx(5.0)
     assert sorted(clusters["area"].tolist()) == [4.0, 12.0]
     # W from the clusters: <A> = 8 -> <l_pl> = 2.83 -> M = round(10 / 2.83) = 4
     activity2, _ = activity_tables([frame], table, 0.1, 2.0, None)
     assert activity2.iloc[0]["m"] == 4
+
+
+def test_summary_of_a_run_with_known_numbers() -> None:
+    """Two windows, blocks of 4 tau0: phi, <l_pl>, tau_p and Gamma from hand-made tables."""
+    activity = pd.DataFrame(
+        {
+            "frame": [0, 1, 2, 3],
+            "window": [0, 0, 1, 1],
+            "time": [0.0, 4.0, 50.0, 54.0],
+            "strain": 0.3,
+            "n_active": [10, 20, 30, 40],
+            "k": 20,
+            "active_block_fraction": 0.1,
+            "n_clusters": 1,
+            "m": 7,
+            "coarse_active_fraction": [0.1, 0.2, 0.3, 0.4],
+            "coarse_width": 6.0,
+        }
+    )
+    clusters = pd.DataFrame(
+        {"frame": [0, 1, 2, 3], "cluster": 1, "n_blocks": 1, "area": [16.0, 36.0, 36.0, 16.0]}
+    )
+    lags = np.arange(0.0, 6.2, 0.2)
+    autocorr = pd.DataFrame({"lag": lags, "C_p": np.exp(-lags / 1.5), "n": 100})
+    row = plasticity.summarize_plasticity(activity, clusters, autocorr, threshold=0.1, lag=4.0)
+    assert list(row.columns) == list(plasticity.SUMMARY_COLUMNS)
+    r = row.iloc[0]
+    assert r["phi"] == pytest.approx(0.25) and r["n_error_blocks"] == 4
+    assert r["phi_err"] == pytest.approx(np.std([0.1, 0.2, 0.3, 0.4], ddof=1) / 2)
+    assert r["l_pl"] == pytest.approx(np.sqrt(26.0))
+    assert r["l_pl_err"] == pytest.approx(np.std([16, 36, 36, 16], ddof=1) / 2 / (2 * np.sqrt(26)))
+    assert r["tau_p"] == pytest.approx(1.5, rel=1e-8)
+    assert r["activity_rate"] == pytest.approx(0.25 / 1.5, rel=1e-8)
+    assert r["M"] == 7 and r["k"] == 20 and r["n_frames"] == 4 and r["n_active_mean"] == 25

@@ -29,7 +29,9 @@ __all__ = [
     "active_blocks",
     "activity_tables",
     "cluster_sizes",
+    "error_blocks",
     "label_periodic",
+    "summarize_activity",
 ]
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, str, str]] = {
         "-",
         "fraction of the M*M coarse blocks holding >= 1 active particle",
     ),
+    "coarse_width": ("float64", "sigma", "coarse block side sqrt(lx ly) / M"),
 }
 
 #: column -> (dtype, unit, description) of ``clusters.parquet`` (one row per cluster).
@@ -246,4 +249,83 @@ def activity_tables(
         m = n_blocks_per_side(fr.box, coarse_width)
         row["m"] = m
         row["coarse_active_fraction"] = float(active_blocks(fr.positions, fr.box, active, m).mean())
+        row["coarse_width"] = math.sqrt(fr.box[0] * fr.box[1]) / m
     return pd.DataFrame(rows), clusters
+
+
+def _standard_error(values: npt.ArrayLike) -> float:
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    return float(np.std(v, ddof=1) / math.sqrt(v.size)) if v.size > 1 else math.nan
+
+
+def error_blocks(activity: pd.DataFrame, block_duration: float) -> pd.Series:
+    """Label each reference frame with a block of consecutive frames for error estimates.
+
+    Frames of one window whose times fall in the same interval of length ``block_duration``
+    (counted from the window's first frame) share a block; blocks never span two windows.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"frame": [0, 1, 2, 3, 4], "window": [0, 0, 0, 1, 1],
+    ...                   "time": [0.0, 2.0, 4.5, 9.0, 9.5]})
+    >>> error_blocks(a, 4.0).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    if not (np.isfinite(block_duration) and block_duration > 0):
+        raise ValueError(f"block_duration must be a positive time (tau0), got {block_duration!r}")
+    start = activity.groupby("window")["time"].transform("min")
+    chunk = np.floor((activity["time"] - start) / block_duration + 1e-9).astype(np.int64)
+    codes, _ = pd.factorize(pd.MultiIndex.from_arrays([activity["window"], chunk]), sort=True)
+    return pd.Series(codes, index=activity.index, name="block")
+
+
+def summarize_activity(
+    activity: pd.DataFrame, clusters: pd.DataFrame, block_duration: float
+) -> dict[str, float]:
+    """Run averages of the activity tables with standard errors from blocks of frames.
+
+    Parameters
+    ----------
+    activity, clusters : DataFrame
+        Tables of :func:`activity_tables`.
+    block_duration : float
+        Duration of the blocks of consecutive frames (tau0), e.g. the D²min lag: frames
+        closer than the lag share part of their D²min interval and are correlated.
+
+    Returns
+    -------
+    dict
+        ``l_pl = <A_pl>^{1/2}`` (mean over every cluster of every frame) and ``l_pl_err``
+        (standard error of the block means of ``A_pl``, propagated), ``mean_cluster_area``,
+        ``n_clusters``, ``phi`` (mean coarse active fraction) and ``phi_err``,
+        ``n_active_mean``, ``n_frames``, ``n_error_blocks``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"frame": [0, 1], "window": 0, "time": [0.0, 4.0],
+    ...                   "n_active": [3, 5], "coarse_active_fraction": [0.2, 0.4]})
+    >>> c = pd.DataFrame({"frame": [0, 1, 1], "area": [9.0, 16.0, 23.0]})
+    >>> s = summarize_activity(a, c, 4.0)
+    >>> s["l_pl"], round(s["phi"], 12), s["n_error_blocks"]
+    (4.0, 0.3, 2)
+    """
+    if activity.empty:
+        raise ValueError("empty activity table: expected at least one reference frame")
+    block = error_blocks(activity, block_duration)
+    by_frame = dict(zip(activity["frame"], block, strict=True))
+    phi_blocks = activity.groupby(block)["coarse_active_fraction"].mean()
+    area_blocks = clusters.groupby(clusters["frame"].map(by_frame))["area"].mean()
+    mean_area = float(clusters["area"].mean()) if len(clusters) else math.nan
+    l_pl = math.sqrt(mean_area)
+    return {
+        "l_pl": l_pl,
+        "l_pl_err": _standard_error(area_blocks) / (2.0 * l_pl),
+        "mean_cluster_area": mean_area,
+        "n_clusters": len(clusters),
+        "phi": float(activity["coarse_active_fraction"].mean()),
+        "phi_err": _standard_error(phi_blocks),
+        "n_active_mean": float(activity["n_active"].mean()),
+        "n_frames": len(activity),
+        "n_error_blocks": int(block.nunique()),
+    }

@@ -1,9 +1,12 @@
-"""Plastic activity: Falk–Langer D²min, its autocorrelation C_p and the event duration τ_p.
+"""Plastic activity: Falk–Langer D²min (paper §3, Eq. 5) and the per-run summary.
 
-Paper §3 (Eq. 5), §3.2 and §3.3. The per-frame kernel is :func:`d2min` (one frame pair);
-:func:`d2min_frames` loops over the frame pairs ``(t, t + lag)`` of a run, never across a
-window boundary. Active particles (``D²min > threshold``), active blocks and their periodic
-clusters live in :mod:`mechnoise.clusters` (:func:`label_periodic` is re-exported here).
+The per-frame kernel is :func:`d2min` (one frame pair); :func:`d2min_frames` loops over the
+frame pairs ``(t, t + lag)`` of a run, never across a window boundary. The topic is split
+over three more modules, whose public names are re-exported here: :mod:`mechnoise.neighbors`
+(periodic pairs, minimum images), :mod:`mechnoise.clusters` (active particles and blocks,
+periodic clusters, ``<l_pl>``, the coarse active fraction φ; §3.2) and
+:mod:`mechnoise.event_duration` (``C_p(t)`` and ``τ_p``; §3.3).
+:func:`summarize_plasticity` gathers one run's numbers.
 
 Bond vectors and periodic images
 --------------------------------
@@ -30,22 +33,34 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import curve_fit
-from scipy.spatial import cKDTree
 
-from mechnoise.clusters import label_periodic
-from mechnoise.io import Box, Frame, fractional_coordinates
+from mechnoise.clusters import (
+    ACTIVITY_COLUMNS,
+    CLUSTER_COLUMNS,
+    activity_tables,
+    label_periodic,
+    summarize_activity,
+)
+from mechnoise.event_duration import AUTOCORR_COLUMNS, d2min_autocorrelation, fit_decay_time
+from mechnoise.io import Box, Frame
+from mechnoise.neighbors import as_positions, minimum_image, neighbor_pairs
 
 __all__ = [
+    "ACTIVITY_COLUMNS",
     "AUTOCORR_COLUMNS",
+    "CLUSTER_COLUMNS",
     "D2MIN_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "activity_tables",
     "d2min",
     "d2min_autocorrelation",
     "d2min_frames",
     "fit_decay_time",
     "label_periodic",
+    "lagged_frame_pairs",
     "minimum_image",
     "neighbor_pairs",
+    "summarize_plasticity",
 ]
 
 log = logging.getLogger(__name__)
@@ -67,157 +82,30 @@ D2MIN_COLUMNS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-#: column -> (dtype, unit, description) of ``d2min_autocorr.parquet``.
-AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "lag": ("float64", "tau0", "time lag t between the two D2min reference times"),
-    "C_p": (
-        "float64",
-        "-",
-        "C_p(t) = sum D2(i,t0) D2(i,t0+t) / sum D2(i,t0)^2 over particles i active at t0 "
-        "(D2 > threshold) and origins t0 with t0 + t in the same window",
-    ),
-    "n": ("int64", "-", "number of (particle, origin) pairs in the sums"),
+#: column -> (dtype, unit, description) of ``plasticity_summary.parquet`` (one row per run).
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "l_pl": ("float64", "sigma", "<l_pl> = <A_pl>^(1/2), mean over all clusters of all frames"),
+    "l_pl_err": ("float64", "sigma", "standard error of <l_pl> from blocks of frames"),
+    "mean_cluster_area": ("float64", "sigma^2", "<A_pl>"),
+    "n_clusters": ("int64", "-", "clusters counted over all frames"),
+    "tau_p": ("float64", "tau0", "decay time of C_p(t) = exp(-t/tau_p)"),
+    "tau_p_err": ("float64", "tau0", "standard error of tau_p from the fit covariance"),
+    "phi": ("float64", "-", "mean fraction of coarse (M x M) blocks with >= 1 active particle"),
+    "phi_err": ("float64", "-", "standard error of phi from blocks of frames"),
+    "activity_rate": ("float64", "1/tau0", "Gamma = phi / tau_p (DESIGN section 3)"),
+    "activity_rate_err": ("float64", "1/tau0", "error of Gamma (phi and tau_p errors)"),
+    "n_active_mean": ("float64", "-", "mean number N_pl of active particles per frame"),
+    "n_frames": ("int64", "-", "reference frames analysed"),
+    "n_error_blocks": ("int64", "-", "blocks of frames behind the standard errors"),
+    "k": ("int64", "-", "small (w0) blocks per side"),
+    "M": ("int64", "-", "coarse (W) blocks per side"),
+    "coarse_width": ("float64", "sigma", "coarse block side sqrt(lx ly) / M"),
+    "threshold": ("float64", "sigma^2", "activity threshold on D2min"),
+    "lag": ("float64", "tau0", "D2min time lag delta t"),
 }
 
-#: Relative margin added to the neighbour search radius before the exact cut.
-_HALO_MARGIN = 1e-9
 #: A particle's bond matrix Y is singular if det Y < this * (tr Y)².
 _SINGULAR_RTOL = 1e-12
-
-
-def _as_positions(positions: npt.ArrayLike, name: str) -> FloatArray:
-    pos = np.asarray(positions, dtype=np.float64)
-    if pos.ndim != 2 or pos.shape[1] != 2:
-        raise ValueError(f"{name} must have shape (N, 2), got {pos.shape}")
-    if not np.all(np.isfinite(pos)):
-        raise ValueError(f"{name} holds non-finite values")
-    return pos
-
-
-def _check_box(box: Box, name: str = "box") -> tuple[float, float, float]:
-    lx, ly, xy = (float(v) for v in box)
-    if not (lx > 0 and ly > 0 and math.isfinite(lx * ly * xy + 1.0)):
-        raise ValueError(f"{name} must be (lx > 0, ly > 0, finite xy), got {box!r}")
-    return lx, ly, xy
-
-
-def minimum_image(vectors: npt.ArrayLike, box: Box) -> FloatArray:
-    """Minimum image of separation vectors in a 2D triclinic periodic box.
-
-    Parameters
-    ----------
-    vectors : array_like, shape (P, 2)
-        Separation vectors (sigma), e.g. differences of unwrapped positions.
-    box : tuple of float
-        LAMMPS ``(lx, ly, xy)`` (sigma), flipped or not.
-
-    Returns
-    -------
-    ndarray of float64, shape (P, 2)
-        ``v − n_y (xy, ly) − n_x (lx, 0)`` with the integers chosen by rounding, first along
-        y then along x. Exact for every vector shorter than half the box's smallest width.
-
-    Examples
-    --------
-    >>> minimum_image([[9.5, 0.2], [3.0, 9.0]], (10.0, 10.0, 2.0))
-    array([[-0.5,  0.2],
-           [ 1. , -1. ]])
-    """
-    lx, ly, xy = _check_box(box)
-    v = np.array(vectors, dtype=np.float64, ndmin=2)
-    ny = np.round(v[:, 1] / ly)
-    v[:, 0] -= ny * xy
-    v[:, 1] -= ny * ly
-    v[:, 0] -= np.round(v[:, 0] / lx) * lx
-    return v
-
-
-def neighbor_pairs(
-    positions: npt.ArrayLike, box: Box, r_max: float
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Every pair of particles closer than ``r_max`` under periodic boundaries, once.
-
-    Parameters
-    ----------
-    positions : array_like, shape (N, 2)
-        Positions, wrapped or unwrapped (sigma).
-    box : tuple of float
-        LAMMPS ``(lx, ly, xy)`` (sigma).
-    r_max : float
-        Cutoff (sigma); pairs with ``|r_ij| < r_max`` (strictly) are returned.
-
-    Returns
-    -------
-    i, j : ndarray of intp, shape (P,)
-        Particle indices, each unordered pair once.
-    bonds : ndarray of float64, shape (P, 2)
-        Minimum-image bond vectors ``r_j − r_i`` (sigma).
-
-    Raises
-    ------
-    ValueError
-        If ``r_max`` is not positive or the box is narrower than ``2 r_max`` (a particle
-        would see two images of a neighbour).
-
-    Notes
-    -----
-    The positions are wrapped in fractional coordinates, copied as ghost images within
-    ``r_max`` of the cell's faces (perpendicular distance), and paired with a non-periodic
-    :class:`scipy.spatial.cKDTree` in double precision. A pair ``(i, ghost of j)`` is kept
-    only if ``i < j`` (its twin ``(ghost of i, j)`` is dropped). This is ~10× faster than
-    freud's ``AABBQuery`` on one core for N = 16000, and a test checks that both find the
-    same pairs.
-
-    Examples
-    --------
-    >>> i, j, b = neighbor_pairs([[0.5, 0.5], [9.5, 0.5], [5.0, 5.0]], (10.0, 10.0, 0.0), 1.5)
-    >>> i.tolist(), j.tolist(), np.round(b, 12).tolist()
-    ([0], [1], [[-1.0, 0.0]])
-    """
-    pos = _as_positions(positions, "positions")
-    lx, ly, xy = _check_box(box)
-    if not (np.isfinite(r_max) and r_max > 0):
-        raise ValueError(f"r_max must be a positive length (sigma), got {r_max!r}")
-    width_x = lx * ly / math.hypot(ly, xy)  # distance between the two tilted faces
-    if 2.0 * r_max >= min(width_x, ly):
-        raise ValueError(
-            f"box {box!r} has widths ({width_x:.4g}, {ly:.4g}): expected both > 2 r_max "
-            f"= {2 * r_max:.4g}"
-        )
-    n = pos.shape[0]
-    frac = np.mod(fractional_coordinates(pos, (lx, ly, xy)), 1.0)
-    halo = r_max * (1.0 + _HALO_MARGIN)
-    everyone = np.ones(n, dtype=bool)
-    near = {
-        (0, 0): everyone,
-        (1, 0): everyone,
-        (0, 1): frac[:, 0] < halo / width_x,  # copy shifted by +1 along x
-        (0, -1): frac[:, 0] >= 1.0 - halo / width_x,
-        (1, 1): frac[:, 1] < halo / ly,
-        (1, -1): frac[:, 1] >= 1.0 - halo / ly,
-    }
-    ghosts = [np.arange(n)]
-    shifts = [np.zeros((n, 2))]
-    for sx in (-1, 0, 1):
-        for sy in (-1, 0, 1):
-            if sx == 0 and sy == 0:
-                continue
-            idx = np.flatnonzero(near[(0, sx)] & near[(1, sy)])
-            ghosts.append(idx)
-            shifts.append(np.broadcast_to(np.array([sx, sy], dtype=np.float64), (idx.size, 2)))
-    origin = np.concatenate(ghosts)
-    s = frac[origin] + np.concatenate(shifts)
-    points = np.column_stack([s[:, 0] * lx + s[:, 1] * xy, s[:, 1] * ly])
-    pairs = cKDTree(points, balanced_tree=False, compact_nodes=False).query_pairs(
-        halo, output_type="ndarray"
-    )
-    a, b = pairs[:, 0], pairs[:, 1]  # a < b, ghosts have indices >= n
-    j = origin[b]
-    keep = (a < n) & ((b < n) | (a < j))
-    a, b, j = a[keep], b[keep], j[keep]
-    bonds = points[b] - points[a]
-    close = np.einsum("ij,ij->i", bonds, bonds) < r_max * r_max
-    return a[close].astype(np.intp), j[close].astype(np.intp), bonds[close]
 
 
 def _d2min_from_bonds(
@@ -317,8 +205,8 @@ def d2min(
     >>> float(np.max(d2min(g, sheared, (8.0, 8.0, 0.0), (8.0, 8.0, 0.4), r_max=1.5))) < 1e-20
     True
     """
-    ref = _as_positions(ref_positions, "ref_positions")
-    cur = _as_positions(cur_positions, "cur_positions")
+    ref = as_positions(ref_positions, "ref_positions")
+    cur = as_positions(cur_positions, "cur_positions")
     if ref.shape != cur.shape:
         raise ValueError(f"ref_positions {ref.shape} and cur_positions {cur.shape} differ")
     if neighbor_frame == "reference":
@@ -445,122 +333,49 @@ def d2min_frames(frames: Sequence[Frame], lag: float, r_max: float = 2.5) -> pd.
     return pd.concat(parts, ignore_index=True)
 
 
-def d2min_autocorrelation(
-    d2min_table: pd.DataFrame, threshold: float, max_lag: float
+def summarize_plasticity(
+    activity: pd.DataFrame,
+    clusters: pd.DataFrame,
+    autocorr: pd.DataFrame,
+    *,
+    threshold: float,
+    lag: float,
 ) -> pd.DataFrame:
-    """Two-time D²min autocorrelation of active particles, C_p(t) (paper §3.3, Fig. 5a).
+    """One run's plastic-activity numbers: ``<l_pl>``, ``τ_p``, φ and ``Γ = φ / τ_p``.
 
     Parameters
     ----------
-    d2min_table : DataFrame
-        Columns frame, window, time, id, d2min (:data:`D2MIN_COLUMNS`); within a window the
-        reference times must be equally spaced.
+    activity, clusters : DataFrame
+        Tables of :func:`mechnoise.clusters.activity_tables`.
+    autocorr : DataFrame
+        Table of :func:`mechnoise.event_duration.d2min_autocorrelation`.
     threshold : float
-        A particle is active at ``t0`` if ``D²(i, t0) > threshold`` (sigma²).
-    max_lag : float
-        Largest lag ``t`` (tau0), ``analysis.autocorr.max_lag``.
+        Activity threshold used (sigma²), recorded.
+    lag : float
+        D²min lag ``δt`` (tau0); frames are grouped in blocks of this duration for the errors.
 
     Returns
     -------
     DataFrame
-        Columns of :data:`AUTOCORR_COLUMNS`, lags ``0, Δ, 2Δ, … ≤ max_lag`` (``Δ`` the
-        frame interval); lags no window can hold are left out.
-
-    Raises
-    ------
-    ValueError
-        If frames of a window are not equally spaced, windows have different spacings, or a
-        frame lacks some atom ids.
-
-    Notes
-    -----
-    ``C_p(t) = Σ D²(i,t0) D²(i,t0+t) / Σ D²(i,t0)²``: both sums run over the same set of
-    (particle ``i``, origin ``t0``) pairs, namely every reference frame ``t0`` that has a
-    frame ``t0 + t`` in its window and every particle active at ``t0`` whose
-    ``D²(i, t0 + t)`` is defined. So ``C_p(0) = 1`` and the ratio is of the averages, not
-    the average of per-particle ratios. Each ``D²(t0)`` spans ``[t0, t0 + δt]``: for
-    ``t < δt`` the two intervals overlap, which contributes to the decay.
+        One row with the columns of :data:`SUMMARY_COLUMNS`.
     """
-    if not (np.isfinite(max_lag) and max_lag >= 0):
-        raise ValueError(f"max_lag must be a non-negative time (tau0), got {max_lag!r}")
-    num: dict[int, float] = {}
-    den: dict[int, float] = {}
-    cnt: dict[int, int] = {}
-    spacing: float | None = None
-    for window, group in d2min_table.groupby("window", sort=True):
-        g = group.sort_values(["time", "id"])
-        times = g["time"].drop_duplicates().to_numpy(np.float64)
-        n_atoms = len(g) // times.size
-        ids = g["id"].to_numpy()
-        if len(g) != times.size * n_atoms or not np.all(
-            ids.reshape(times.size, n_atoms) == ids[:n_atoms]
-        ):
-            raise ValueError(f"window {window}: every frame must hold the same atom ids")
-        values = g["d2min"].to_numpy(np.float64).reshape(times.size, n_atoms)
-        if times.size > 1:
-            steps = np.diff(times)
-            if not np.allclose(steps, steps[0], rtol=1e-6):
-                raise ValueError(f"window {window}: reference times are not equally spaced")
-            if spacing is not None and not math.isclose(steps[0], spacing, rel_tol=1e-6):
-                raise ValueError(f"frame spacing {steps[0]} of window {window} != {spacing}")
-            spacing = float(steps[0])
-        n_lags = (
-            times.size if spacing is None else min(times.size, int(max_lag / spacing + 1e-6) + 1)
-        )
-        active = values > threshold
-        for m in range(n_lags):
-            a, b = values[: times.size - m], values[m:]
-            use = active[: times.size - m] & np.isfinite(b)
-            num[m] = num.get(m, 0.0) + float(np.sum(a[use] * b[use]))
-            den[m] = den.get(m, 0.0) + float(np.sum(a[use] ** 2))
-            cnt[m] = cnt.get(m, 0) + int(use.sum())
-    lags = sorted(m for m in cnt if cnt[m] > 0)
-    return pd.DataFrame(
-        {
-            "lag": [m * (spacing or 0.0) for m in lags],
-            "C_p": [num[m] / den[m] for m in lags],
-            "n": np.array([cnt[m] for m in lags], dtype=np.int64),
-        }
-    )
-
-
-def fit_decay_time(lag: npt.ArrayLike, c_p: npt.ArrayLike) -> tuple[float, float]:
-    """Decay time ``τ_p`` of ``C_p(t) = exp(−t / τ_p)`` by least squares (paper Fig. 5a).
-
-    Parameters
-    ----------
-    lag : array_like, shape (L,)
-        Lags ``t`` (tau0).
-    c_p : array_like, shape (L,)
-        ``C_p(t)``.
-
-    Returns
-    -------
-    tau_p, tau_p_err : float
-        Fitted decay time (tau0) and its standard error from the covariance of
-        :func:`scipy.optimize.curve_fit` (scaled by the residuals); NaN if fewer than two
-        finite points.
-
-    Examples
-    --------
-    >>> t = np.linspace(0.0, 6.0, 31)
-    >>> tau, err = fit_decay_time(t, np.exp(-t / 1.3))
-    >>> round(tau, 8), err < 1e-8
-    (1.3, True)
-    """
-    t = np.asarray(lag, dtype=np.float64)
-    c = np.asarray(c_p, dtype=np.float64)
-    if t.shape != c.shape or t.ndim != 1:
-        raise ValueError(f"lag {t.shape} and c_p {c.shape} must be 1-D of equal length")
-    ok = np.isfinite(t) & np.isfinite(c)
-    if ok.sum() < 2:
-        return math.nan, math.nan
-    t, c = t[ok], c[ok]
-    below = np.flatnonzero(c < math.exp(-1.0))
-    guess = float(t[below[0]]) if below.size else float(t.max())
-
-    def model(x: FloatArray, tau: float) -> FloatArray:
-        return np.exp(-x / tau)
-
-    popt, pcov = curve_fit(model, t, c, p0=[max(guess, 1e-3)], bounds=(1e-9, np.inf))
-    return float(popt[0]), float(np.sqrt(pcov[0, 0]))
+    stats = summarize_activity(activity, clusters, block_duration=lag)
+    tau, tau_err = fit_decay_time(autocorr["lag"], autocorr["C_p"])
+    rate = stats["phi"] / tau
+    if stats["phi"] > 0:
+        rate_err = rate * math.hypot(stats["phi_err"] / stats["phi"], tau_err / tau)
+    else:
+        rate_err = stats["phi_err"] / tau
+    row = {
+        **stats,
+        "tau_p": tau,
+        "tau_p_err": tau_err,
+        "activity_rate": rate,
+        "activity_rate_err": rate_err,
+        "k": int(activity["k"].iloc[0]),
+        "M": int(activity["m"].iloc[0]),
+        "coarse_width": float(activity["coarse_width"].iloc[0]),
+        "threshold": threshold,
+        "lag": lag,
+    }
+    return pd.DataFrame([row])[list(SUMMARY_COLUMNS)]
