@@ -29,7 +29,7 @@ from mechnoise.neighbors import minimum_image, neighbor_pairs
 
 
 def relaxed_configuration(n: int, density: float, rng: np.random.Generator):
-    """Random positions relaxed on a soft repulsion of range 1 (sigma): a dense amorphous packing."""
+    """Random positions relaxed on a soft repulsion of range 1 sigma: an amorphous packing."""
     side = math.sqrt(n / density)
     box = (side, side, 0.0)
     pos = rng.uniform(0.0, side, size=(n, 2))
