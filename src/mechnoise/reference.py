@@ -1,0 +1,128 @@
+"""The README's reference sections, generated from the schema and the table definitions.
+
+``python -m mechnoise.reference README.md`` rewrites the generated sections of the README in
+place; a test fails when the README and the code disagree, so the documentation of every
+config key and every table column cannot drift from what the code writes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mechnoise.config import load_schema
+
+#: (path pattern, "module:ATTRIBUTE" of its COLUMNS dict, what one row is).
+TABLES: list[tuple[str, str, str]] = [
+    ("results/shear/rho{rho}/rate{rate}/seed{seed}/thermo.parquet", "io:THERMO_COLUMNS",
+     "one row per thermo output of a shear run"),
+    ("results/shear/rho{rho}/rate{rate}/seed{seed}/frames.parquet", "io:FRAME_COLUMNS",
+     "one row per atom and frame; frames come in dense windows in the steady state"),
+    ("results/flow_curve.parquet", "rheology:FLOW_CURVE_COLUMNS",
+     "one row per (density, shear rate)"),
+    ("results/hb_fit.parquet", "rheology:HB_FIT_COLUMNS",
+     "two rows per density: exponent free and n = 1/2"),
+    ("results/modulus.parquet", "rheology:MODULUS_COLUMNS", "one row per density"),
+]
+
+BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference README.md -->"
+END = "<!-- END GENERATED {name} -->"
+
+
+def _columns(ref: str) -> Mapping[str, tuple[str, str, str]]:
+    module, attr = ref.split(":")
+    return dict(getattr(importlib.import_module(f"mechnoise.{module}"), attr))
+
+
+def tables_markdown() -> str:
+    """Markdown of every output table: path, row meaning, columns with dtype, unit, meaning."""
+    out = []
+    for path, ref, rows in TABLES:
+        out.append(f"### `{path}`\n\n{rows[0].upper() + rows[1:]}.\n")
+        out.append("| column | dtype | unit | meaning |\n|---|---|---|---|")
+        for name, (dtype, unit, desc) in _columns(ref).items():
+            out.append(f"| `{name}` | {dtype} | {unit} | {desc} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _walk(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for key, sub in schema.get("properties", {}).items():
+        dotted = f"{prefix}{key}"
+        if sub.get("type") == "object":
+            yield from _walk(sub, dotted + ".")
+        else:
+            yield dotted, sub
+
+
+def _lookup(config: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = config
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node
+
+
+def _range(spec: Mapping[str, Any]) -> str:
+    items = spec.get("items", {})
+    parts = []
+    for s in (spec, items):
+        if "enum" in s:
+            parts.append(" / ".join(str(v) for v in s["enum"]))
+        lo = s.get("minimum", s.get("exclusiveMinimum"))
+        hi = s.get("maximum", s.get("exclusiveMaximum"))
+        if lo is not None or hi is not None:
+            left = ">" if "exclusiveMinimum" in s else "≥"
+            right = "<" if "exclusiveMaximum" in s else "≤"
+            bits = [f"{left} {lo}" if lo is not None else "", f"{right} {hi}" if hi is not None else ""]
+            parts.append(", ".join(b for b in bits if b))
+    return "; ".join(parts)
+
+
+def config_keys_markdown(config_path: Path) -> str:
+    """Markdown table of every config key: default (config.yaml), type, range, meaning."""
+    config = yaml.safe_load(config_path.read_text())
+    lines = ["| key | default | type | range | meaning |", "|---|---|---|---|---|"]
+    for dotted, spec in _walk(load_schema()):
+        default = _lookup(config, dotted)
+        typ = spec.get("type", "")
+        if typ == "array":
+            typ = f"list of {spec.get('items', {}).get('type', 'any')}"
+        desc = spec.get("description", spec.get("items", {}).get("description", ""))
+        lines.append(f"| `{dotted}` | `{default}` | {typ} | {_range(spec)} | {desc} |")
+    return "\n".join(lines) + "\n"
+
+
+def _replace(text: str, name: str, body: str) -> str:
+    begin, end = BEGIN.format(name=name), END.format(name=name)
+    block = f"{begin}\n{body}{end}"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block, text)
+    placeholder = f"{name.upper().replace(' ', '_')}_PLACEHOLDER"
+    if placeholder not in text:
+        raise ValueError(f"README has neither a generated '{name}' section nor {placeholder}")
+    return text.replace(placeholder, block)
+
+
+def render_readme(readme: str, config_path: Path) -> str:
+    """README text with its generated sections brought up to date."""
+    text = _replace(readme, "config keys", config_keys_markdown(config_path))
+    return _replace(text, "tables", tables_markdown())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    readme = Path(args[0] if args else "README.md")
+    config_path = readme.parent / "config.yaml"
+    readme.write_text(render_readme(readme.read_text(), config_path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
