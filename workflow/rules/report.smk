@@ -1,0 +1,60 @@
+# Table 1 (summary.parquet), Fig. 3 (HL vs MD), the modified-HL prediction and report.html.
+
+
+rule summarize_densities:
+    input:
+        modulus="results/modulus.parquet",
+        fit="results/hb_fit.parquet",
+        yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
+        diffusion="results/diffusion_summary.parquet",
+    output:
+        "results/summary.parquet",
+    log:
+        f"{LOGS}/report/summary.log",
+    params:
+        shear_rate=float(get_rate_slug(-1)),
+    script:
+        "../scripts/summarize_densities.py"
+
+
+rule predict_modified_hl:
+    input:
+        "results/summary.parquet",
+    output:
+        "results/hl/modified_vs_md.parquet",
+    log:
+        f"{LOGS}/report/modified_vs_md.log",
+    params:
+        rates=config["hl_model"]["shear_rates"],
+    script:
+        "../scripts/predict_modified_hl.py"
+
+
+rule plot_hl_comparison:
+    input:
+        summary="results/summary.parquet",
+        flow="results/flow_curve.parquet",
+        prediction="results/hl/modified_vs_md.parquet",
+    output:
+        fig3="results/figures/fig3.png",
+        rescaled="results/figures/fig2_rescaled.png",
+    log:
+        f"{LOGS}/report/fig3.log",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plot_hl_comparison.py"
+
+
+rule write_report:
+    input:
+        summary="results/summary.parquet",
+        flow="results/flow_curve.parquet",
+        fit="results/hb_fit.parquet",
+        figures=get_report_figures(),
+    output:
+        "results/report.html",
+    log:
+        f"{LOGS}/report/report.log",
+    script:
+        "../scripts/write_report.py"

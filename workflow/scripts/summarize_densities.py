@@ -1,0 +1,18 @@
+"""Rule summarize_densities: Table 1 of the paper -> results/summary.parquet."""
+
+import pandas as pd
+
+from mechnoise import io, summary
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+table = summary.summary_table(
+    pd.read_parquet(sm.input.modulus),
+    pd.read_parquet(sm.input.fit),
+    pd.concat([pd.read_parquet(p) for p in sm.input.yield_summary], ignore_index=True),
+    pd.read_parquet(sm.input.diffusion),
+    sm.params.shear_rate,
+)
+io.write_table(table, sm.output[0], summary.SUMMARY_COLUMNS)
+log.info("Table 1:\n%s", table.T.to_string())

@@ -1,0 +1,21 @@
+"""Rule write_report: one HTML page with Table 1, the flow curves, fits and every figure."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from mechnoise.plotting import report_html
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+out = Path(sm.output[0])
+figures = [Path(f).resolve().relative_to(out.parent.resolve()) for f in sm.input.figures]
+html = report_html(
+    pd.read_parquet(sm.input.summary),
+    pd.read_parquet(sm.input.flow),
+    pd.read_parquet(sm.input.fit),
+    [str(f) for f in figures],
+)
+out.write_text(html)
+log.info("wrote %s", out)
