@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -15,7 +16,12 @@ from scipy.optimize import curve_fit
 
 __all__ = ["AUTOCORR_COLUMNS", "d2min_autocorrelation", "fit_decay_time"]
 
+log = logging.getLogger(__name__)
+
 FloatArray = npt.NDArray[np.float64]
+
+#: A fitted tau_p beyond this many times the largest lag is reported as unresolved.
+_UNRESOLVED = 5.0
 
 #: column -> (dtype, unit, description) of ``d2min_autocorr.parquet``.
 AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -124,7 +130,8 @@ def fit_decay_time(lag: npt.ArrayLike, c_p: npt.ArrayLike) -> tuple[float, float
     tau_p, tau_p_err : float
         Fitted decay time (tau0) and its standard error from the covariance of
         :func:`scipy.optimize.curve_fit` (scaled by the residuals); NaN if fewer than two
-        finite points.
+        finite points. A ``τ_p`` beyond 5 times the largest lag (no visible decay) is
+        returned as fitted, with its large error, and logged as a warning.
 
     Examples
     --------
@@ -148,4 +155,12 @@ def fit_decay_time(lag: npt.ArrayLike, c_p: npt.ArrayLike) -> tuple[float, float
         return np.exp(-x / tau)
 
     popt, pcov = curve_fit(model, t, c, p0=[max(guess, 1e-3)], bounds=(1e-9, np.inf))
-    return float(popt[0]), float(np.sqrt(pcov[0, 0]))
+    tau, tau_err = float(popt[0]), float(np.sqrt(pcov[0, 0]))
+    if tau > _UNRESOLVED * t.max():
+        log.warning(
+            "C_p hardly decays over %.3g tau0: tau_p = %.3g +- %.3g is not resolved",
+            t.max(),
+            tau,
+            tau_err,
+        )
+    return tau, tau_err

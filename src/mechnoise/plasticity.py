@@ -49,6 +49,7 @@ __all__ = [
     "ACTIVITY_COLUMNS",
     "AUTOCORR_COLUMNS",
     "CLUSTER_COLUMNS",
+    "COLLECTED_SUMMARY_COLUMNS",
     "D2MIN_COLUMNS",
     "SUMMARY_COLUMNS",
     "activity_tables",
@@ -102,6 +103,14 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "coarse_width": ("float64", "sigma", "coarse block side sqrt(lx ly) / M"),
     "threshold": ("float64", "sigma^2", "activity threshold on D2min"),
     "lag": ("float64", "tau0", "D2min time lag delta t"),
+}
+
+#: column -> (dtype, unit, description) of ``results/plasticity_summary.parquet`` (every run).
+COLLECTED_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density rho of the run"),
+    "shear_rate": ("float64", "1/tau0", "shear rate gamma_dot of the run"),
+    "seed": ("int64", "-", "seed of the run"),
+    **SUMMARY_COLUMNS,
 }
 
 #: A particle's bond matrix Y is singular if det Y < this * (tr Y)².

@@ -1,0 +1,124 @@
+# Plastic activity (paper §3, Eq. 5; §3.2; §3.3): D2min per frame pair, active particles and
+# blocks, periodic clusters (<l_pl>), coarse active fraction phi, C_p(t) and tau_p, Figs 4a, 5a.
+# Per-run tables live beside the run's frames in RUN; the collected table and figures in
+# results/. Needs RUN/frames.parquet and RUN/thermo.parquet (shear).
+
+
+rule compute_d2min:
+    input:
+        frames=f"{RUN}/frames.parquet",
+    output:
+        f"{RUN}/d2min.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.log",
+    params:
+        lag=config["analysis"]["d2min"]["lag"],
+        r_max=config["analysis"]["d2min"]["r_max"],
+    script:
+        "../scripts/plasticity_d2min.py"
+
+
+rule compute_activity:
+    input:
+        frames=f"{RUN}/frames.parquet",
+        d2min=f"{RUN}/d2min.parquet",
+    output:
+        activity=f"{RUN}/activity.parquet",
+        clusters=f"{RUN}/clusters.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.log",
+    params:
+        threshold=config["analysis"]["d2min"]["threshold"],
+        activity_block=config["analysis"]["activity_block"],
+        coarse_width=config["analysis"]["blocks"]["width"],
+        from_cluster_size=config["analysis"]["blocks"]["from_cluster_size"],
+    script:
+        "../scripts/plasticity_activity.py"
+
+
+rule compute_d2min_autocorr:
+    input:
+        f"{RUN}/d2min.parquet",
+    output:
+        f"{RUN}/d2min_autocorr.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.log",
+    params:
+        threshold=config["analysis"]["d2min"]["threshold"],
+        max_lag=config["analysis"]["autocorr"]["max_lag"],
+    script:
+        "../scripts/plasticity_autocorr.py"
+
+
+rule summarize_plasticity:
+    input:
+        activity=f"{RUN}/activity.parquet",
+        clusters=f"{RUN}/clusters.parquet",
+        autocorr=f"{RUN}/d2min_autocorr.parquet",
+    output:
+        f"{RUN}/plasticity_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_summary.log",
+    params:
+        threshold=config["analysis"]["d2min"]["threshold"],
+        lag=config["analysis"]["d2min"]["lag"],
+    script:
+        "../scripts/plasticity_summarize.py"
+
+
+rule collect_plasticity:
+    input:
+        all_runs(f"{RUN}/plasticity_summary.parquet"),
+    output:
+        "results/plasticity_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/plasticity_summary.log",
+    params:
+        runs=all_runs("{rho} {rate} {seed}"),
+    script:
+        "../scripts/plasticity_collect.py"
+
+
+rule plot_fig4a:
+    input:
+        thermo=expand(
+            f"{RUN}/thermo.parquet",
+            rho=DENSITIES[0],
+            rate=get_rate_slug(-1),
+            seed=SEEDS[0],
+        ),
+        activity=expand(
+            f"{RUN}/activity.parquet",
+            rho=DENSITIES[0],
+            rate=get_rate_slug(-1),
+            seed=SEEDS[0],
+        ),
+    output:
+        "results/figures/fig4a.png",
+    log:
+        f"{LOGS}/plasticity/fig4a.log",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plasticity_fig4a.py"
+
+
+rule plot_fig5a:
+    input:
+        autocorr=expand(
+            f"{RUN}/d2min_autocorr.parquet",
+            rho=DENSITIES,
+            rate=get_rate_slug(-1),
+            seed=SEEDS,
+        ),
+    output:
+        "results/figures/fig5a.png",
+    log:
+        f"{LOGS}/plasticity/fig5a.log",
+    params:
+        runs=expand(
+            "{rho} {rate} {seed}", rho=DENSITIES, rate=get_rate_slug(-1), seed=SEEDS
+        ),
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plasticity_fig5a.py"

@@ -1,0 +1,19 @@
+"""Rule summarize_plasticity: activity, clusters, C_p -> plasticity_summary.parquet (1 row)."""
+
+import pandas as pd
+
+from mechnoise import io, plasticity
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+
+row = plasticity.summarize_plasticity(
+    pd.read_parquet(sm.input.activity),
+    pd.read_parquet(sm.input.clusters),
+    pd.read_parquet(sm.input.autocorr),
+    threshold=sm.params.threshold,
+    lag=sm.params.lag,
+)
+io.write_table(row, sm.output[0], plasticity.SUMMARY_COLUMNS)
+log.info("summary: %s", row.iloc[0].to_dict())
