@@ -744,3 +744,22 @@ def alpha_flow(
     ratio = ys / sc
     ratio_err = abs(ratio) * math.hypot(ys_err / ys, sc_err / sc) if ys != 0.0 else 0.0
     return alpha_from_yield_stress(ratio, ratio_err)
+
+
+# Re-exports: the transient solver and the modified model live in their own modules.
+from mechnoise.hl_modified import modified_flow_curve  # noqa: E402
+from mechnoise.hl_transient import stress_grid, transient_response  # noqa: E402
+
+__all__ = [
+    "alpha_flow",
+    "alpha_from_yield_stress",
+    "alpha_micro",
+    "alpha_micro_hl",
+    "modified_flow_curve",
+    "parametric_curve",
+    "small_rate_asymptotics",
+    "stationary_density",
+    "stationary_flow_curve",
+    "stress_grid",
+    "transient_response",
+]
