@@ -25,6 +25,7 @@ _HALO_MARGIN = 1e-9
 
 
 def as_positions(positions: npt.ArrayLike, name: str) -> FloatArray:
+    """``positions`` as a finite float64 ``(N, 2)`` array; ValueError naming ``name`` if not."""
     pos = np.asarray(positions, dtype=np.float64)
     if pos.ndim != 2 or pos.shape[1] != 2:
         raise ValueError(f"{name} must have shape (N, 2), got {pos.shape}")
@@ -34,6 +35,7 @@ def as_positions(positions: npt.ArrayLike, name: str) -> FloatArray:
 
 
 def check_box(box: Box, name: str = "box") -> tuple[float, float, float]:
+    """``(lx, ly, xy)`` as floats; ValueError unless ``lx, ly > 0`` and ``xy`` is finite."""
     lx, ly, xy = (float(v) for v in box)
     if not (lx > 0 and ly > 0 and math.isfinite(lx * ly * xy + 1.0)):
         raise ValueError(f"{name} must be (lx > 0, ly > 0, finite xy), got {box!r}")

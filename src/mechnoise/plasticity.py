@@ -19,8 +19,10 @@ wrong for every pair whose unwrapped coordinates are different periodic images (
 ``δt = 4``, ``ly = 41``). Here both bonds are minimum images in their own frame's box:
 ``r0_ij = mic_ref(R_j(t) − R_i(t))`` and ``d_ij = mic_cur(R_j(t+δt) − R_i(t+δt))``. This
 holds for any box representation (flipped or not) as long as a bond stays shorter than half
-the box's smallest width (checked), and a test shows it reproduces an affine deformation
-with the periodic box exactly (D²min = 0) across a flip.
+the box's smallest width in both frames (checked for ``r_max`` in the neighbour frame; the
+other frame's bonds differ by the relative displacement over ``δt``, assumed ≪ L/2), and a
+test shows it reproduces an affine deformation with the periodic box exactly (D²min = 0)
+across a flip, and LAMMPS' own D²min across a flip.
 """
 
 from __future__ import annotations
