@@ -111,7 +111,8 @@ def stress_grid(
             d += h
             dists.append(d)
         if refine_lo and refine_hi:
-            inner = [lo + x for x in dists] + [hi - x for x in reversed(dists)]
+            middle = [0.5 * (lo + hi)] if reach - (dists[-1] if dists else 0.0) > 0.75 * h else []
+            inner = [lo + x for x in dists] + middle + [hi - x for x in reversed(dists)]
         elif refine_lo:
             inner = [lo + x for x in dists]
         else:
