@@ -190,7 +190,7 @@ def modified_flow_curve(
     threshold_nodes: int = 12,
     relaxation_nodes: int = 6,
     stress_max: float | None = None,
-    min_spacing: float = 1e-3,
+    min_spacing: float | None = None,
     max_spacing: float = 0.005,
     outer_max_spacing: float = 0.005,
 ) -> pd.DataFrame:
@@ -216,6 +216,8 @@ def modified_flow_curve(
     min_spacing, max_spacing, outer_max_spacing : float
         Grid spacings at the refinement points, between them and in the tails beyond the
         largest threshold (units σ̄_c); see :func:`mechnoise.hl_transient.stress_grid`.
+        Default min_spacing: min(1e-3, 0.1 (α⟨Δσ⟩²γ̇)^{1/2}), a tenth of the boundary-layer
+        width √D at the thresholds.
 
     Returns
     -------
@@ -274,8 +276,13 @@ def modified_flow_curve(
             if stress_max is not None
             else 2.0 + float(thresholds.nodes.max()) + 30.0 * max(float(rate), 0.1)
         )
+        h_min = (
+            min(1e-3, max(0.1 * math.sqrt(noise * float(rate)), 1e-6))
+            if min_spacing is None
+            else min_spacing
+        )
         problems = [
-            _class_problem(float(c), fractions, smax, min_spacing, max_spacing, outer_max_spacing)
+            _class_problem(float(c), fractions, smax, h_min, max_spacing, outer_max_spacing)
             for c in thresholds.nodes
         ]
 
