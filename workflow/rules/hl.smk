@@ -1,0 +1,37 @@
+# Hébraud–Lequeux model: Fig. 3's parametric line, exact HL flow curves and the modified
+# model (threshold distribution + partial relaxation). Units σ_c = G0 = τ = 1; no MD input.
+
+
+rule compute_hl_parametric_curve:
+    output:
+        "results/hl/parametric_curve.parquet",
+    log:
+        f"{LOGS}/hl/parametric_curve.log",
+    script:
+        "../scripts/hl_parametric_curve.py"
+
+
+rule solve_hl_flow_curves:
+    output:
+        "results/hl/flow_curves.parquet",
+    log:
+        f"{LOGS}/hl/flow_curves.log",
+    params:
+        alphas=config["hl_model"]["alphas"],
+        shear_rates=config["hl_model"]["shear_rates"],
+    script:
+        "../scripts/hl_flow_curves.py"
+
+
+rule solve_modified_hl_flow_curves:
+    output:
+        "results/hl/modified_flow_curves.parquet",
+    log:
+        f"{LOGS}/hl/modified_flow_curves.log",
+    params:
+        alphas=config["hl_model"]["alphas"],
+        shear_rates=config["hl_model"]["shear_rates"],
+        threshold_width=config["hl_model"]["modified"]["threshold_width"],
+        relaxation_fraction=config["hl_model"]["modified"]["relaxation_fraction"],
+    script:
+        "../scripts/hl_modified_flow_curves.py"
