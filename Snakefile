@@ -13,6 +13,7 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/shear.smk"
 include: "workflow/rules/flow.smk"

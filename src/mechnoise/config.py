@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from mechnoise import cost
 from mechnoise.schedule import plan_shear
 
 
@@ -141,6 +142,7 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             raise ConfigError(f"shear.frames: {exc}") from None
         w = plan.windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
+    _check_segment_wall_time(system["n_particles"], shear)
     lag = analysis["d2min"]["lag"]
     if lag >= min_window:
         raise ConfigError(
@@ -165,6 +167,37 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     hl = cfg["hl_model"]["shear_rates"]
     if hl["min"] >= hl["max"]:
         raise ConfigError(f"hl_model.shear_rates.min: {hl['min']} must be below max {hl['max']}")
+
+
+def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None:
+    """A shear segment's estimated wall time must fit shear.engine.max_segment_hours."""
+    engine = shear["engine"]
+    max_hours = engine.get("max_segment_hours", 0) or 0
+    if max_hours <= 0:
+        return
+    throughput = engine.get("atom_steps_per_second", cost.CONSERVATIVE_ATOM_STEPS_PER_SECOND)
+    ranks = engine.get("mpi_ranks", 1)
+    rate = min(shear["shear_rates"])  # the slowest rate has the longest segments
+    kw = {"atom_steps_per_second": throughput, "ranks": ranks}
+    hours = (
+        cost.segment_seconds(n_particles, rate, shear["timestep"], shear["segment_strain"], **kw)
+        * cost.WALL_TIME_SAFETY
+        / 3600
+    )
+    if hours > max_hours:
+        try:
+            strain = cost.suggest_segment_strain(
+                n_particles, rate, shear["timestep"], max_hours * 3600, **kw
+            )
+            fits = f"at most {strain:g}"
+        except ValueError as exc:
+            fits = f"none ({exc})"
+        raise ConfigError(
+            f"shear.segment_strain: a segment of {shear['segment_strain']} at rate {rate:g} "
+            f"needs about {hours:.3g} h (x{cost.WALL_TIME_SAFETY} safety at "
+            f"{throughput:g} atom-steps/s on {ranks} rank(s)), more than "
+            f"shear.engine.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
+        )
 
 
 def slug(value: float) -> str:

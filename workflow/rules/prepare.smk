@@ -11,8 +11,13 @@ rule quench_glass:
         quench=config["quench"],
         engine=config["shear"]["engine"],
         skin=config["shear"]["neighbor_skin"],
-    threads: 1
+    threads: get_lammps_ranks
     resources:
-        lammps=1,
+        lammps=get_lammps_ranks,
+        tasks=get_lammps_ranks,
+        cpus_per_task=1,
+        mpi=get_mpi_launcher,
+        runtime=get_quench_runtime,
+        mem_mb=get_quench_mem_mb,
     script:
         "../scripts/quench_glass.py"

@@ -16,9 +16,14 @@ rule run_shear_segment:
         system=config["system"],
         shear=config["shear"],
         workdir=f"{RUN}/segments",
-    threads: 1
+    threads: get_lammps_ranks
     resources:
-        lammps=1,
+        lammps=get_lammps_ranks,
+        tasks=get_lammps_ranks,
+        cpus_per_task=1,
+        mpi=get_mpi_launcher,
+        runtime=get_shear_runtime,
+        mem_mb=get_shear_mem_mb,
     script:
         "../scripts/run_shear_segment.py"
 
@@ -34,5 +39,8 @@ rule merge_shear_run:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
     params:
         plan=get_shear_plan,
+    resources:
+        runtime=get_merge_runtime,
+        mem_mb=get_merge_mem_mb,
     script:
         "../scripts/merge_shear_run.py"

@@ -1,0 +1,85 @@
+"""Wall-time estimates, segment strains that fit a wall time, and the config's wall-time check."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from mechnoise import cost
+from mechnoise.config import ConfigError, load_config, validate_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_run_seconds_by_hand() -> None:
+    # 16000 atoms x 5e6 steps at 4e6 atom-steps/s = 20000 s; 4 ranks at 80 %: / 3.2
+    assert cost.run_seconds(16000, 5_000_000, atom_steps_per_second=4e6) == pytest.approx(2e4)
+    t4 = cost.run_seconds(16000, 5_000_000, atom_steps_per_second=4e6, ranks=4, efficiency=0.8)
+    assert t4 == pytest.approx(2e4 / 3.2)
+    # a segment: strain 0.05 at rate 1e-4, dt 0.005 is 1e5 steps
+    seg = cost.segment_seconds(1000, 1e-4, 0.005, 0.05, atom_steps_per_second=1e6)
+    assert seg == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="ranks must be >= 1"):
+        cost.run_seconds(10, 10, ranks=0)
+    with pytest.raises(ValueError, match="efficiency"):
+        cost.run_seconds(10, 10, efficiency=1.5)
+
+
+@pytest.mark.parametrize("rate", [1e-2, 1e-4, 1e-6])
+@pytest.mark.parametrize("hours", [1.0, 24.0])
+def test_suggested_segment_fits_and_is_not_needlessly_short(rate: float, hours: float) -> None:
+    kw = {"atom_steps_per_second": 3e6, "ranks": 2}
+    strain = cost.suggest_segment_strain(16000, rate, 0.005, hours * 3600, **kw)
+    needed = cost.segment_seconds(16000, rate, 0.005, strain, **kw) * cost.WALL_TIME_SAFETY
+    assert needed <= hours * 3600
+    # 1-2-5 rounding loses at most a factor 2.5
+    exact = strain * hours * 3600 / needed
+    assert strain > exact / 2.5
+    mantissa = f"{strain:.0e}"
+    assert mantissa[0] in "125" and float(mantissa) == strain, strain
+
+
+def test_suggestion_fails_clearly_when_nothing_fits() -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        cost.suggest_segment_strain(10**8, 1e-9, 0.005, 60.0)
+
+
+def test_paper_cost_matches_a_hand_count() -> None:
+    # rate 1e-6 alone: 1 / (1e-6 * 0.005) = 2e8 steps x 16000 atoms = 3.2e12 atom-steps
+    hours = cost.shear_core_hours(16000, [1e-6], 1.0, 0.005, atom_steps_per_second=3.2e6)
+    assert hours == pytest.approx(1e6 / 3600)
+
+
+def test_config_rejects_a_segment_longer_than_the_wall_time_and_names_one_that_fits() -> None:
+    cfg = load_config(ROOT / "config.yaml")
+    cfg["system"]["n_particles"] = 16000
+    engine = cfg["shear"]["engine"]
+    engine["max_segment_hours"] = 0.5
+    engine["atom_steps_per_second"] = 2e6
+    # lowest rate 6e-4, segment 0.3: 1e5 steps x 16000 / 2e6 = 800 s x 1.5 = 0.33 h: fits
+    validate_config(cfg)
+    engine["max_segment_hours"] = 0.25
+    with pytest.raises(ConfigError, match=r"^shear\.segment_strain: .*fits: at most 0\.2") as err:
+        validate_config(cfg)
+    assert "max_segment_hours=0.25" in str(err.value)
+    fixed = copy.deepcopy(cfg)
+    fixed["shear"]["segment_strain"] = 0.2
+    validate_config(fixed)
+    engine["mpi_ranks"] = 2  # 2 ranks at 80 %: the 0.3 segment fits again
+    validate_config(cfg)
+
+
+def test_schema_types_the_new_engine_keys() -> None:
+    cfg = load_config(ROOT / "config.yaml")
+    for key, bad in [
+        ("mpi_ranks", 0),
+        ("launcher", "srun"),
+        ("max_segment_hours", -1),
+        ("atom_steps_per_second", 0),
+    ]:
+        broken = copy.deepcopy(cfg)
+        broken["shear"]["engine"][key] = bad
+        with pytest.raises(ConfigError, match=rf"^shear\.engine\.{key}"):
+            validate_config(broken)
