@@ -27,7 +27,9 @@ import pandas as pd
 logger = logging.getLogger("mechnoise.cli")
 
 
-def _write_or_print(table: pd.DataFrame, out: Path | None, columns: dict | None) -> None:
+def _write_or_print(
+    table: pd.DataFrame, out: Path | None, columns: dict[str, tuple[str, str, str]] | None
+) -> None:
     """Write parquet (with units metadata when ``columns`` is given) or CSV, or print."""
     if out is None:
         sys.stdout.write(table.to_string(index=False) + "\n")
@@ -107,7 +109,7 @@ def _hl_asymptotics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_hl_commands(groups: argparse._SubParsersAction) -> None:
+def _add_hl_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     hl_parser = groups.add_parser("hl", help="Hébraud–Lequeux model (units σ_c = G0 = τ = 1)")
     commands = hl_parser.add_subparsers(dest="command", required=True)
 
@@ -153,7 +155,9 @@ def _add_hl_commands(groups: argparse._SubParsersAction) -> None:
 
 
 #: One adder per subcommand group; other topics append theirs here.
-_GROUP_ADDERS: list[Callable[[argparse._SubParsersAction], None]] = [_add_hl_commands]
+_GROUP_ADDERS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _add_hl_commands
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -382,12 +382,12 @@ def _prefactor_of_u(u: float) -> float:
                 2 * n - 2
             )
             den += 1.0 / math.factorial(2 * n + 1) * u ** (2 * n - 2)
-        return num / (2.0 * u**1.5 * den)
+        return num / (2.0 * u * math.sqrt(u) * den)
     # numerator and denominator multiplied by 2 e^{-u} (no overflow for large u)
     em = math.exp(-u)
     e2 = em * em
     num = u * (1.0 + e2) + 2.0 * (1.0 - e2) + (6.0 * u - 6.0 * u * u / math.tanh(0.5 * u)) * em
-    den = 2.0 * u**1.5 * (-math.expm1(-2.0 * u) - 2.0 * u * em)
+    den = 2.0 * u * math.sqrt(u) * (-math.expm1(-2.0 * u) - 2.0 * u * em)
     return num / den
 
 

@@ -180,6 +180,29 @@ def _stationary_class(
     return float(op.loss @ m), float(op.centroids @ m)
 
 
+def _solve_self_consistency(
+    problems: list[_ClassProblem], weights: FloatArray, rate: float, noise: float
+) -> tuple[float, float, float]:
+    """Solve log D = log(noise · Γ(D)) by Brent's method; return (D, Γ, ⟨σ⟩)."""
+
+    def totals(d: float) -> tuple[float, float]:
+        values = np.array([_stationary_class(p, rate, d) for p in problems])
+        return float(weights @ values[:, 0]), float(weights @ values[:, 1])
+
+    def residual(log_d: float) -> float:
+        return log_d - math.log(noise * totals(math.exp(log_d))[0])
+
+    lo = math.log(noise * rate) - 1.0
+    hi = lo + 2.0
+    while residual(lo) > 0.0:
+        hi, lo = lo, lo - 3.0
+    while residual(hi) < 0.0:
+        lo, hi = hi, hi + 3.0
+    d = math.exp(brentq(residual, lo, hi, rtol=_ROOT_RTOL, xtol=1e-14))
+    activity, stress = totals(d)
+    return d, activity, stress
+
+
 def modified_flow_curve(
     alpha: float,
     shear_rates: npt.ArrayLike,
@@ -286,23 +309,9 @@ def modified_flow_curve(
             for c in thresholds.nodes
         ]
 
-        def totals(d: float, rate: float = float(rate), problems=problems) -> tuple[float, float]:
-            values = np.array([_stationary_class(p, rate, d) for p in problems])
-            return float(thresholds.weights @ values[:, 0]), float(
-                thresholds.weights @ values[:, 1]
-            )
-
-        def residual(log_d: float, totals=totals) -> float:
-            return log_d - math.log(noise * totals(math.exp(log_d))[0])
-
-        lo = math.log(noise * float(rate)) - 1.0
-        hi = lo + 2.0
-        while residual(lo) > 0.0:
-            hi, lo = lo, lo - 3.0
-        while residual(hi) < 0.0:
-            lo, hi = hi, hi + 3.0
-        d = math.exp(brentq(residual, lo, hi, rtol=_ROOT_RTOL, xtol=1e-14))
-        activity, stress = totals(d)
+        d, activity, stress = _solve_self_consistency(
+            problems, thresholds.weights, float(rate), noise
+        )
         rows.append((float(rate), stress, activity, d, stress_drop))
     return pd.DataFrame(
         rows, columns=["shear_rate", "stress", "activity", "diffusion", "stress_drop"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,7 +45,7 @@ def stress_grid(
     max_spacing: float = 0.005,
     outer_max_spacing: float = 0.02,
     growth: float = 1.08,
-    refine_at: Sequence[float] = (-1.0, 0.0, 1.0),
+    refine_at: npt.ArrayLike = (-1.0, 0.0, 1.0),
 ) -> FloatArray:
     """Non-uniform grid of local stresses with nodes on, and refined at, given points.
 
@@ -63,7 +63,7 @@ def stress_grid(
         Largest spacing beyond the outermost refinement points (the exponential tails).
     growth : float
         Ratio of successive spacings away from a refinement point (> 1).
-    refine_at : sequence of float
+    refine_at : array_like
         Points that are nodes of the grid and around which it is refined.
 
     Returns
@@ -245,7 +245,7 @@ def _apply_generator(
     out[:-1] += band[0, 1:] * m[1:]
     out[1:] += band[2, :-1] * m[:-1]
     out[op.landing] += op.loss @ m
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 def _self_consistent_step(
