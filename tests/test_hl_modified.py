@@ -89,3 +89,52 @@ def test_invalid_parameters() -> None:
         modified_flow_curve(0.0, [1e-3])
     with pytest.raises(ValueError, match="rates"):
         modified_flow_curve(0.26, [-1e-3])
+
+
+def _brute_force_partial_relaxation(alpha: float, rate: float, f: float, h: float) -> tuple:
+    """Single threshold 1, landing at ±(1 − f): central differences on a uniform grid."""
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import spsolve
+
+    half = 6.0
+    n_half = round(half / h)
+    x = np.arange(-n_half, n_half + 1) * h
+    n = x.size
+    theta = np.where(np.abs(x) > 1, 1.0, 0.0)
+    theta[np.isclose(np.abs(x), 1.0)] = 0.5
+    land_p = int(np.argmin(np.abs(x - (1 - f))))
+    land_m = int(np.argmin(np.abs(x + (1 - f))))
+    assert abs(x[land_p] - (1 - f)) < 1e-12
+    w_plus = np.where(x > 0, theta, 0.0) * h  # trapezoid weights of the outflow at sigma > 1
+    w_minus = np.where(x < 0, theta, 0.0) * h
+
+    def solve(d: float) -> tuple[float, float]:
+        lap = sp.diags(
+            [d / h**2 + rate / (2 * h), -2 * d / h**2 - theta, d / h**2 - rate / (2 * h)],
+            [-1, 0, 1],
+            shape=(n, n),
+            format="lil",
+        )
+        lap[land_p, :] = lap[land_p, :].toarray() + w_plus / h
+        lap[land_m, :] = lap[land_m, :].toarray() + w_minus / h
+        lap[0, :] = np.ones(n) * h  # normalisation replaces the (negligible) wall row
+        rhs = np.zeros(n)
+        rhs[0] = 1.0
+        p = spsolve(lap.tocsr(), rhs)
+        return float((w_plus + w_minus) @ p), float(h * (x @ p))
+
+    log_d = brentq(
+        lambda v: v - math.log(alpha * f**2 * solve(math.exp(v))[0]), -12.0, 0.0, xtol=1e-13
+    )
+    activity, stress = solve(math.exp(log_d))
+    return stress, activity
+
+
+@pytest.mark.parametrize(("alpha", "rate", "f"), [(0.26, 0.05, 0.5), (1.5, 0.02, 0.4)])
+def test_partial_relaxation_against_brute_force(alpha: float, rate: float, f: float) -> None:
+    # the second case has strong noise, so sites also yield at sigma < -1
+    coarse = np.array(_brute_force_partial_relaxation(alpha, rate, f, 1 / 200))
+    fine = np.array(_brute_force_partial_relaxation(alpha, rate, f, 1 / 400))
+    reference = (4 * fine - coarse) / 3  # Richardson: second-order scheme
+    df = modified_flow_curve(alpha, [rate], relaxation_fraction=f)
+    np.testing.assert_allclose([df.stress.iloc[0], df.activity.iloc[0]], reference, rtol=2e-4)

@@ -125,3 +125,17 @@ def test_default_grid_resolves_long_tails() -> None:
     x_small = default_grid(0.7, 0.01, 0.01)  # tail length ~0.17 at small rates
     inner = np.abs(x_small[1:]) < 5.0
     assert np.max(np.diff(x_small)[inner]) <= 0.0051
+
+
+def test_exact_stationary_density_stays_stationary() -> None:
+    # start from the exact stationary P at the same rate: nothing may drift beyond the
+    # discretisation error, and the short-time state is already the stationary one
+    alpha, rate = 0.26, 0.1
+    nodes = default_grid(alpha, rate, rate)
+    p0 = hl.stationary_density(alpha, rate, nodes)
+    exact = hl.stationary_flow_curve(alpha, [rate]).iloc[0]
+    df = transient_response(
+        alpha, rate, [0.0, 5.0, 50.0], time_step=0.5, nodes=nodes, initial_density=p0
+    )
+    np.testing.assert_allclose(df.stress, exact.stress, rtol=1e-4)
+    np.testing.assert_allclose(df.activity, exact.activity, rtol=1e-4)
