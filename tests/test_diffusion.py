@@ -177,6 +177,9 @@ def test_summary_row_and_modulus_lookup(tmp_path):
         t_max=2.0,
         n_lags=10,
         n_samples=98,
+        n_windows=2,
+        d_sigma_err_blocks=0.01,
+        d_sigma_err_windows=0.02,
         slope_with_intercept=0.41,
         intercept=0.0,
         exponent=1.0,
@@ -205,3 +208,32 @@ def test_summary_row_and_modulus_lookup(tmp_path):
     assert row["D_sigma_over_Gamma"].item() == pytest.approx(2.0)
     write_table(row, tmp_path / "d.parquet", diffusion.DIFFUSION_SUMMARY_COLUMNS)
     assert pd.read_parquet(tmp_path / "d.parquet")["M"].dtype == np.int64
+
+
+def test_error_is_the_larger_of_block_and_window_spread():
+    """Blocks agree within each window, windows disagree: the window spread sets the error."""
+    lag = np.array([0.5, 1.0])
+    rows = []
+    for window, d in [(0, 1.0), (1, 3.0)]:
+        for b in range(8):
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "window": window,
+                        "bx": b,
+                        "by": 0,
+                        "k": [1, 2],
+                        "lag": lag,
+                        "msd": d * lag,
+                        "drift": 0.0,
+                        "n": 5,
+                    }
+                )
+            )
+    fit = diffusion.fit_stress_diffusion(pd.concat(rows, ignore_index=True), 0.5, 1.0)
+    assert fit.d_sigma == pytest.approx(2.0, rel=1e-12)
+    assert fit.d_sigma_err_windows == pytest.approx(1.0, rel=1e-12)  # std([1, 3]) / sqrt(2)
+    blocks_err = np.std([1.0] * 8 + [3.0] * 8, ddof=1) / 4.0
+    assert fit.d_sigma_err_blocks == pytest.approx(blocks_err, rel=1e-12)
+    assert fit.d_sigma_err == pytest.approx(1.0, rel=1e-12)
+    assert (fit.n_samples, fit.n_windows) == (16, 2)
