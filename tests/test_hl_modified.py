@@ -53,7 +53,7 @@ def test_threshold_distribution_against_scaled_closed_form() -> None:
         lambda x: x - math.log(alpha * stress_drop**2 * classes(math.exp(x))[0]), -15.0, 0.0
     )
     activity, stress = classes(math.exp(log_d))
-    df = modified_flow_curve(alpha, [rate], threshold_width=width)
+    df = modified_flow_curve(alpha, [rate], threshold_width=width, thresholds="quenched")
     assert df.stress.iloc[0] == pytest.approx(stress, rel=1e-4)
     assert df.activity.iloc[0] == pytest.approx(activity, rel=1e-4)
     assert df.stress_drop.iloc[0] == pytest.approx(stress_drop, rel=1e-12)
@@ -138,3 +138,30 @@ def test_partial_relaxation_against_brute_force(alpha: float, rate: float, f: fl
     reference = (4 * fine - coarse) / 3  # Richardson: second-order scheme
     df = modified_flow_curve(alpha, [rate], relaxation_fraction=f)
     np.testing.assert_allclose([df.stress.iloc[0], df.activity.iloc[0]], reference, rtol=2e-4)
+
+
+def test_renewed_thresholds_against_scaled_closed_form() -> None:
+    # Renewal with full relaxation: every yield lands at sigma = 0 in class c' with
+    # probability g_c', so class c' is HL (threshold c') with source g_c' Gamma. With a unit
+    # source the class holds mass m(rate/c, D/c^2) and moment c m1(rate/c, D/c^2).
+    alpha, rate, width = 0.26, 1e-2, 0.25
+    quad = truncated_gaussian_quadrature(1.0, width, 0.0, np.inf, 12)
+    stress_drop = float(quad.weights @ quad.nodes)
+
+    def totals(d: float) -> tuple[float, float]:
+        mass = moment = 0.0
+        for c, w in zip(quad.nodes, quad.weights, strict=True):
+            state = _solve_fixed_diffusion(rate / c, d / c**2)
+            mass += w * state.mass
+            moment += w * c * state.first_moment
+        return 1.0 / mass, moment / mass
+
+    log_d = brentq(
+        lambda x: x - math.log(alpha * stress_drop**2 * totals(math.exp(x))[0]), -15.0, 0.0
+    )
+    activity, stress = totals(math.exp(log_d))
+    renewed = modified_flow_curve(alpha, [rate], threshold_width=width)
+    assert renewed.stress.iloc[0] == pytest.approx(stress, rel=1e-4)
+    assert renewed.activity.iloc[0] == pytest.approx(activity, rel=1e-4)
+    quenched = modified_flow_curve(alpha, [rate], threshold_width=width, thresholds="quenched")
+    assert abs(quenched.activity.iloc[0] / renewed.activity.iloc[0] - 1) > 1e-3

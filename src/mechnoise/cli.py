@@ -84,11 +84,13 @@ def _hl_flowcurve(args: argparse.Namespace) -> int:
                     relaxation_width=args.relaxation_width,
                     threshold_nodes=args.threshold_nodes,
                     relaxation_nodes=args.relaxation_nodes,
+                    thresholds=args.thresholds,
                 )
                 curve.insert(0, "alpha", alpha)
                 curve.insert(1, "threshold_width", args.threshold_width)
                 curve.insert(2, "relaxation_fraction", args.relaxation_fraction)
                 curve.insert(3, "relaxation_width", args.relaxation_width)
+                curve.insert(4, "thresholds", args.thresholds)
                 parts.append(curve)
             table = pd.concat(parts, ignore_index=True)
             columns = hl.MODIFIED_FLOW_CURVE_COLUMNS
@@ -140,6 +142,12 @@ def _add_hl_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     flow.add_argument(
         "--relaxation-width", type=float, default=0.0, help="std of the fraction (modified)"
+    )
+    flow.add_argument(
+        "--thresholds",
+        choices=("renewed", "quenched"),
+        default="renewed",
+        help="renew a site's threshold at each yield, or keep it (modified)",
     )
     flow.add_argument("--threshold-nodes", type=int, default=12, help="quadrature nodes")
     flow.add_argument("--relaxation-nodes", type=int, default=6, help="quadrature nodes")

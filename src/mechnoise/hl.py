@@ -791,6 +791,7 @@ MODIFIED_FLOW_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "threshold_width": ("float64", "sigma_c", "std of the Gaussian local thresholds"),
     "relaxation_fraction": ("float64", "1", "mean stress drop / threshold at yield"),
     "relaxation_width": ("float64", "1", "std of the relaxation fraction"),
+    "thresholds": ("str", "", "'renewed' (new threshold at each yield) or 'quenched'"),
     "shear_rate": ("float64", "sigma_c/(G0 tau)", "dimensionless shear rate"),
     "stress": ("float64", "sigma_c", "stationary mean stress"),
     "activity": ("float64", "1/tau", "plastic activity rate Gamma"),

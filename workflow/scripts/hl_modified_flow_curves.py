@@ -22,6 +22,7 @@ for alpha in sm.params.alphas:
     curve.insert(1, "threshold_width", float(sm.params.threshold_width))
     curve.insert(2, "relaxation_fraction", float(sm.params.relaxation_fraction))
     curve.insert(3, "relaxation_width", 0.0)
+    curve.insert(4, "thresholds", "renewed")
     parts.append(curve)
 table = pd.concat(parts, ignore_index=True)
 io.write_table(table, sm.output[0], hl.MODIFIED_FLOW_CURVE_COLUMNS)
