@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -48,7 +49,8 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
     -------
     matplotlib.figure.Figure
         Main panel: MSD points and the fit ``D_σ t`` (solid over the fit window, dotted
-        beyond). Inset: ``D_σ`` against density, one series per shear rate.
+        beyond), one colour per density. Inset: ``D_σ`` against density (log scale), one
+        series per shear rate (black: ``shear_rate``).
 
     Raises
     ------
@@ -76,7 +78,7 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
         t_all = np.geomspace(curve["lag"].min(), curve["lag"].max(), 40)
         ax.loglog(t_all, d_sigma * t_all, ":", color=color, lw=0.8)
     low, high = ax.get_ylim()
-    ax.set_ylim(low, high * (high / low) ** 0.8)  # head room for the inset
+    ax.set_ylim(low, high * (high / low) ** 0.6)  # head room for the inset
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(r"$t$ ($\tau_0$)")
@@ -85,7 +87,9 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
     ax.legend(loc="lower right", fontsize=8, frameon=False)
 
     inset = ax.inset_axes((0.13, 0.6, 0.34, 0.34))
-    for i, (rate, g) in enumerate(summary.groupby("shear_rate", sort=True)):
+    rates = sorted(summary["shear_rate"].unique())
+    shades = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(rates)))
+    for shade, (rate, g) in zip(shades, summary.groupby("shear_rate", sort=True), strict=True):
         points = [
             (density, *_mean_with_error(rows["D_sigma"], rows["D_sigma_err"]))
             for density, rows in g.groupby("density", sort=True)
@@ -100,12 +104,20 @@ def plot_fig4b(msd: pd.DataFrame, summary: pd.DataFrame, shear_rate: float) -> F
             ms=3,
             lw=0.8,
             capsize=2,
-            color="k" if emph else f"C{i}",
+            color="k" if emph else shade,
             label=f"{rate:g}",
         )
     inset.set_xlabel(r"$\rho$", fontsize=8)
+    inset.set_yscale("log")
     inset.set_ylabel(r"$D_\sigma$", fontsize=8)
     inset.tick_params(labelsize=7)
     inset.xaxis.set_major_locator(MaxNLocator(3))
-    inset.legend(title=r"$\dot\gamma$", fontsize=6, title_fontsize=6, frameon=False)
+    inset.legend(
+        title=r"$\dot\gamma$",
+        fontsize=6,
+        title_fontsize=6,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+    )
     return fig
