@@ -89,7 +89,7 @@ def test_numerical_solver_matches_asymptotics(alpha: float) -> None:
     design = np.column_stack([np.ones_like(rates), np.sqrt(rates), rates])
     coef = np.linalg.lstsq(design, df.stress.to_numpy(), rcond=None)[0]
     assert coef[0] == pytest.approx(sy, rel=1e-6)
-    assert coef[1] == pytest.approx(a, rel=2e-3)
+    assert coef[1] == pytest.approx(a, rel=3e-4)
     u = _u_of_alpha(alpha)
     low = hl.stationary_flow_curve(alpha, [1e-12]).iloc[0]
     assert low.activity / low.shear_rate == pytest.approx(1 / math.tanh(u / 2), rel=1e-4)
@@ -102,8 +102,8 @@ def test_design_values_from_numerical_solver() -> None:
         df = hl.stationary_flow_curve(alpha, rates)
         design = np.column_stack([np.ones_like(rates), np.sqrt(rates), rates])
         coef = np.linalg.lstsq(design, df.stress.to_numpy(), rcond=None)[0]
-        assert coef[0] == pytest.approx(sy, abs=1e-5)
-        assert coef[1] == pytest.approx(a, abs=2e-3)
+        assert coef[0] == pytest.approx(sy, abs=6e-6)
+        assert coef[1] == pytest.approx(a, abs=6e-6)
 
 
 def test_small_alpha_limits() -> None:
