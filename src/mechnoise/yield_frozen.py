@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Frozen shell kept beyond the largest cutoff (sigma): the largest displacement of a block atom
+#: towards the carved-away region that leaves the curve exact (tests check carved == uncarved).
+SHELL_MARGIN = 1.0
+
 #: Slack (strain) below which a remaining interval to ``max_strain`` is treated as zero.
 _STRAIN_EPS = 1e-12
 
@@ -77,6 +81,11 @@ class FrozenMatrixSettings:
         Neighbour skin (sigma).
     suffix : str
         LAMMPS accelerator suffix of the pair style (``"opt"``, ``"none"``).
+    exclude_frozen_pairs : bool
+        Skip frozen-frozen pairs (they never act on the target; same curve, faster).
+    threshold_step : float or None
+        Strain step entering the drop thresholds (default ``strain_step``); the naive
+        reference protocol uses fine steps with the coarse protocol's thresholds.
     modulus_floor : float
         Lower bound of the modulus used in the thresholds (eps/sigma²), for the rare block
         whose probe slope is not positive.
@@ -88,7 +97,7 @@ class FrozenMatrixSettings:
     drop_factor: float = 3.0
     bisect_factor: float | None = None
     stop_factor: float | None = None
-    shell: float = 3.5
+    shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
     min_style: str = "cg"
@@ -96,6 +105,8 @@ class FrozenMatrixSettings:
     maxeval: int = 1000000
     skin: float = 0.3
     suffix: str = "opt"
+    exclude_frozen_pairs: bool = True
+    threshold_step: float | None = None
     modulus_floor: float = 1.0
 
     def __post_init__(self) -> None:
@@ -123,6 +134,11 @@ class FrozenMatrixSettings:
         return 2 * self.drop_factor if self.stop_factor is None else float(self.stop_factor)
 
     @property
+    def drop_step(self) -> float:
+        """Strain step of the drop thresholds (``threshold_step`` or ``strain_step``)."""
+        return self.strain_step if self.threshold_step is None else float(self.threshold_step)
+
+    @property
     def finest_step(self) -> float:
         """Strain resolution after bisection, ``strain_step / 2**refine_steps``."""
         return self.strain_step / 2**self.refine_steps
@@ -146,6 +162,7 @@ class BlockCurve:
     n_minimizations: int
     seconds: float
     commands: list[str] = field(default_factory=list, repr=False)
+    atoms: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
 
 class _Session:
@@ -189,7 +206,9 @@ def run_block_test(
     *,
     name: str = "block",
     log_file: str | Path | None = None,
+    protocol: str = "adaptive",
     n_steps_fixed: int | None = None,
+    track_atoms: bool = False,
 ) -> BlockCurve:
     """Run the adaptive frozen-matrix test of one block and return its curve.
 
@@ -211,9 +230,15 @@ def run_block_test(
         Name of this test (file names).
     log_file : path, optional
         LAMMPS log (default: none, for speed; the replay file reproduces the run).
+    protocol : {"adaptive", "fixed"}
+        ``"adaptive"`` (probe, coarse steps, bisection, see the module doc) or ``"fixed"``:
+        the naive reference, steps of ``strain_step`` up to ``max_strain`` that stop after
+        a drop larger than ``stop_factor * G_local * drop_step`` (no bisection).
     n_steps_fixed : int, optional
-        Naive protocol instead: ``n_steps_fixed`` steps of ``strain_step`` without probe,
-        bisection or early stop (reference for benchmarks and tests).
+        Exactly ``n_steps_fixed`` steps of ``strain_step``, no early stop (tests).
+    track_atoms : bool
+        Also return ids, target flags and unwrapped positions after the zero-strain
+        relaxation and at the end (``BlockCurve.atoms``), to check the frozen atoms' motion.
 
     Returns
     -------
@@ -230,6 +255,8 @@ def run_block_test(
         raise ValueError(f"block ({bx}, {by}) outside the {grid}x{grid} grid")
     if direction not in (1, -1):
         raise ValueError(f"direction must be 1 or -1, got {direction!r}")
+    if protocol not in ("adaptive", "fixed"):
+        raise ValueError(f"protocol must be 'adaptive' or 'fixed', got {protocol!r}")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / f"{name}.state.dump"
@@ -272,6 +299,7 @@ def run_block_test(
             "maxeval": s.maxeval,
             "skin": repr(float(s.skin)),
             "suffix": s.suffix,
+            "exclude": int(s.exclude_frozen_pairs),
             "cutoff_aa": repr(float(s.cutoffs[0])),
             "cutoff_ab": repr(float(s.cutoffs[1])),
             "cutoff_bb": repr(float(s.cutoffs[2])),
@@ -283,12 +311,17 @@ def run_block_test(
         n_target = int(session.value("fm_ntarget"))
         strains = [0.0]
         stresses = [session.value("block_stress")]
+        atoms = {"before": _atoms(session)} if track_atoms else {}
         if n_steps_fixed is not None:
             for k in range(n_steps_fixed):
                 stresses.append(step(s.strain_step))
                 strains.append((k + 1) * s.strain_step)
+        elif protocol == "fixed":
+            _fixed_loading(strains, stresses, s, step)
         else:
             _adaptive_loading(strains, stresses, s, step, save, restore)
+        if track_atoms:
+            atoms["after"] = _atoms(session)
         session('print "MECHNOISE_DONE"')
     except Exception as exc:  # LAMMPS raises plain Exceptions
         raise RuntimeError(f"frozen-matrix test {name} failed in LAMMPS: {exc}") from exc
@@ -312,7 +345,50 @@ def run_block_test(
         n_minimizations=n_min,
         seconds=time.perf_counter() - t0,
         commands=session.commands,
+        atoms=atoms,
     )
+
+
+def _atoms(session: _Session) -> dict[str, np.ndarray]:
+    """ids, target flags, unwrapped positions and box of the current state (serial run)."""
+    lmp = session.lmp
+    n = int(lmp.extract_global("nlocal"))
+    x = np.array(lmp.numpy.extract_atom("x")[:n, :2], dtype=np.float64)
+    image = np.array(lmp.numpy.extract_atom("image")[:n], dtype=np.int64)
+    ids = np.array(lmp.numpy.extract_atom("id")[:n], dtype=np.int64)
+    mask = np.array(lmp.numpy.extract_atom("mask")[:n], dtype=np.int64)
+    boxlo, boxhi, xy = lmp.extract_box()[:3]
+    lx, ly = boxhi[0] - boxlo[0], boxhi[1] - boxlo[1]
+    # LAMMPS packs image flags in 10 bits per dimension around 512 (IMGBITS = 10)
+    ix = (image & 1023) - 512
+    iy = ((image >> 10) & 1023) - 512
+    pos = np.column_stack([x[:, 0] + ix * lx + iy * xy, x[:, 1] + iy * ly])
+    group_bit = 1 << _group_index(lmp, "target")
+    order = np.argsort(ids)
+    return {
+        "ids": ids[order],
+        "target": (mask[order] & group_bit) != 0,
+        "positions": pos[order],
+        "box": np.array([lx, ly, xy, boxlo[0], boxlo[1]]),
+    }
+
+
+def _group_index(lmp: object, name: str) -> int:
+    """Index of a LAMMPS group: ``1 << index`` is its bit in the per-atom mask."""
+    return list(lmp.available_ids("group")).index(name)  # type: ignore[attr-defined]
+
+
+def _fixed_loading(strains, stresses, s, step) -> None:  # type: ignore[no-untyped-def]
+    """Naive protocol: equal steps, stop after a drop above the stop threshold."""
+    modulus = None
+    while s.max_strain - strains[-1] > _STRAIN_EPS:
+        d = min(s.strain_step, s.max_strain - strains[-1])
+        stresses.append(step(d))
+        strains.append(strains[-1] + d)
+        if modulus is None:
+            modulus = max((stresses[1] - stresses[0]) / d, s.modulus_floor)
+        if stresses[-2] - stresses[-1] > s.stop_threshold_factor * modulus * s.drop_step:
+            return
 
 
 def _adaptive_loading(strains, stresses, s, step, save, restore) -> None:  # type: ignore[no-untyped-def]
@@ -321,8 +397,8 @@ def _adaptive_loading(strains, stresses, s, step, save, restore) -> None:  # typ
     stresses.append(step(fine))
     strains.append(fine)
     modulus = max((stresses[1] - stresses[0]) / fine, s.modulus_floor)
-    bisect_threshold = s.bisect_threshold_factor * modulus * s.strain_step
-    stop_threshold = s.stop_threshold_factor * modulus * s.strain_step
+    bisect_threshold = s.bisect_threshold_factor * modulus * s.drop_step
+    stop_threshold = s.stop_threshold_factor * modulus * s.drop_step
     gamma, sigma = strains[-1], stresses[-1]
     while s.max_strain - gamma > _STRAIN_EPS:
         save()
@@ -383,3 +459,79 @@ def run_block_tests(
         )
         curves.append(curve)
     return curves
+
+
+def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
+    """Blocks ``(bx, by)`` to test: all of the ``grid x grid`` lattice, or ``max_blocks`` of
+    them spread evenly over it (``max_blocks = 0``: all).
+
+    Examples
+    --------
+    >>> select_blocks(2, 0)
+    [(0, 0), (1, 0), (0, 1), (1, 1)]
+    >>> select_blocks(3, 4)
+    [(0, 0), (2, 0), (1, 1), (0, 2)]
+    """
+    if grid < 1 or max_blocks < 0:
+        raise ValueError(f"need grid >= 1 and max_blocks >= 0, got {grid}, {max_blocks}")
+    n = grid * grid
+    if max_blocks == 0 or max_blocks >= n:
+        flat = list(range(n))
+    else:
+        flat = [k * n // max_blocks for k in range(max_blocks)]  # distinct: stride > 1
+    return [(k % grid, k // grid) for k in flat]
+
+
+def _worker(task: tuple) -> tuple[int, BlockCurve]:  # type: ignore[type-arg]
+    config, data_file, grid, bx, by, direction, settings, workdir = task
+    tag = "p" if direction > 0 else "m"
+    curve = run_block_test(
+        data_file, grid, bx, by, direction, settings, workdir, name=f"c{config}_b{bx}_{by}{tag}"
+    )
+    curve.commands = []
+    return config, curve
+
+
+def run_frozen_matrix(
+    snapshots: Sequence[str | Path],
+    grid: int,
+    settings: FrozenMatrixSettings,
+    workdir: str | Path,
+    *,
+    directions: Sequence[int] = (1,),
+    max_blocks: int = 0,
+    processes: int = 1,
+) -> list[tuple[int, BlockCurve]]:
+    """Frozen-matrix tests of the selected blocks of every snapshot of one density.
+
+    Each block is an independent LAMMPS instance (no batching: one minimization of several
+    blocks couples them through the shared force-norm criterion and conjugate directions, see
+    the report in ``benchmarks/bench_frozen_matrix.py``); blocks run in ``processes`` worker
+    processes. Replay files ``c{config}_b{bx}_{by}{p|m}.lmp`` go to ``workdir``.
+
+    Returns
+    -------
+    list of (config, BlockCurve)
+        In the order config, block, direction.
+    """
+    tasks = [
+        (k, str(Path(snap).resolve()), grid, bx, by, d, settings, str(workdir))
+        for k, snap in enumerate(snapshots)
+        for bx, by in select_blocks(grid, max_blocks)
+        for d in directions
+    ]
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    if processes <= 1:
+        results = [_worker(t) for t in tasks]
+    else:
+        import multiprocessing as mp
+
+        # fork, not spawn: spawn re-runs the __main__ module (a Snakemake script) in each
+        # worker; the parent holds no LAMMPS instance, so forking it is safe.
+
+        with mp.get_context("fork").Pool(processes) as pool:
+            results = pool.map(_worker, tasks, chunksize=1)
+    total = sum(c.seconds for _, c in results)
+    n_min = sum(c.n_minimizations for _, c in results)
+    log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)
+    return results

@@ -290,6 +290,11 @@ def _ratio(table: pd.DataFrame) -> tuple[float, float, float]:
     return float(ratio), float(np.sqrt(max(var, 0.0))), float(mc)
 
 
+def _sem(values: pd.Series) -> float:
+    """Standard error of the mean (NaN for fewer than 2 values)."""
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else math.nan
+
+
 def summarize_local_yield(
     curves: pd.DataFrame,
     density: float,
@@ -319,7 +324,6 @@ def summarize_local_yield(
         double = tables[2 * drop_factor]
         r_half, _, c_half = _ratio(half[half["direction"] == direction])
         r_double, _, c_double = _ratio(double[double["direction"] == direction])
-        sem = lambda v: float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else math.nan
         rows.append(
             {
                 "density": density,
@@ -328,14 +332,14 @@ def summarize_local_yield(
                 "n_yielded": ny,
                 "fraction_never_yielded": 1 - ny / n if n else math.nan,
                 "sigma_c_mean": y["sigma_c"].mean() if ny else math.nan,
-                "sigma_c_mean_err": sem(y["sigma_c"]),
+                "sigma_c_mean_err": _sem(y["sigma_c"]),
                 "sigma_c_std": y["sigma_c"].std(ddof=1) if ny > 1 else math.nan,
                 "gauss_mu": mu,
                 "gauss_mu_err": mu_err,
                 "gauss_sigma": sig,
                 "gauss_sigma_err": sig_err,
                 "sigma_drop_mean": y["sigma_drop"].mean() if ny else math.nan,
-                "sigma_drop_mean_err": sem(y["sigma_drop"]),
+                "sigma_drop_mean_err": _sem(y["sigma_drop"]),
                 "drop_ratio": ratio,
                 "drop_ratio_err": ratio_err,
                 "drop_factor": drop_factor,
@@ -344,7 +348,7 @@ def summarize_local_yield(
                 "sigma_c_mean_half_factor": c_half,
                 "sigma_c_mean_double_factor": c_double,
                 "local_modulus_mean": t["local_modulus"].mean(),
-                "local_modulus_err": sem(t["local_modulus"]),
+                "local_modulus_err": _sem(t["local_modulus"]),
                 "initial_stress_mean": t["initial_stress"].mean(),
             }
         )

@@ -1,0 +1,83 @@
+# Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b).
+# Snapshots come from the steady state of the run at rate index yield_test.shear_rate_index
+# (-1: the lowest rate) and the first seed; every per-density result lives in YIELD.
+# Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
+# RUN/plasticity_summary.parquet (plasticity: l_pl).
+
+YIELD = "results/yield/rho{rho}"
+YIELD_RUN = (
+    f"results/shear/rho{{rho}}/rate{get_rate_slug(config['yield_test']['shear_rate_index'])}"
+    f"/seed{SEEDS[0]}"
+)
+
+
+rule prepare_yield_snapshots:
+    input:
+        frames=f"{YIELD_RUN}/frames.parquet",
+    output:
+        expand(
+            f"{YIELD}/snapshots/snapshot{{k}}.data",
+            k=range(config["yield_test"]["n_configs"]),
+            allow_missing=True,
+        ),
+    log:
+        f"{LOGS}/yield/rho{{rho}}_snapshots.log",
+    params:
+        n_configs=config["yield_test"]["n_configs"],
+        system=config["system"],
+        engine=config["shear"]["engine"],
+        workdir=f"{YIELD}/snapshots",
+    script:
+        "../scripts/yield_prepare_snapshots.py"
+
+
+rule run_frozen_matrix:
+    input:
+        snapshots=rules.prepare_yield_snapshots.output,
+        plasticity=(
+            f"{YIELD_RUN}/plasticity_summary.parquet"
+            if config["analysis"]["blocks"]["from_cluster_size"]
+            else []
+        ),
+    output:
+        curves=f"{YIELD}/curves.parquet",
+    log:
+        f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
+    params:
+        yield_test=config["yield_test"],
+        system=config["system"],
+        width=config["analysis"]["blocks"]["width"],
+        workdir=f"{YIELD}/frozen_matrix",
+    threads: 2
+    script:
+        "../scripts/yield_run_frozen_matrix.py"
+
+
+rule summarize_local_yield:
+    input:
+        curves=f"{YIELD}/curves.parquet",
+    output:
+        local=f"{YIELD}/local_yield.parquet",
+        summary=f"{YIELD}/yield_summary.parquet",
+    log:
+        f"{LOGS}/yield/rho{{rho}}_summary.log",
+    params:
+        strain_step=config["yield_test"]["strain_step"],
+        drop_factor=config["yield_test"]["drop_factor"],
+    script:
+        "../scripts/yield_summarize.py"
+
+
+rule plot_fig5b:
+    input:
+        local=all_densities(f"{YIELD}/local_yield.parquet"),
+        summary=all_densities(f"{YIELD}/yield_summary.parquet"),
+    output:
+        "results/figures/fig5b.png",
+    log:
+        f"{LOGS}/yield/fig5b.log",
+    params:
+        densities=config["system"]["densities"],
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/yield_plot_fig5b.py"
