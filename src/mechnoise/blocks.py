@@ -40,6 +40,7 @@ IntArray = npt.NDArray[np.intp]
 BLOCK_STRESS_COLUMNS: dict[str, tuple[str, str, str]] = {
     "frame": ("int32", "-", "frame index within the run (frames.parquet `frame`)"),
     "window": ("int16", "-", "dense frame window the frame belongs to"),
+    "step": ("int64", "-", "MD step counted from the start of shear (matches thermo.parquet)"),
     "time": ("float64", "tau0", "time since the start of shear"),
     "strain": ("float64", "-", "applied strain gamma_dot * time"),
     "bx": ("int16", "-", "block index along the first lattice vector (x), 0..M-1"),
@@ -333,6 +334,7 @@ def block_stress_table(frames: Iterable[Frame], m: int) -> pd.DataFrame:
                 {
                     "frame": fr.frame,
                     "window": fr.window,
+                    "step": fr.step,
                     "time": fr.time,
                     "strain": fr.strain,
                     "bx": bx.ravel(),
