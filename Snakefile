@@ -17,6 +17,11 @@ include: "workflow/rules/resources.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/shear.smk"
 include: "workflow/rules/flow.smk"
+include: "workflow/rules/plasticity.smk"
+include: "workflow/rules/stress.smk"
+include: "workflow/rules/yield.smk"
+include: "workflow/rules/hl.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -78,12 +78,28 @@ def get_rate_slug(index):
     return RATES[index]
 
 
+def get_report_figures():
+    """Every figure the report shows."""
+    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+    return [f"results/figures/{n}.png" for n in names]
+
+
 def get_final_targets():
     """Everything `rule all` asks for."""
     targets = [
         "results/flow_curve.parquet",
         "results/hb_fit.parquet",
         "results/modulus.parquet",
-        "results/figures/fig2.png",
+        "results/plasticity_summary.parquet",
+        "results/diffusion_summary.parquet",
+        "results/summary.parquet",
+        "results/hl/modified_vs_md.parquet",
+        "results/hl/parametric_curve.parquet",
+        "results/hl/flow_curves.parquet",
+        "results/hl/modified_flow_curves.parquet",
+        "results/report.html",
     ]
-    return targets
+    targets += all_densities("results/yield/rho{rho}/local_yield.parquet")
+    targets += all_runs(f"{RUN}/plasticity_summary.parquet")
+    targets += all_runs(f"{RUN}/diffusion_summary.parquet")
+    return targets + get_report_figures()
