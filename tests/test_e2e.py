@@ -94,3 +94,56 @@ def test_deleting_one_output_reruns_only_its_dependents(tiny_workflow: Path) -> 
         assert upstream not in text, text
     run_snakemake(tiny_workflow)
     assert (tiny_workflow / "results/hb_fit.parquet").exists()
+
+
+def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
+    res = tiny_workflow / "results"
+    for name in [
+        "plasticity_summary.parquet", "diffusion_summary.parquet", "summary.parquet",
+        "hl/parametric_curve.parquet", "hl/flow_curves.parquet",
+        "hl/modified_flow_curves.parquet", "hl/modified_vs_md.parquet", "report.html",
+    ] + [f"figures/{f}.png" for f in ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b",
+                                      "fig5a", "fig5b"]]:
+        assert (res / name).stat().st_size > 0, name
+    for rho in DENSITIES:
+        for name in ["local_yield.parquet", "yield_summary.parquet", "curves.parquet"]:
+            assert (res / f"yield/rho{rho}/{name}").stat().st_size > 0
+    for per_run in ["d2min", "activity", "clusters", "d2min_autocorr", "block_stress",
+                    "stress_msd", "diffusion_summary"]:
+        for p in runs(tiny_workflow, f"{per_run}.parquet"):
+            assert p.stat().st_size > 0, p
+    html = (res / "report.html").read_text()
+    for f in ["fig2", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]:
+        assert f"figures/{f}.png" in html
+
+
+def test_plasticity_and_diffusion_are_physical(tiny_workflow: Path) -> None:
+    plast = pd.read_parquet(tiny_workflow / "results/plasticity_summary.parquet")
+    assert len(plast) == len(DENSITIES) * len(RATES)
+    for col in ["l_pl", "tau_p", "phi"]:
+        assert np.isfinite(plast[col]).all() and (plast[col] > 0).all(), col
+    diff = pd.read_parquet(tiny_workflow / "results/diffusion_summary.parquet")
+    assert (diff["D_sigma"] > 0).all() and np.allclose(diff["D_HL"], diff["D_sigma"] / 2)
+
+
+def test_block_stresses_average_to_the_global_stress(tiny_workflow: Path) -> None:
+    run = runs(tiny_workflow, "thermo.parquet")[0].parent
+    blocks = pd.read_parquet(run / "block_stress.parquet")
+    thermo = pd.read_parquet(run / "thermo.parquet").set_index("step")["stress"]
+    mean = blocks.groupby("step")["stress"].mean()
+    common = mean.index.intersection(thermo.index)
+    assert len(common) >= 2
+    np.testing.assert_allclose(mean.loc[common], thermo.loc[common], rtol=1e-9, atol=1e-9)
+
+
+def test_local_yield_and_summary_are_physical(tiny_workflow: Path) -> None:
+    for rho in DENSITIES:
+        local = pd.read_parquet(tiny_workflow / f"results/yield/rho{rho}/local_yield.parquet")
+        assert len(local) > 0
+        yielded = local[local["yielded"]]
+        assert (yielded["sigma_c"] >= yielded["initial_stress"]).all()
+        assert (yielded["sigma_drop"] > 0).all()
+        assert local.loc[~local["yielded"], "sigma_c"].isna().all()
+    table = pd.read_parquet(tiny_workflow / "results/summary.parquet")
+    assert sorted(table["density"]) == [float(d) for d in DENSITIES]
+    assert (table["G0"] > 0).all() and (table["sigma_c"] > 0).all()
