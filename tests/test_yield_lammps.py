@@ -1,0 +1,183 @@
+"""Frozen-matrix tests with real LAMMPS on tiny systems (a few seconds in total).
+
+Known answers: a perfect triangular crystal has no non-affine relaxation, so its block
+stress is the affine (Born) stress computed here by a direct lattice sum; the frozen atoms of
+any test must follow the affine map exactly; carving must not change the curve.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mechnoise.lammps import inputs_dir, run_lammps
+from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test
+from mechnoise.yield_snapshots import write_data_file
+from mechnoise.yield_stress import analyze_curve
+
+pytestmark = pytest.mark.lammps
+
+CUTOFF = 2.5
+LATTICE_A = 1.1  # triangular lattice spacing (sigma); near the LJ minimum 1.12
+
+
+def lj_force_derivative(r: np.ndarray) -> np.ndarray:
+    """dV/dr of the A-A Lennard-Jones pair (eps = sigma = 1)."""
+    return 4.0 * (-12.0 / r**13 + 6.0 / r**7)
+
+
+def born_stress(gamma: float, a: float = LATTICE_A) -> float:
+    """sigma_xy of an affinely sheared triangular lattice of A atoms (eps/sigma^2).
+
+    sigma_xy = rho * (1/2) sum_R V'(r) R'_x R'_y / r over lattice vectors R' = F R within the
+    cutoff (paper Eq. 6 at T = 0), rho = 1 / (a^2 sqrt(3) / 2), F = [[1, gamma], [0, 1]].
+    """
+    m, n = np.meshgrid(np.arange(-8, 9), np.arange(-8, 9))
+    m, n = m.ravel(), n.ravel()
+    keep = (m != 0) | (n != 0)
+    rx = (m + 0.5 * n)[keep] * a
+    ry = (n * a * math.sqrt(3) / 2)[keep]
+    rx = rx + gamma * ry
+    r = np.hypot(rx, ry)
+    inside = r < CUTOFF
+    per_atom = 0.5 * np.sum((lj_force_derivative(r) * rx * ry / r)[inside])
+    return per_atom / (a * a * math.sqrt(3) / 2)
+
+
+@pytest.fixture(scope="module")
+def crystal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """18 x 18 triangular lattice of A atoms; no atom on a boundary of the 3 x 3 grid."""
+    nx = ny = 18
+    h = LATTICE_A * math.sqrt(3) / 2
+    i, j = np.meshgrid(np.arange(nx), np.arange(ny))
+    x = (i + 0.25 + 0.5 * (j % 2)) * LATTICE_A
+    y = (j + 0.5) * h
+    path = tmp_path_factory.mktemp("crystal") / "crystal.data"
+    pos = np.column_stack([x.ravel(), y.ravel()])
+    write_data_file(path, pos, np.ones(len(pos), int), (nx * LATTICE_A, ny * h, 0.0))
+    return path
+
+
+@pytest.fixture(scope="module")
+def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 500-atom 2D glass at rho = 1.149: random positions, energy-minimized (~1 s)."""
+    workdir = tmp_path_factory.mktemp("glass")
+    rng = np.random.default_rng(2024)
+    n = 500
+    side = math.sqrt(n / 1.149)
+    pos = rng.uniform(0, side, size=(n, 2))
+    types = np.where(np.arange(n) < 325, 1, 2)
+    raw = workdir / "random.data"
+    write_data_file(raw, pos, types, (side, side, 0.0))
+    # push overlapping random points apart first (soft cap), then minimize
+    out = workdir / "glass.data"
+    run_lammps(
+        inputs_dir() / "in.frozen_matrix",
+        {"mode": "snapshot", "data": raw, "snapshot_out": out, "ftol": 1e-10},
+        workdir=workdir,
+        name="test glass",
+        expected_outputs=[out],
+    )
+    return out
+
+
+def settings(**kw: object) -> FrozenMatrixSettings:
+    base = dict(strain_step=1e-3, refine_steps=2, max_strain=0.05, ftol=1e-10)
+    base.update(kw)
+    return FrozenMatrixSettings(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_crystal_block_follows_the_born_stress(
+    crystal: Path, tmp_path: Path, direction: int
+) -> None:
+    curve = run_block_test(crystal, 3, 1, 1, direction, settings(), tmp_path, n_steps_fixed=4)
+    expected = [direction * born_stress(direction * g) for g in curve.strain]
+    # tolerance: round-off of the 36-atom block sums (the minimizer finds zero forces)
+    assert curve.n_target == 36
+    np.testing.assert_allclose(curve.stress, expected, rtol=1e-9, atol=1e-9)
+    r = analyze_curve(curve.strain, curve.stress, 1e-3, 3.0)
+    slope = (born_stress(direction * 1e-3) - born_stress(0.0)) / 1e-3 * direction
+    assert r.local_modulus == pytest.approx(slope, rel=1e-8)
+    assert not r.yielded  # a perfect crystal does not yield within 0.4 % strain
+
+
+def test_crystal_never_yields_is_reported(crystal: Path, tmp_path: Path) -> None:
+    curve = run_block_test(crystal, 3, 0, 2, 1, settings(max_strain=0.01), tmp_path)
+    r = analyze_curve(curve.strain, curve.stress, 1e-3, 3.0)
+    assert curve.strain[-1] == pytest.approx(0.01)
+    assert not r.yielded and math.isnan(r.sigma_c) and math.isnan(r.sigma_drop)
+
+
+def test_carved_equals_uncarved_and_frozen_atoms_are_affine(glass: Path, tmp_path: Path) -> None:
+    # 110 steps of 1e-3 take block (0, 0) through its first plastic drop (at 0.1055)
+    kw = dict(n_steps_fixed=110, track_atoms=True)
+    carved = run_block_test(glass, 3, 0, 0, 1, settings(), tmp_path / "c", **kw)
+    full = run_block_test(glass, 3, 0, 0, 1, settings(shell=0.0), tmp_path / "f", **kw)
+    assert carved.n_atoms < full.n_atoms == 500
+    assert carved.n_target == full.n_target
+    assert np.diff(full.stress).min() < -0.2  # the curves do cross an instability
+    # same minimizations, only the far frozen atoms differ: identical to round-off
+    np.testing.assert_allclose(carved.stress, full.stress, rtol=0, atol=1e-10)
+    for curve in (carved, full):
+        before, after = curve.atoms["before"], curve.atoms["after"]
+        frozen = ~before["target"]
+        lx, ly, xy0, _, ylo = before["box"]
+        dxy = after["box"][2] - xy0
+        affine = before["positions"].copy()
+        affine[:, 0] += dxy * (affine[:, 1] - ylo) / ly
+        assert dxy == pytest.approx(110e-3 * ly, rel=1e-12)
+        np.testing.assert_allclose(after["positions"][frozen], affine[frozen], rtol=0, atol=1e-10)
+        # the target does relax non-affinely
+        assert np.abs(after["positions"][~frozen] - affine[~frozen]).max() > 1e-3
+
+
+def test_adaptive_resolves_the_drop_of_the_fine_naive_curve(glass: Path, tmp_path: Path) -> None:
+    # block (0, 0) of this glass peaks at strain 0.083, softens, then drops by ~0.3 at 0.1055
+    s = settings(max_strain=0.11)
+    adaptive = run_block_test(glass, 3, 0, 0, 1, s, tmp_path)
+    fine = settings(max_strain=0.11, strain_step=s.finest_step, refine_steps=0, threshold_step=1e-3)
+    naive = run_block_test(glass, 3, 0, 0, 1, fine, tmp_path, protocol="fixed")
+    a = analyze_curve(adaptive.strain, adaptive.stress, 1e-3, 3.0)
+    b = analyze_curve(naive.strain, naive.stress, 1e-3, 3.0)
+    assert a.yielded and b.yielded
+    # the drop itself is resolved to the fine step from the same pre-drop state
+    assert a.sigma_drop == pytest.approx(b.sigma_drop, abs=1e-8)
+    assert a.local_modulus == pytest.approx(b.local_modulus, rel=1e-9)
+    # points at common strains: same quasi-static branch, equal to the minimizer's tolerance
+    # (ftol 1e-10; a rare point in a very soft direction differs by < 1e-3)
+    fine_index = {
+        round(g / s.finest_step): v for g, v in zip(naive.strain, naive.stress, strict=True)
+    }
+    diffs = np.array(
+        [
+            v - fine_index[round(g / s.finest_step)]
+            for g, v in zip(adaptive.strain, adaptive.stress, strict=True)
+        ]
+    )
+    assert len(diffs) == len(adaptive.strain)  # every adaptive strain is on the fine grid
+    assert np.median(np.abs(diffs)) < 1e-9 and np.abs(diffs).max() < 1e-3
+    # sigma_c is the top of a smoothly softening curve, sampled every coarse step before the
+    # bisected drop: it agrees to the curvature over one coarse step
+    assert a.sigma_c == pytest.approx(b.sigma_c, rel=2e-3)
+    assert a.sigma_c <= b.sigma_c + 1e-9
+    assert adaptive.n_minimizations < naive.n_minimizations / 2
+
+
+def test_script_by_hand_equals_driver(glass: Path, tmp_path: Path) -> None:
+    """lammps_inputs/in.frozen_matrix run as a plain script gives the driver's curve."""
+    out = tmp_path / "curve.txt"
+    run_lammps(
+        inputs_dir() / "in.frozen_matrix",
+        {"data": glass, "grid": 3, "bx": 2, "by": 0, "dgamma": 1e-3, "n_steps": 5, "out": out},
+        workdir=tmp_path,
+        name="frozen matrix by hand",
+        expected_outputs=[out],
+    )
+    by_hand = np.loadtxt(out)
+    curve = run_block_test(glass, 3, 2, 0, 1, settings(), tmp_path, n_steps_fixed=5)
+    np.testing.assert_allclose(by_hand[:, 1], curve.stress, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(by_hand[:, 0], curve.strain, rtol=0, atol=1e-12)
