@@ -35,3 +35,12 @@ bench: $(STAMP)
 
 clean-results:
 	rm -rf results logs .snakemake
+
+# A real one-node SLURM cluster on this machine (needs root: apt-get, daemons), then the
+# tiny preset through workflow/profiles/slurm, compared with a local run (docs/cluster.md).
+# Not part of `make test`; takes a few minutes.
+.PHONY: test-slurm
+test-slurm: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[slurm]"
+	tests/cluster/start_slurm.sh
+	$(BIN)/python tests/cluster/check_slurm.py

@@ -44,7 +44,9 @@ def get_mpi_launcher(wildcards=None):
 
 def _throughput():
     engine = config["shear"]["engine"]
-    return float(engine.get("atom_steps_per_second", CONSERVATIVE_ATOM_STEPS_PER_SECOND))
+    return float(
+        engine.get("atom_steps_per_second", CONSERVATIVE_ATOM_STEPS_PER_SECOND)
+    )
 
 
 def _minutes(seconds, attempt):

@@ -1,0 +1,215 @@
+"""`make test-slurm`: the tiny preset through the SLURM profile on a real (local) SLURM cluster.
+
+Needs a running cluster (tests/cluster/start_slurm.sh) and snakemake-executor-plugin-slurm.
+Steps, each in its own directory under a temporary root:
+
+1. ``local``: the tiny preset with the local executor (``--cores 2``), the reference.
+2. ``slurm``: the same through ``--profile workflow/profiles/slurm``: every job is an sbatch
+   job. Serial LAMMPS with the same seeds gives the same glasses and bit-identical runs, so
+   every parquet table under results/ must match the local one to ``SERIAL_ATOL`` (the
+   flow curve at least must exist).
+3. ``slurm_mpi``: one shear segment again through SLURM with ``shear.engine.mpi_ranks: 2``
+   (``tasks=2``, ``mpi=srun``: the job launches ``srun -n 2``), starting from the glass of
+   step 2. Its stress trace must match the serial segment to ``MPI_ATOL`` (tests/test_mpi.py
+   documents why 2 ranks differ from 1 by round-off that grows with strain).
+
+Exit status 0 on success; prints the time of each step. Usage:
+    python tests/cluster/check_slurm.py [--keep] [--root DIR] [--targets T ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(os.environ.get("MECHNOISE_ROOT", Path(__file__).resolve().parents[2]))
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+#: Serial runs through SLURM are the same computation as local ones: equal to round-off.
+SERIAL_ATOL = 1e-12
+#: 2 MPI ranks vs serial over the first segment of the tiny preset (strain 0.3, N = 400):
+#: measured ~1e-10 (tests/test_mpi.py); the round-off grows with strain in plastic flow.
+MPI_ATOL = 1e-6
+#: The run whose first segment is repeated on 2 ranks.
+MPI_RUN = "results/shear/rho1.149/rate0.01/seed1"
+
+log = logging.getLogger("check_slurm")
+
+
+def snakemake(workdir: Path, *args: str) -> str:
+    """Run the workflow in ``workdir`` with the tiny preset; return its output."""
+    cmd = [
+        str(SNAKEMAKE),
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(workdir),
+        "--configfile",
+        str(ROOT / "workflow/presets/tiny.yaml"),
+        *args,
+    ]
+    log.info("$ %s", " ".join(cmd))
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    out = proc.stdout + proc.stderr
+    (workdir / "snakemake.out").write_text(out)
+    if proc.returncode != 0:
+        raise SystemExit(f"snakemake failed in {workdir} ({proc.returncode}):\n{out[-6000:]}")
+    return out
+
+
+def slurm_args() -> list[str]:
+    """Profile plus the options this test cluster needs (no accounts, squeue polling)."""
+    return [
+        "--profile",
+        str(ROOT / "workflow/profiles/slurm"),
+        "--slurm-no-account",
+        "--slurm-status-command",
+        "squeue",
+        "--slurm-init-seconds-before-status-checks",
+        "2",
+        "--slurm-keep-successful-logs",
+        "--jobs",
+        "4",
+        "--latency-wait",
+        "10",
+    ]
+
+
+def result_tables(workdir: Path) -> dict[str, Path]:
+    """Parquet tables under results/ (per-segment intermediates excluded)."""
+    base = workdir / "results"
+    return {
+        str(p.relative_to(base)): p
+        for p in sorted(base.rglob("*.parquet"))
+        if "segments" not in p.parts and "frozen_matrix" not in p.parts
+    }
+
+
+def compare_tables(a: Path, b: Path, atol: float) -> float:
+    """Largest absolute difference of the numeric columns; raises if the tables differ."""
+    x, y = pd.read_parquet(a), pd.read_parquet(b)
+    if list(x.columns) != list(y.columns) or len(x) != len(y):
+        raise AssertionError(f"{a.name}: columns or lengths differ: {x.shape} vs {y.shape}")
+    worst = 0.0
+    for col in x.columns:
+        if pd.api.types.is_numeric_dtype(x[col]) and not pd.api.types.is_bool_dtype(x[col]):
+            u, v = x[col].to_numpy(float), y[col].to_numpy(float)
+            same_nan = np.isnan(u) == np.isnan(v)
+            if not same_nan.all():
+                raise AssertionError(f"{a}: column {col}: NaNs at different rows")
+            d = np.abs(u - v)[~np.isnan(u)]
+            worst = max(worst, float(d.max()) if d.size else 0.0)
+        elif not x[col].equals(y[col]):
+            raise AssertionError(f"{a}: column {col} differs")
+    if worst > atol:
+        raise AssertionError(f"{a}: max |difference| {worst:.3g} > {atol:g}")
+    return worst
+
+
+def submitted_jobs(output: str) -> int:
+    return len(re.findall(r"has been submitted with SLURM jobid", output))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, help="keep the runs in this directory")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--targets", nargs="*", default=[], help="targets (default: all)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="[check_slurm] %(message)s")
+    for tool in ("sbatch", "squeue", "scontrol"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} not found: run tests/cluster/start_slurm.sh first")
+    if args.root is not None and args.root.exists() and any(args.root.iterdir()):
+        raise SystemExit(f"--root {args.root} is not empty: the runs must start from scratch")
+    top = args.root or Path(tempfile.mkdtemp(prefix="mechnoise_slurm_"))
+    top.mkdir(parents=True, exist_ok=True)
+    times: dict[str, float] = {}
+    try:
+        local, slurm, mpi = top / "local", top / "slurm", top / "slurm_mpi"
+        for d in (local, slurm, mpi):
+            d.mkdir(exist_ok=True)
+
+        t = time.monotonic()
+        snakemake(local, "--cores", "2", *args.targets)
+        times["local run"] = time.monotonic() - t
+
+        t = time.monotonic()
+        out = snakemake(slurm, *slurm_args(), *args.targets)
+        times["SLURM run"] = time.monotonic() - t
+        n_jobs = submitted_jobs(out)
+        log.info("SLURM run: %d sbatch jobs", n_jobs)
+        if n_jobs == 0:
+            raise AssertionError("no job was submitted to SLURM")
+
+        local_tables, slurm_tables = result_tables(local), result_tables(slurm)
+        if "flow_curve.parquet" not in local_tables:
+            raise AssertionError("the local run made no results/flow_curve.parquet")
+        if set(local_tables) != set(slurm_tables):
+            raise AssertionError(
+                f"different tables: {sorted(set(local_tables) ^ set(slurm_tables))}"
+            )
+        worst = 0.0
+        for name, path in local_tables.items():
+            worst = max(worst, compare_tables(path, slurm_tables[name], SERIAL_ATOL))
+        log.info(
+            "SLURM vs local: %d tables equal, max |difference| %.3g (tolerance %g)",
+            len(local_tables),
+            worst,
+            SERIAL_ATOL,
+        )
+
+        # One segment on 2 MPI ranks, from the glass of the serial SLURM run.
+        glass = Path("results/glass/rho1.149/seed1/glass.data")
+        (mpi / glass).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(slurm / glass, mpi / glass)
+        (mpi / "mpi2.yaml").write_text("shear:\n  engine:\n    kind: python\n    mpi_ranks: 2\n")
+        t = time.monotonic()
+        target = f"{MPI_RUN}/segments/thermo0.parquet"
+        # The glass is copied, not remade: only mtimes trigger reruns (the engine config,
+        # a param of quench_glass, differs).
+        out = snakemake(
+            mpi,
+            *slurm_args(),
+            target,
+            "--configfile",
+            str(ROOT / "workflow/presets/tiny.yaml"),
+            str(mpi / "mpi2.yaml"),
+            "--rerun-triggers",
+            "mtime",
+        )
+        times["SLURM 2-rank segment"] = time.monotonic() - t
+        seg_log = (mpi / MPI_RUN / "segments/shear0.log").read_text()
+        if "2 by 1 by 1 MPI processor grid" not in seg_log:
+            raise AssertionError("the MPI segment did not run on 2 ranks")
+        prov = (mpi / MPI_RUN / "segments/shear0.provenance.json").read_text()
+        if '"srun"' not in prov:
+            raise AssertionError("the MPI segment was not launched with srun")
+        diff = compare_tables(mpi / target, slurm / target, MPI_ATOL)
+        log.info(
+            "2 ranks (srun in a SLURM job) vs serial: max |d sigma| %.3g (tol %g)", diff, MPI_ATOL
+        )
+    finally:
+        for k, v in times.items():
+            log.info("time: %-22s %7.1f s", k, v)
+        if args.root is None and not args.keep:
+            shutil.rmtree(top, ignore_errors=True)
+        else:
+            log.info("runs kept in %s", top)
+    log.info("PASSED")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
