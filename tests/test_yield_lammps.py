@@ -181,3 +181,19 @@ def test_script_by_hand_equals_driver(glass: Path, tmp_path: Path) -> None:
     curve = run_block_test(glass, 3, 2, 0, 1, settings(), tmp_path, n_steps_fixed=5)
     np.testing.assert_allclose(by_hand[:, 1], curve.stress, rtol=0, atol=1e-9)
     np.testing.assert_allclose(by_hand[:, 0], curve.strain, rtol=0, atol=1e-12)
+
+
+def test_replay_file_reproduces_an_adaptive_test(glass: Path, tmp_path: Path) -> None:
+    """The replay file written beside the outputs is a plain LAMMPS script giving the same
+    final state (it includes the bisection's write_dump / read_dump restores)."""
+    curve = run_block_test(glass, 3, 0, 0, 1, settings(max_strain=0.11), tmp_path, name="blk")
+    assert any(c.startswith("read_dump") for c in curve.commands)  # a bisection happened
+    run_lammps(tmp_path / "blk.lmp", {}, workdir=tmp_path / "replay", name="replay")
+    lines = (tmp_path / "replay" / "log.lammps").read_text().splitlines()
+    header = max(i for i, line in enumerate(lines) if line.split()[:1] == ["Step"])
+    columns = lines[header].split()
+    last = lines[header + 1 :]
+    last = [line for line in last if line.split() and line.split()[0].isdigit()][-1].split()
+    assert float(last[columns.index("v_block_stress")]) == pytest.approx(
+        curve.stress[-1], abs=1e-12
+    )

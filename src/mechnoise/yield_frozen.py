@@ -259,7 +259,7 @@ def run_block_test(
         raise ValueError(f"protocol must be 'adaptive' or 'fixed', got {protocol!r}")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    state = workdir / f"{name}.state.dump"
+    state = workdir.resolve() / f"{name}.state.dump"
     inc = _lammps_inputs() / "include"
     s = settings
     t0 = time.perf_counter()
@@ -267,12 +267,13 @@ def run_block_test(
     n_min = 0
     step_counter = [0]
 
-    def setvar(key: str, value: object) -> None:
-        session(f"variable {key} string {value}")
+    def setvar(key: str, value: object, style: str = "index") -> None:
+        # index: a -var on the command line of a replay wins; string: redefinable (dgamma)
+        session(f"variable {key} {style} {value}")
 
     def step(dgamma: float) -> float:
         nonlocal n_min
-        setvar("dgamma", repr(float(dgamma)))
+        setvar("dgamma", repr(float(dgamma)), "string")
         session(f"include {inc}/frozen_step.lmp")
         n_min += 1
         return session.value("block_stress")

@@ -13,7 +13,7 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 system = sm.params.system
 model = Model(system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"])
-cut = model.cutoffs
+cut = model.cutoffs()
 paths = prepare_snapshots(
     pd.read_parquet(sm.input.frames),
     sm.params.n_configs,

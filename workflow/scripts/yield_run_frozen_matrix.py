@@ -15,7 +15,7 @@ sm = snakemake  # noqa: F821
 yt, system = sm.params.yield_test, sm.params.system
 cut = Model(
     system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"]
-).cutoffs
+).cutoffs()
 cluster_size = None
 if sm.input.plasticity:
     cluster_size = float(pd.read_parquet(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])

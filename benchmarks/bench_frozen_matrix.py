@@ -1,0 +1,132 @@
+"""Speed of the frozen-matrix protocol against the naive one, printed as ratios.
+
+naive      : the whole system, every pair computed, one block at a time, fixed fine steps
+             (strain_step / 2**refine_steps) until the first drop or max_strain
+carved     : the same fine steps on the carved block (block + frozen shell of cutoff + 1 sigma,
+             frozen-frozen pairs excluded): isolates the cost of the system size
+optimized  : carved + adaptive steps (coarse strain_step, bisection of every drop), as the
+             workflow runs it
+The three give the same curves (carved == naive to round-off, adaptive on the fine grid: see
+tests/test_yield_lammps.py); the script checks sigma_c and the drop again and prints them.
+
+Usage (from the repository root; ~1-3 min on one core for the defaults):
+    .venv/bin/python benchmarks/bench_frozen_matrix.py --data SNAPSHOT.data [--blocks 3]
+    .venv/bin/python benchmarks/bench_frozen_matrix.py --make-glass 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from mechnoise.blocks import n_blocks_per_side
+from mechnoise.lammps import inputs_dir, run_lammps
+from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test, select_blocks
+from mechnoise.yield_snapshots import read_data_file, write_data_file
+from mechnoise.yield_stress import analyze_curve
+
+log = logging.getLogger("bench_frozen_matrix")
+
+
+def make_glass(n: int, density: float, workdir: Path, seed: int = 1) -> Path:
+    """Random positions at ``density``, energy-minimized (a fast-quenched glass)."""
+    rng = np.random.default_rng(seed)
+    side = math.sqrt(n / density)
+    raw = workdir / "random.data"
+    write_data_file(
+        raw,
+        rng.uniform(0, side, size=(n, 2)),
+        np.where(np.arange(n) < round(0.65 * n), 1, 2),
+        (side, side, 0.0),
+    )
+    out = workdir / "glass.data"
+    run_lammps(
+        inputs_dir() / "in.frozen_matrix",
+        {"mode": "snapshot", "data": raw, "snapshot_out": out},
+        workdir=workdir,
+        name="benchmark glass",
+        expected_outputs=[out],
+    )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, help="snapshot data file")
+    parser.add_argument("--make-glass", type=int, default=0, help="else: make a glass of N atoms")
+    parser.add_argument("--density", type=float, default=1.149)
+    parser.add_argument("--width", type=float, default=6.0, help="block width W (sigma)")
+    parser.add_argument("--blocks", type=int, default=3, help="blocks to time")
+    parser.add_argument("--strain-step", type=float, default=5e-4)
+    parser.add_argument("--refine-steps", type=int, default=3)
+    parser.add_argument("--max-strain", type=float, default=0.06)
+    parser.add_argument("--drop-factor", type=float, default=3.0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        data = args.data or make_glass(args.make_glass or 2000, args.density, workdir)
+        _, _, _, box = read_data_file(data)
+        grid = n_blocks_per_side(box, args.width)
+        blocks = select_blocks(grid, args.blocks)
+        coarse = FrozenMatrixSettings(
+            strain_step=args.strain_step,
+            refine_steps=args.refine_steps,
+            max_strain=args.max_strain,
+            drop_factor=args.drop_factor,
+        )
+        fine = dict(
+            strain_step=coarse.finest_step,
+            refine_steps=0,
+            max_strain=args.max_strain,
+            drop_factor=args.drop_factor,
+            threshold_step=args.strain_step,
+        )
+        protocols = {
+            "naive": (FrozenMatrixSettings(shell=0.0, exclude_frozen_pairs=False, **fine), "fixed"),
+            "carved": (FrozenMatrixSettings(**fine), "fixed"),
+            "optimized": (coarse, "adaptive"),
+        }
+        seconds = dict.fromkeys(protocols, 0.0)
+        minimizations = dict.fromkeys(protocols, 0)
+        log.info("%s: %d x %d grid, blocks %s", data.name, grid, grid, blocks)
+        for bx, by in blocks:
+            results = {}
+            for name, (settings, protocol) in protocols.items():
+                t0 = time.perf_counter()
+                c = run_block_test(data, grid, bx, by, 1, settings, workdir, protocol=protocol)
+                seconds[name] += time.perf_counter() - t0
+                minimizations[name] += c.n_minimizations
+                results[name] = analyze_curve(c.strain, c.stress, args.strain_step, 3.0)
+                log.info(
+                    "block (%d, %d) %-9s: %5d minimizations of %4d atoms, %6.2f s, sigma_c %.6f, "
+                    "drop %.6f",
+                    bx,
+                    by,
+                    name,
+                    c.n_minimizations,
+                    c.n_atoms,
+                    c.seconds,
+                    results[name].sigma_c,
+                    results[name].sigma_drop,
+                )
+        print(
+            f"blocks timed: {len(blocks)}, max_strain {args.max_strain}, "
+            f"strain_step {args.strain_step}, refine_steps {args.refine_steps}"
+        )
+        for name in protocols:
+            print(f"{name:9s}: {seconds[name]:8.2f} s, {minimizations[name]:6d} minimizations")
+        print(f"speedup carved / naive      : {seconds['naive'] / seconds['carved']:.1f}x")
+        print(f"speedup adaptive / fixed    : {seconds['carved'] / seconds['optimized']:.1f}x")
+        print(f"speedup optimized / naive   : {seconds['naive'] / seconds['optimized']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
