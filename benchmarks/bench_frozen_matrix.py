@@ -27,7 +27,8 @@ import numpy as np
 
 from mechnoise.blocks import n_blocks_per_side
 from mechnoise.lammps import inputs_dir, run_lammps
-from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test, select_blocks
+from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test
+from mechnoise.yield_runs import select_blocks
 from mechnoise.yield_snapshots import read_data_file, write_data_file
 from mechnoise.yield_stress import analyze_curve
 

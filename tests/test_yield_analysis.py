@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise.yield_frozen import select_blocks
+from mechnoise.yield_runs import select_blocks
 from mechnoise.yield_snapshots import choose_frames, read_data_file, write_data_file
 from mechnoise.yield_stress import (
     CURVE_COLUMNS,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -379,7 +379,12 @@ def _group_index(lmp: object, name: str) -> int:
     return list(lmp.available_ids("group")).index(name)  # type: ignore[attr-defined]
 
 
-def _fixed_loading(strains, stresses, s, step) -> None:  # type: ignore[no-untyped-def]
+def _fixed_loading(
+    strains: list[float],
+    stresses: list[float],
+    s: FrozenMatrixSettings,
+    step: Callable[[float], float],
+) -> None:
     """Naive protocol: equal steps, stop after a drop above the stop threshold."""
     modulus = None
     while s.max_strain - strains[-1] > _STRAIN_EPS:
@@ -392,7 +397,14 @@ def _fixed_loading(strains, stresses, s, step) -> None:  # type: ignore[no-untyp
             return
 
 
-def _adaptive_loading(strains, stresses, s, step, save, restore) -> None:  # type: ignore[no-untyped-def]
+def _adaptive_loading(
+    strains: list[float],
+    stresses: list[float],
+    s: FrozenMatrixSettings,
+    step: Callable[[float], float],
+    save: Callable[[], None],
+    restore: Callable[[], None],
+) -> None:
     """Probe step, coarse steps and bisection of every large decrease (see module doc)."""
     fine = s.finest_step
     stresses.append(step(fine))
@@ -432,107 +444,3 @@ def _adaptive_loading(strains, stresses, s, step, save, restore) -> None:  # typ
         stresses.append(sigma)
         if lo_s - hi_s > stop_threshold:
             return
-
-
-def run_block_tests(
-    data_file: str | Path,
-    grid: int,
-    blocks: Sequence[tuple[int, int, int]],
-    settings: FrozenMatrixSettings,
-    workdir: str | Path,
-    prefix: str = "",
-) -> list[BlockCurve]:
-    """Run :func:`run_block_test` for each ``(bx, by, direction)`` in ``blocks``, in order."""
-    curves = []
-    for bx, by, direction in blocks:
-        tag = "p" if direction > 0 else "m"
-        curve = run_block_test(
-            data_file, grid, bx, by, direction, settings, workdir, name=f"{prefix}b{bx}_{by}{tag}"
-        )
-        log.info(
-            "block (%d, %d) dir %+d: %d points, %d minimizations, %.2f s",
-            bx,
-            by,
-            direction,
-            len(curve.strain),
-            curve.n_minimizations,
-            curve.seconds,
-        )
-        curves.append(curve)
-    return curves
-
-
-def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
-    """Blocks ``(bx, by)`` to test: all of the ``grid x grid`` lattice, or ``max_blocks`` of
-    them spread evenly over it (``max_blocks = 0``: all).
-
-    Examples
-    --------
-    >>> select_blocks(2, 0)
-    [(0, 0), (1, 0), (0, 1), (1, 1)]
-    >>> select_blocks(3, 4)
-    [(0, 0), (2, 0), (1, 1), (0, 2)]
-    """
-    if grid < 1 or max_blocks < 0:
-        raise ValueError(f"need grid >= 1 and max_blocks >= 0, got {grid}, {max_blocks}")
-    n = grid * grid
-    if max_blocks == 0 or max_blocks >= n:
-        flat = list(range(n))
-    else:
-        flat = [k * n // max_blocks for k in range(max_blocks)]  # distinct: stride > 1
-    return [(k % grid, k // grid) for k in flat]
-
-
-def _worker(task: tuple) -> tuple[int, BlockCurve]:  # type: ignore[type-arg]
-    config, data_file, grid, bx, by, direction, settings, workdir = task
-    tag = "p" if direction > 0 else "m"
-    curve = run_block_test(
-        data_file, grid, bx, by, direction, settings, workdir, name=f"c{config}_b{bx}_{by}{tag}"
-    )
-    curve.commands = []
-    return config, curve
-
-
-def run_frozen_matrix(
-    snapshots: Sequence[str | Path],
-    grid: int,
-    settings: FrozenMatrixSettings,
-    workdir: str | Path,
-    *,
-    directions: Sequence[int] = (1,),
-    max_blocks: int = 0,
-    processes: int = 1,
-) -> list[tuple[int, BlockCurve]]:
-    """Frozen-matrix tests of the selected blocks of every snapshot of one density.
-
-    Each block is an independent LAMMPS instance (no batching: one minimization of several
-    blocks couples them through the shared force-norm criterion and conjugate directions, see
-    the report in ``benchmarks/bench_frozen_matrix.py``); blocks run in ``processes`` worker
-    processes. Replay files ``c{config}_b{bx}_{by}{p|m}.lmp`` go to ``workdir``.
-
-    Returns
-    -------
-    list of (config, BlockCurve)
-        In the order config, block, direction.
-    """
-    tasks = [
-        (k, str(Path(snap).resolve()), grid, bx, by, d, settings, str(workdir))
-        for k, snap in enumerate(snapshots)
-        for bx, by in select_blocks(grid, max_blocks)
-        for d in directions
-    ]
-    Path(workdir).mkdir(parents=True, exist_ok=True)
-    if processes <= 1:
-        results = [_worker(t) for t in tasks]
-    else:
-        import multiprocessing as mp
-
-        # fork, not spawn: spawn re-runs the __main__ module (a Snakemake script) in each
-        # worker; the parent holds no LAMMPS instance, so forking it is safe.
-
-        with mp.get_context("fork").Pool(processes) as pool:
-            results = pool.map(_worker, tasks, chunksize=1)
-    total = sum(c.seconds for _, c in results)
-    n_min = sum(c.n_minimizations for _, c in results)
-    log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)
-    return results

@@ -196,7 +196,7 @@ def read_data_file(path: str | Path) -> tuple[IntArray, IntArray, FloatArray, Bo
             break
     if None in (xlo, xhi, ylo, yhi) or start is None:
         raise ValueError(f"{path}: not a LAMMPS data file with a box and an Atoms section")
-    rows = []
+    rows: list[list[str]] = []
     for line in text[start:]:
         tok = line.split()
         if not tok:
@@ -211,7 +211,7 @@ def read_data_file(path: str | Path) -> tuple[IntArray, IntArray, FloatArray, Bo
     types = arr[:, 1].astype(np.int64)
     pos = arr[:, 2:4].astype(np.float64) - np.array([xlo, ylo])
     order = np.argsort(ids)
-    box: Box = (float(xhi) - float(xlo), float(yhi) - float(ylo), float(xy or 0.0))
+    box: Box = (xhi - xlo, yhi - ylo, 0.0 if xy is None else xy)  # type: ignore[operator]
     return ids[order], types[order], pos[order], box
 
 

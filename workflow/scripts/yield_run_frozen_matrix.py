@@ -6,7 +6,8 @@ from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
 from mechnoise.scripting import start_logging
 from mechnoise.simulation import Model
-from mechnoise.yield_frozen import SHELL_MARGIN, FrozenMatrixSettings, run_frozen_matrix
+from mechnoise.yield_frozen import SHELL_MARGIN, FrozenMatrixSettings
+from mechnoise.yield_runs import run_frozen_matrix
 from mechnoise.yield_snapshots import read_data_file
 from mechnoise.yield_stress import CURVE_COLUMNS, curves_table
 
