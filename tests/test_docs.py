@@ -41,6 +41,10 @@ def test_every_written_table_is_registered() -> None:
     registered = {ref.split(":")[1] for _, ref, _ in TABLES}
     written = set()
     for script in (ROOT / "workflow" / "scripts").glob("*.py"):
-        written |= set(re.findall(r"write_table\([^)]*?\b([A-Z][A-Z0-9_]*_COLUMNS)\)", script.read_text(), re.S))
+        written |= set(
+            re.findall(
+                r"write_table\([^)]*?\b([A-Z][A-Z0-9_]*_COLUMNS)\)", script.read_text(), re.S
+            )
+        )
     assert written, "no write_table calls found"
     assert written <= registered, sorted(written - registered)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import run_snakemake
+
 from mechnoise import io, rheology
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,9 @@ RATES = ["0.02", "0.01", "0.005"]
 
 def runs(root: Path, name: str) -> list[Path]:
     return [
-        root / f"results/shear/rho{rho}/rate{rate}/seed1/{name}" for rho in DENSITIES for rate in RATES
+        root / f"results/shear/rho{rho}/rate{rate}/seed1/{name}"
+        for rho in DENSITIES
+        for rate in RATES
     ]
 
 
@@ -28,7 +30,7 @@ def assert_documented(path: Path, columns: dict[str, tuple[str, str, str]]) -> p
     """Columns, dtypes and stored units are exactly the documented ones."""
     schema = pq.read_schema(path)
     assert schema.names == list(columns), path
-    for name, (dtype, unit, _) in columns.items():
+    for name, (_, unit, _) in columns.items():
         field = schema.field(name)
         assert field.metadata[b"unit"].decode() == unit, (path, name)
     df = pd.read_parquet(path)
@@ -99,17 +101,31 @@ def test_deleting_one_output_reruns_only_its_dependents(tiny_workflow: Path) -> 
 def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
     res = tiny_workflow / "results"
     for name in [
-        "plasticity_summary.parquet", "diffusion_summary.parquet", "summary.parquet",
-        "hl/parametric_curve.parquet", "hl/flow_curves.parquet",
-        "hl/modified_flow_curves.parquet", "hl/modified_vs_md.parquet", "report.html",
-    ] + [f"figures/{f}.png" for f in ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b",
-                                      "fig5a", "fig5b"]]:
+        "plasticity_summary.parquet",
+        "diffusion_summary.parquet",
+        "summary.parquet",
+        "hl/parametric_curve.parquet",
+        "hl/flow_curves.parquet",
+        "hl/modified_flow_curves.parquet",
+        "hl/modified_vs_md.parquet",
+        "report.html",
+    ] + [
+        f"figures/{f}.png"
+        for f in ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+    ]:
         assert (res / name).stat().st_size > 0, name
     for rho in DENSITIES:
         for name in ["local_yield.parquet", "yield_summary.parquet", "curves.parquet"]:
             assert (res / f"yield/rho{rho}/{name}").stat().st_size > 0
-    for per_run in ["d2min", "activity", "clusters", "d2min_autocorr", "block_stress",
-                    "stress_msd", "diffusion_summary"]:
+    for per_run in [
+        "d2min",
+        "activity",
+        "clusters",
+        "d2min_autocorr",
+        "block_stress",
+        "stress_msd",
+        "diffusion_summary",
+    ]:
         for p in runs(tiny_workflow, f"{per_run}.parquet"):
             assert p.stat().st_size > 0, p
     html = (res / "report.html").read_text()

@@ -36,11 +36,20 @@ def test_prepare_runs_and_writes_provenance(tmp_path: Path) -> None:
 
 def test_external_command_engine_gives_the_same_glass(tmp_path: Path) -> None:
     a, b = tmp_path / "a" / "g.data", tmp_path / "b" / "g.data"
-    run_lammps(inputs_dir() / "in.prepare", {**TINY_GLASS, "data_out": str(a)},
-               workdir=a.parent, name="module")
+    run_lammps(
+        inputs_dir() / "in.prepare",
+        {**TINY_GLASS, "data_out": str(a)},
+        workdir=a.parent,
+        name="module",
+    )
     engine = EngineSpec(kind="command", command=(str(LMP),))
-    res = run_lammps(inputs_dir() / "in.prepare", {**TINY_GLASS, "data_out": str(b)},
-                     workdir=b.parent, name="command", engine=engine)
+    res = run_lammps(
+        inputs_dir() / "in.prepare",
+        {**TINY_GLASS, "data_out": str(b)},
+        workdir=b.parent,
+        name="command",
+        engine=engine,
+    )
     assert res.argv[0] == str(LMP)
     strip = lambda p: p.read_text().split("\n", 1)[1]  # noqa: E731 - first line has a date
     assert strip(a) == strip(b)

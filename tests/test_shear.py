@@ -20,27 +20,38 @@ MODEL = Model(n_particles=300, fraction_a=0.65)
 @pytest.fixture(scope="module")
 def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("glass") / "glass.data"
-    prepare_glass(MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=5.0,
-                  quench_time=2.0, dt=0.005)
+    prepare_glass(
+        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
+    )
     return path
 
 
-def shear(glass: Path, workdir: Path, plan, damping: str = "viscous") -> tuple[pd.DataFrame, pd.DataFrame]:
+def shear(
+    glass: Path, workdir: Path, plan, damping: str = "viscous"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every segment of ``plan`` and merge; return (thermo, frames)."""
     n = len(plan.segment_ends)
     for k in range(n):
         run_shear_segment(
-            MODEL, plan, k, glass=glass,
+            MODEL,
+            plan,
+            k,
+            glass=glass,
             restart_in=workdir / f"seg{k - 1}.restart" if k else None,
             restart_out=workdir / f"seg{k}.restart",
             thermo_out=workdir / f"thermo{k}.parquet",
             frames_out=workdir / f"frames{k}.parquet",
-            workdir=workdir, damping=damping, damping_time=1.0, skin=0.3, seed=7,
+            workdir=workdir,
+            damping=damping,
+            damping_time=1.0,
+            skin=0.3,
+            seed=7,
         )
     merge_segments(
         [workdir / f"thermo{k}.parquet" for k in range(n)],
         [workdir / f"frames{k}.parquet" for k in range(n)],
-        workdir / "thermo.parquet", workdir / "frames.parquet",
+        workdir / "thermo.parquet",
+        workdir / "frames.parquet",
         expected_frames=sum(len(w.steps) for w in plan.windows),
     )
     return pd.read_parquet(workdir / "thermo.parquet"), pd.read_parquet(workdir / "frames.parquet")
@@ -79,9 +90,7 @@ def test_resumed_run_continues_the_uninterrupted_one(glass: Path, tmp_path: Path
     np.testing.assert_allclose(f1[["x", "y"]], f2[["x", "y"]], rtol=0, atol=1e-5)
 
 
-def test_frames_match_thermo_and_stay_continuous_across_a_flip(
-    glass: Path, tmp_path: Path
-) -> None:
+def test_frames_match_thermo_and_stay_continuous_across_a_flip(glass: Path, tmp_path: Path) -> None:
     # rate 0.05 to strain 0.62: the box flips at strain 0.5, inside the frame window.
     plan = plan_shear(0.05, 0.005, 0.62, 0.31, 0.45, 0.001, 1, 3.0, 0.05)
     thermo, frames = shear(glass, tmp_path / "flip", plan)
@@ -91,7 +100,7 @@ def test_frames_match_thermo_and_stay_continuous_across_a_flip(
     per_frame = list(io.iter_frames(frames))
     xy = np.array([f.box[2] for f in per_frame])
     assert np.any(np.diff(xy) < -0.5 * per_frame[0].box[0]), "no flip inside the window"
-    for a, b in zip(per_frame, per_frame[1:]):
+    for a, b in zip(per_frame, per_frame[1:], strict=False):
         step_disp = np.abs(b.positions - a.positions).max()
         assert step_disp < 0.3, f"unwrapped positions jump by {step_disp} at frame {b.frame}"
     merged = frames.groupby("step").agg(s=("sxy", "sum"), lx=("lx", "first"), ly=("ly", "first"))

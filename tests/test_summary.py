@@ -13,18 +13,42 @@ def _inputs(alpha_micro: float, yield_ratio: float) -> tuple[pd.DataFrame, ...]:
     sigma_c, drop, gamma = 2.0, 0.4, 0.05
     d_sigma = alpha_micro * drop**2 * gamma
     modulus = pd.DataFrame({"density": [1.2], "G0": [30.0], "G0_err": [1.0]})
-    fit = pd.DataFrame({"density": [1.2, 1.2], "exponent_mode": ["free", "fixed"],
-                        "sigma_y": [9.0, yield_ratio * sigma_c], "sigma_y_err": [0.1, 0.01],
-                        "prefactor": [1.0, 3.0], "prefactor_err": [0.1, 0.1]})
-    ys = pd.DataFrame({"density": [1.2, 1.2], "direction": [1, -1],
-                       "sigma_c_mean": [sigma_c, 5.0], "sigma_c_mean_err": [0.05, 0.05],
-                       "sigma_c_std": [0.5, 0.5], "sigma_drop_mean": [drop, 1.0],
-                       "sigma_drop_mean_err": [0.02, 0.02]})
-    dif = pd.DataFrame({"density": [1.2, 1.2], "shear_rate": [1e-3, 1e-2], "seed": [1, 1],
-                        "D_sigma": [d_sigma, 1.0], "D_sigma_err": [0.1 * d_sigma, 0.1],
-                        "Gamma": [gamma, 1.0], "Gamma_err": [0.005, 0.1],
-                        "phi": [0.05, 0.5], "phi_err": [0.005, 0.01],
-                        "tau_p": [1.0, 1.0], "tau_p_err": [0.05, 0.05]})
+    fit = pd.DataFrame(
+        {
+            "density": [1.2, 1.2],
+            "exponent_mode": ["free", "fixed"],
+            "sigma_y": [9.0, yield_ratio * sigma_c],
+            "sigma_y_err": [0.1, 0.01],
+            "prefactor": [1.0, 3.0],
+            "prefactor_err": [0.1, 0.1],
+        }
+    )
+    ys = pd.DataFrame(
+        {
+            "density": [1.2, 1.2],
+            "direction": [1, -1],
+            "sigma_c_mean": [sigma_c, 5.0],
+            "sigma_c_mean_err": [0.05, 0.05],
+            "sigma_c_std": [0.5, 0.5],
+            "sigma_drop_mean": [drop, 1.0],
+            "sigma_drop_mean_err": [0.02, 0.02],
+        }
+    )
+    dif = pd.DataFrame(
+        {
+            "density": [1.2, 1.2],
+            "shear_rate": [1e-3, 1e-2],
+            "seed": [1, 1],
+            "D_sigma": [d_sigma, 1.0],
+            "D_sigma_err": [0.1 * d_sigma, 0.1],
+            "Gamma": [gamma, 1.0],
+            "Gamma_err": [0.005, 0.1],
+            "phi": [0.05, 0.5],
+            "phi_err": [0.005, 0.01],
+            "tau_p": [1.0, 1.0],
+            "tau_p_err": [0.05, 0.05],
+        }
+    )
     return modulus, fit, ys, dif
 
 

@@ -118,7 +118,9 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"{shear['total_strain']}"
         )
     if shear["engine"]["kind"] == "command" and not shear["engine"].get("command"):
-        raise ConfigError("shear.engine.command: required (a non-empty list) when kind is 'command'")
+        raise ConfigError(
+            "shear.engine.command: required (a non-empty list) when kind is 'command'"
+        )
     frames = shear["frames"]
     if frames["frame_interval"] < shear["timestep"]:
         raise ConfigError(

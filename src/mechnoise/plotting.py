@@ -16,16 +16,27 @@ def plot_flow_curves(flow: pd.DataFrame, fits: pd.DataFrame) -> Figure:
     """Fig. 2: sigma_xy against gamma_dot per density with the n = 1/2 and free-n fits."""
     fig, ax = plt.subplots(figsize=(5.5, 4.2), constrained_layout=True)
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, flow["density"].nunique()))
-    for color, (rho, g) in zip(colors, flow.groupby("density")):
-        ax.errorbar(g["shear_rate"], g["stress"], yerr=g["stress_err"], fmt="o", color=color,
-                    label=f"rho = {rho:g}")
+    for color, (rho, g) in zip(colors, flow.groupby("density"), strict=False):
+        ax.errorbar(
+            g["shear_rate"],
+            g["stress"],
+            yerr=g["stress_err"],
+            fmt="o",
+            color=color,
+            label=f"rho = {rho:g}",
+        )
         rates = np.geomspace(g["shear_rate"].min(), g["shear_rate"].max(), 100)
         for mode, style in (("fixed", "--"), ("free", ":")):
             f = fits[(fits["density"] == rho) & (fits["exponent_mode"] == mode)]
             if len(f) and np.isfinite(f["sigma_y"].iloc[0]):
                 r = f.iloc[0]
-                ax.plot(rates, r["sigma_y"] + r["prefactor"] * rates ** r["exponent"], style,
-                        color=color, lw=1)
+                ax.plot(
+                    rates,
+                    r["sigma_y"] + r["prefactor"] * rates ** r["exponent"],
+                    style,
+                    color=color,
+                    lw=1,
+                )
     ax.set_xscale("log")
     ax.set_xlabel(r"shear rate $\dot\gamma$ ($1/\tau_0$)")
     ax.set_ylabel(r"shear stress $\sigma_{xy}$ ($\epsilon/\sigma^2$)")
@@ -47,17 +58,30 @@ def plot_hl_comparison(summary: pd.DataFrame) -> Figure:
     curve = hl.parametric_curve(np.linspace(0.01, 0.49, 97))
     ax.plot(curve["yield_stress"], curve["hb_prefactor"], "k-", lw=1, label="HL")
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, max(len(summary), 1)))
-    for color, (_, row) in zip(colors, summary.iterrows()):
-        ax.errorbar(row["yield_stress_rescaled"], row["prefactor_rescaled"],
-                    xerr=row["yield_stress_rescaled_err"], yerr=row["prefactor_rescaled_err"],
-                    fmt="o", color=color, label=f"rho = {row['density']:g}")
+    for color, (_, row) in zip(colors, summary.iterrows(), strict=False):
+        ax.errorbar(
+            row["yield_stress_rescaled"],
+            row["prefactor_rescaled"],
+            xerr=row["yield_stress_rescaled_err"],
+            yerr=row["prefactor_rescaled_err"],
+            fmt="o",
+            color=color,
+            label=f"rho = {row['density']:g}",
+        )
     ax.set_xlabel(r"$\sigma_Y / \langle\sigma_c^m\rangle$")
     ax.set_ylabel(r"$A / \sqrt{G_0 \langle\sigma_c^m\rangle \tau_p}$")
     ax.legend(fontsize=8, loc="upper right")
     inset = ax.inset_axes([0.12, 0.12, 0.35, 0.3])
-    for color, (_, row) in zip(colors, summary.iterrows()):
-        inset.errorbar(row["sigma_y"], row["prefactor"], xerr=row["sigma_y_err"],
-                       yerr=row["prefactor_err"], fmt="o", color=color, ms=3)
+    for color, (_, row) in zip(colors, summary.iterrows(), strict=False):
+        inset.errorbar(
+            row["sigma_y"],
+            row["prefactor"],
+            xerr=row["sigma_y_err"],
+            yerr=row["prefactor_err"],
+            fmt="o",
+            color=color,
+            ms=3,
+        )
     inset.set_xlabel(r"$\sigma_Y$", fontsize=7)
     inset.set_ylabel(r"$A$", fontsize=7)
     inset.tick_params(labelsize=6)
@@ -71,12 +95,17 @@ def plot_rescaled_flow_curves(
     modified-HL prediction of each density (lines) and the HB n = 1/2 collapse."""
     fig, ax = plt.subplots(figsize=(5.5, 4.2), constrained_layout=True)
     colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, max(len(summary), 1)))
-    for color, (_, row) in zip(colors, summary.iterrows()):
+    for color, (_, row) in zip(colors, summary.iterrows(), strict=False):
         g = flow[np.isclose(flow["density"], row["density"])]
         scale_rate = row["G0"] * row["tau_p"] / row["sigma_c"]
-        ax.errorbar(g["shear_rate"] * scale_rate, g["stress"] / row["sigma_c"],
-                    yerr=g["stress_err"] / row["sigma_c"], fmt="o", color=color,
-                    label=f"rho = {row['density']:g}")
+        ax.errorbar(
+            g["shear_rate"] * scale_rate,
+            g["stress"] / row["sigma_c"],
+            yerr=g["stress_err"] / row["sigma_c"],
+            fmt="o",
+            color=color,
+            label=f"rho = {row['density']:g}",
+        )
         p = prediction[np.isclose(prediction["density"], row["density"])]
         if len(p):
             ax.plot(p["shear_rate"], p["stress"], "-", color=color, lw=1)
@@ -115,7 +144,9 @@ def report_html(
         "<h2>Figures</h2>",
     ]
     for f in figures:
-        parts.append(f"<figure><img src='{html.escape(f)}'><figcaption>{html.escape(f)}"
-                     "</figcaption></figure>")
+        parts.append(
+            f"<figure><img src='{html.escape(f)}'><figcaption>{html.escape(f)}"
+            "</figcaption></figure>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -24,46 +24,97 @@ _YIELD = "results/yield/rho{rho}"
 
 TABLES: list[tuple[str, str, str]] = [
     (f"{_RUN}/thermo.parquet", "io:THERMO_COLUMNS", "one row per thermo output of a shear run"),
-    (f"{_RUN}/frames.parquet", "io:FRAME_COLUMNS",
-     "one row per atom and frame; frames come in dense windows in the steady state"),
-    ("results/flow_curve.parquet", "rheology:FLOW_CURVE_COLUMNS",
-     "one row per (density, shear rate)"),
-    ("results/hb_fit.parquet", "rheology:HB_FIT_COLUMNS",
-     "two rows per density: exponent free and n = 1/2"),
+    (
+        f"{_RUN}/frames.parquet",
+        "io:FRAME_COLUMNS",
+        "one row per atom and frame; frames come in dense windows in the steady state",
+    ),
+    (
+        "results/flow_curve.parquet",
+        "rheology:FLOW_CURVE_COLUMNS",
+        "one row per (density, shear rate)",
+    ),
+    (
+        "results/hb_fit.parquet",
+        "rheology:HB_FIT_COLUMNS",
+        "two rows per density: exponent free and n = 1/2",
+    ),
     ("results/modulus.parquet", "rheology:MODULUS_COLUMNS", "one row per density"),
-    (f"{_RUN}/d2min.parquet", "plasticity:D2MIN_COLUMNS",
-     "one row per particle and reference frame t of a pair (t, t + lag) inside one window"),
+    (
+        f"{_RUN}/d2min.parquet",
+        "plasticity:D2MIN_COLUMNS",
+        "one row per particle and reference frame t of a pair (t, t + lag) inside one window",
+    ),
     (f"{_RUN}/activity.parquet", "plasticity:ACTIVITY_COLUMNS", "one row per reference frame"),
-    (f"{_RUN}/clusters.parquet", "plasticity:CLUSTER_COLUMNS",
-     "one row per cluster of active small blocks per reference frame"),
+    (
+        f"{_RUN}/clusters.parquet",
+        "plasticity:CLUSTER_COLUMNS",
+        "one row per cluster of active small blocks per reference frame",
+    ),
     (f"{_RUN}/d2min_autocorr.parquet", "plasticity:AUTOCORR_COLUMNS", "one row per lag"),
     (f"{_RUN}/plasticity_summary.parquet", "plasticity:SUMMARY_COLUMNS", "one row per run"),
-    ("results/plasticity_summary.parquet", "plasticity:COLLECTED_SUMMARY_COLUMNS",
-     "one row per run (density, rate, seed)"),
-    (f"{_RUN}/block_stress.parquet", "blocks:BLOCK_STRESS_COLUMNS",
-     "one row per coarse block and frame"),
-    (f"{_RUN}/stress_msd_blocks.parquet", "diffusion:STRESS_MSD_SAMPLE_COLUMNS",
-     "one row per (window, block, lag) sample of the block-stress MSD"),
-    (f"{_RUN}/stress_msd.parquet", "diffusion:STRESS_MSD_COLUMNS",
-     "one row per lag (pooled over windows and blocks)"),
+    (
+        "results/plasticity_summary.parquet",
+        "plasticity:COLLECTED_SUMMARY_COLUMNS",
+        "one row per run (density, rate, seed)",
+    ),
+    (
+        f"{_RUN}/block_stress.parquet",
+        "blocks:BLOCK_STRESS_COLUMNS",
+        "one row per coarse block and frame",
+    ),
+    (
+        f"{_RUN}/stress_msd_blocks.parquet",
+        "diffusion:STRESS_MSD_SAMPLE_COLUMNS",
+        "one row per (window, block, lag) sample of the block-stress MSD",
+    ),
+    (
+        f"{_RUN}/stress_msd.parquet",
+        "diffusion:STRESS_MSD_COLUMNS",
+        "one row per lag (pooled over windows and blocks)",
+    ),
     (f"{_RUN}/diffusion_summary.parquet", "diffusion:DIFFUSION_SUMMARY_COLUMNS", "one row per run"),
-    ("results/diffusion_summary.parquet", "diffusion:DIFFUSION_SUMMARY_COLUMNS",
-     "one row per run, all runs"),
-    (f"{_YIELD}/curves.parquet", "yield_stress:CURVE_COLUMNS",
-     "one row per strain step of each frozen-matrix block test"),
-    (f"{_YIELD}/local_yield.parquet", "yield_stress:LOCAL_YIELD_COLUMNS",
-     "one row per tested block, snapshot and loading direction"),
-    (f"{_YIELD}/yield_summary.parquet", "yield_stress:SUMMARY_COLUMNS",
-     "one row per loading direction"),
-    ("results/hl/parametric_curve.parquet", "hl:PARAMETRIC_CURVE_COLUMNS",
-     "HL small-rate asymptotics sigma_Y(alpha), A(alpha): one row per alpha (Fig. 3 line)"),
-    ("results/hl/flow_curves.parquet", "hl:FLOW_CURVE_COLUMNS",
-     "HL stationary flow curves: one row per (alpha, rate), units sigma_c = G0 = tau = 1"),
-    ("results/hl/modified_flow_curves.parquet", "hl:MODIFIED_FLOW_CURVE_COLUMNS",
-     "modified-HL stationary flow curves: one row per (alpha, rate)"),
+    (
+        "results/diffusion_summary.parquet",
+        "diffusion:DIFFUSION_SUMMARY_COLUMNS",
+        "one row per run, all runs",
+    ),
+    (
+        f"{_YIELD}/curves.parquet",
+        "yield_stress:CURVE_COLUMNS",
+        "one row per strain step of each frozen-matrix block test",
+    ),
+    (
+        f"{_YIELD}/local_yield.parquet",
+        "yield_stress:LOCAL_YIELD_COLUMNS",
+        "one row per tested block, snapshot and loading direction",
+    ),
+    (
+        f"{_YIELD}/yield_summary.parquet",
+        "yield_stress:SUMMARY_COLUMNS",
+        "one row per loading direction",
+    ),
+    (
+        "results/hl/parametric_curve.parquet",
+        "hl:PARAMETRIC_CURVE_COLUMNS",
+        "HL small-rate asymptotics sigma_Y(alpha), A(alpha): one row per alpha (Fig. 3 line)",
+    ),
+    (
+        "results/hl/flow_curves.parquet",
+        "hl:FLOW_CURVE_COLUMNS",
+        "HL stationary flow curves: one row per (alpha, rate), units sigma_c = G0 = tau = 1",
+    ),
+    (
+        "results/hl/modified_flow_curves.parquet",
+        "hl:MODIFIED_FLOW_CURVE_COLUMNS",
+        "modified-HL stationary flow curves: one row per (alpha, rate)",
+    ),
     ("results/summary.parquet", "summary:SUMMARY_COLUMNS", "Table 1: one row per density"),
-    ("results/hl/modified_vs_md.parquet", "summary:PREDICTION_COLUMNS",
-     "modified HL with each density's measured ingredients: one row per (density, rate)"),
+    (
+        "results/hl/modified_vs_md.parquet",
+        "summary:PREDICTION_COLUMNS",
+        "modified HL with each density's measured ingredients: one row per (density, rate)",
+    ),
 ]
 
 BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference README.md -->"
@@ -114,7 +165,10 @@ def _range(spec: Mapping[str, Any]) -> str:
         if lo is not None or hi is not None:
             left = ">" if "exclusiveMinimum" in s else "≥"
             right = "<" if "exclusiveMaximum" in s else "≤"
-            bits = [f"{left} {lo}" if lo is not None else "", f"{right} {hi}" if hi is not None else ""]
+            bits = [
+                f"{left} {lo}" if lo is not None else "",
+                f"{right} {hi}" if hi is not None else "",
+            ]
             parts.append(", ".join(b for b in bits if b))
     return "; ".join(parts)
 

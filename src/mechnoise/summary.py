@@ -87,12 +87,31 @@ def summary_row(
     a, a_e = float(fit["prefactor"]), float(fit["prefactor_err"])
     nan = (math.nan, math.nan)
     finite = all(math.isfinite(v) and v > 0 for v in (d, gam, ds, sc))
-    am = hl.alpha_micro(d, ds, gam, d_sigma_err=d_e, stress_drop_err=ds_e,
-                        activity_rate_err=gam_e) if finite else nan
-    am_dhl = hl.alpha_micro(d, ds, gam, d_sigma_err=d_e, stress_drop_err=ds_e,
-                            activity_rate_err=gam_e, alpha_convention="hl") if finite else nan
-    am_hl = hl.alpha_micro_hl(d, sc, gam, d_sigma_err=d_e, yield_stress_local_err=sc_e,
-                              activity_rate_err=gam_e) if finite else nan
+    am = (
+        hl.alpha_micro(d, ds, gam, d_sigma_err=d_e, stress_drop_err=ds_e, activity_rate_err=gam_e)
+        if finite
+        else nan
+    )
+    am_dhl = (
+        hl.alpha_micro(
+            d,
+            ds,
+            gam,
+            d_sigma_err=d_e,
+            stress_drop_err=ds_e,
+            activity_rate_err=gam_e,
+            alpha_convention="hl",
+        )
+        if finite
+        else nan
+    )
+    am_hl = (
+        hl.alpha_micro_hl(
+            d, sc, gam, d_sigma_err=d_e, yield_stress_local_err=sc_e, activity_rate_err=gam_e
+        )
+        if finite
+        else nan
+    )
     try:
         af = hl.alpha_flow(sy, sy_e, sc, sc_e)
     except ValueError as exc:
@@ -103,23 +122,43 @@ def summary_row(
     scale = math.sqrt(g0 * sc * tau) if g0 > 0 and sc > 0 and tau > 0 else math.nan
     pr = a / scale
     pr_e = abs(pr) * math.sqrt(
-        _rel(a, a_e) ** 2 + 0.25 * (_rel(g0, g0_e) ** 2 + _rel(sc, sc_e) ** 2 + _rel(tau, tau_e) ** 2)
+        _rel(a, a_e) ** 2
+        + 0.25 * (_rel(g0, g0_e) ** 2 + _rel(sc, sc_e) ** 2 + _rel(tau, tau_e) ** 2)
     )
     return {
         "density": density,
         "shear_rate": float(diffusion["shear_rate"]),
-        "G0": g0, "G0_err": g0_e, "tau_p": tau, "tau_p_err": tau_e,
-        "sigma_c": sc, "sigma_c_err": sc_e, "delta_sigma_c": float(yield_summary["sigma_c_std"]),
-        "stress_drop": ds, "stress_drop_err": ds_e, "D_sigma": d, "D_sigma_err": d_e,
-        "phi": float(diffusion["phi"]), "phi_err": float(diffusion["phi_err"]),
-        "Gamma": gam, "Gamma_err": gam_e,
-        "alpha_micro": am[0], "alpha_micro_err": am[1],
-        "alpha_micro_dhl": am_dhl[0], "alpha_micro_dhl_err": am_dhl[1],
-        "alpha_micro_hl": am_hl[0], "alpha_micro_hl_err": am_hl[1],
-        "sigma_y": sy, "sigma_y_err": sy_e, "prefactor": a, "prefactor_err": a_e,
-        "yield_stress_rescaled": ys, "yield_stress_rescaled_err": ys_e,
-        "prefactor_rescaled": pr, "prefactor_rescaled_err": pr_e,
-        "alpha_flow": af[0], "alpha_flow_err": af[1],
+        "G0": g0,
+        "G0_err": g0_e,
+        "tau_p": tau,
+        "tau_p_err": tau_e,
+        "sigma_c": sc,
+        "sigma_c_err": sc_e,
+        "delta_sigma_c": float(yield_summary["sigma_c_std"]),
+        "stress_drop": ds,
+        "stress_drop_err": ds_e,
+        "D_sigma": d,
+        "D_sigma_err": d_e,
+        "phi": float(diffusion["phi"]),
+        "phi_err": float(diffusion["phi_err"]),
+        "Gamma": gam,
+        "Gamma_err": gam_e,
+        "alpha_micro": am[0],
+        "alpha_micro_err": am[1],
+        "alpha_micro_dhl": am_dhl[0],
+        "alpha_micro_dhl_err": am_dhl[1],
+        "alpha_micro_hl": am_hl[0],
+        "alpha_micro_hl_err": am_hl[1],
+        "sigma_y": sy,
+        "sigma_y_err": sy_e,
+        "prefactor": a,
+        "prefactor_err": a_e,
+        "yield_stress_rescaled": ys,
+        "yield_stress_rescaled_err": ys_e,
+        "prefactor_rescaled": pr,
+        "prefactor_rescaled_err": pr_e,
+        "alpha_flow": af[0],
+        "alpha_flow_err": af[1],
         "drop_ratio": ds / sc if sc else math.nan,
     }
 
@@ -141,10 +180,13 @@ def summary_table(
     for density in sorted(modulus["density"]):
         mod = modulus[np.isclose(modulus["density"], density)].iloc[0]
         fit = hb_fit[np.isclose(hb_fit["density"], density) & (hb_fit["exponent_mode"] == "fixed")]
-        ys = yield_summary[np.isclose(yield_summary["density"], density)
-                           & (yield_summary["direction"] == 1)]
-        dif = diffusion[np.isclose(diffusion["density"], density)
-                        & np.isclose(diffusion["shear_rate"], shear_rate)]
+        ys = yield_summary[
+            np.isclose(yield_summary["density"], density) & (yield_summary["direction"] == 1)
+        ]
+        dif = diffusion[
+            np.isclose(diffusion["density"], density)
+            & np.isclose(diffusion["shear_rate"], shear_rate)
+        ]
         if fit.empty or ys.empty or dif.empty:
             raise ValueError(f"density {density}: missing fit, yield or diffusion results")
         n = len(dif)
@@ -174,7 +216,9 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
         width = float(row["delta_sigma_c"] / row["sigma_c"])
         frac = float(min(max(row["drop_ratio"], 1e-3), 1.0))
         curve = modified_flow_curve(
-            float(row["alpha_micro_dhl"]), shear_rates, threshold_width=width,
+            float(row["alpha_micro_dhl"]),
+            shear_rates,
+            threshold_width=width,
             relaxation_fraction=frac,
         )
         curve.insert(0, "density", float(row["density"]))

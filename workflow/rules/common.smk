@@ -2,7 +2,6 @@
 from mechnoise.config import sorted_rates, slug, validate_config
 from mechnoise.schedule import plan_shear
 
-
 validate_config(config)
 
 DENSITIES = [slug(r) for r in config["system"]["densities"]]

@@ -6,11 +6,6 @@ rule quench_glass:
         data=f"{GLASS}/glass.data",
     log:
         f"{LOGS}/prepare/rho{{rho}}_seed{{seed}}.log",
-    params:
-        system=config["system"],
-        quench=config["quench"],
-        engine=config["shear"]["engine"],
-        skin=config["shear"]["neighbor_skin"],
     threads: get_lammps_ranks
     resources:
         lammps=get_lammps_ranks,
@@ -19,5 +14,10 @@ rule quench_glass:
         mpi=get_mpi_launcher,
         runtime=get_quench_runtime,
         mem_mb=get_quench_mem_mb,
+    params:
+        system=config["system"],
+        quench=config["quench"],
+        engine=config["shear"]["engine"],
+        skin=config["shear"]["neighbor_skin"],
     script:
         "../scripts/quench_glass.py"

@@ -11,11 +11,6 @@ rule run_shear_segment:
         frames=f"{RUN}/segments/frames{{segment}}.parquet",
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
-    params:
-        plan=get_shear_plan,
-        system=config["system"],
-        shear=config["shear"],
-        workdir=f"{RUN}/segments",
     threads: get_lammps_ranks
     resources:
         lammps=get_lammps_ranks,
@@ -24,6 +19,11 @@ rule run_shear_segment:
         mpi=get_mpi_launcher,
         runtime=get_shear_runtime,
         mem_mb=get_shear_mem_mb,
+    params:
+        plan=get_shear_plan,
+        system=config["system"],
+        shear=config["shear"],
+        workdir=f"{RUN}/segments",
     script:
         "../scripts/run_shear_segment.py"
 
@@ -37,10 +37,10 @@ rule merge_shear_run:
         frames=f"{RUN}/frames.parquet",
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
-    params:
-        plan=get_shear_plan,
     resources:
         runtime=get_merge_runtime,
         mem_mb=get_merge_mem_mb,
+    params:
+        plan=get_shear_plan,
     script:
         "../scripts/merge_shear_run.py"

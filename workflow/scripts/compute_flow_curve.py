@@ -8,19 +8,28 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 rows = []
-for path, run in zip(sm.input.thermo, sm.params.runs):
+for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
     rho, rate, seed = run.split()
     mean, err, span = rheology.steady_state_stress(
         pd.read_parquet(path), sm.params.steady_strain, sm.params.n_blocks
     )
-    rows.append({"density": float(rho), "shear_rate": float(rate), "mean": mean, "err": err,
-                 "span": span})
+    rows.append(
+        {"density": float(rho), "shear_rate": float(rate), "mean": mean, "err": err, "span": span}
+    )
 per_run = pd.DataFrame(rows)
 out = []
 for (rho, rate), g in per_run.groupby(["density", "shear_rate"]):
     mean, err = rheology.combine_runs(g["mean"], g["err"])
-    out.append({"density": rho, "shear_rate": rate, "stress": mean, "stress_err": err,
-                "n_seeds": len(g), "strain_span": float(g["span"].mean())})
+    out.append(
+        {
+            "density": rho,
+            "shear_rate": rate,
+            "stress": mean,
+            "stress_err": err,
+            "n_seeds": len(g),
+            "strain_span": float(g["span"].mean()),
+        }
+    )
 table = pd.DataFrame(out).sort_values(["density", "shear_rate"])
 io.write_table(table, sm.output[0], rheology.FLOW_CURVE_COLUMNS)
 log.info("flow curve:\n%s", table.to_string())

@@ -9,7 +9,7 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 per_density = {}
-for path, run in zip(sm.input.thermo, sm.params.runs):
+for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
     rho, rate, _seed = run.split()
     thermo = pd.read_parquet(path)
     steady = thermo[thermo["strain"] >= sm.params.steady_strain]
@@ -23,8 +23,17 @@ for rho, values in sorted(per_density.items()):
     v = np.array(values)
     g0, g0_err = rheology.combine_runs(v[:, 0], np.nan_to_num(v[:, 1], nan=0.0))
     gi, gi_err = rheology.combine_runs(v[:, 3], v[:, 4])
-    rows.append({"density": rho, "G0": g0, "G0_err": g0_err, "n_branches": int(v[:, 2].sum()),
-                 "G0_initial": gi, "G0_initial_err": gi_err, "shear_rate": v[0, 5]})
+    rows.append(
+        {
+            "density": rho,
+            "G0": g0,
+            "G0_err": g0_err,
+            "n_branches": int(v[:, 2].sum()),
+            "G0_initial": gi,
+            "G0_initial_err": gi_err,
+            "shear_rate": v[0, 5],
+        }
+    )
 table = pd.DataFrame(rows)
 io.write_table(table, sm.output[0], rheology.MODULUS_COLUMNS)
 log.info("moduli:\n%s", table.to_string())
