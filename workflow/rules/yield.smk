@@ -5,10 +5,9 @@
 # RUN/plasticity_summary.parquet (plasticity: l_pl).
 
 YIELD = "results/yield/rho{rho}"
-YIELD_RUN = (
-    f"results/shear/rho{{rho}}/rate{get_rate_slug(config['yield_test']['shear_rate_index'])}"
-    f"/seed{SEEDS[0]}"
-)
+YIELD_RUN = RUN.replace(
+    "{rate}", get_rate_slug(config["yield_test"]["shear_rate_index"])
+).replace("{seed}", SEEDS[0])
 
 
 rule prepare_yield_snapshots:
