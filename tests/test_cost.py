@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,29 @@ def test_schema_types_the_new_engine_keys() -> None:
         broken["shear"]["engine"][key] = bad
         with pytest.raises(ConfigError, match=rf"^shear\.engine\.{key}"):
             validate_config(broken)
+
+
+def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Path) -> None:
+    """Dry run of the paper preset on 4 ranks: resources.smk gives the segment's wall time.
+
+    Rate 1e-6, segment strain 0.05, dt 0.005: 1e7 steps x 16000 atoms at 2e6 atom-steps/s
+    per rank on 4 ranks at 80 % = 25000 s; x 1.5 safety + 180 s = 37680 s = 628 min.
+    """
+    extra = tmp_path / "mpi4.yaml"
+    extra.write_text("shear:\n  engine:\n    kind: python\n    mpi_ranks: 4\n")
+    target = "results/shear/rho1.149/rate1e-06/seed1/segments/seg0.restart"
+    cmd = [
+        str(Path(sys.executable).parent / "snakemake"),
+        "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "-n", "--cores", "4", target,
+        "--configfile", str(ROOT / "workflow/presets/paper.yaml"), str(extra),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = proc.stdout + proc.stderr
+    block = text[text.index("rule run_shear_segment:") :]
+    resources = re.search(r"resources: (.*)", block)
+    assert resources is not None
+    found = dict(kv.split("=", 1) for kv in resources.group(1).split(", "))
+    assert found["runtime"] == "628"
+    assert (found["tasks"], found["cpus_per_task"], found["mpi"]) == ("4", "1", "srun")
+    assert re.search(r"threads: 4", block)

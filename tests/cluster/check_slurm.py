@@ -12,6 +12,10 @@ Steps, each in its own directory under a temporary root:
    (``tasks=2``, ``mpi=srun``: the job launches ``srun -n 2``), starting from the glass of
    step 2. Its stress trace must match the serial segment to ``MPI_ATOL`` (tests/test_mpi.py
    documents why 2 ranks differ from 1 by round-off that grows with strain).
+4. ``slurm_kill``: a slow run (rate ``KILL_RATE``) through SLURM; its second segment's job is
+   killed with ``scancel`` while LAMMPS runs (what SLURM does at a wall time: SIGTERM, then
+   SIGKILL). Snakemake's retry must run that segment again from the first segment's restart
+   file, which must not be recomputed, and the run must end with complete tables.
 
 Exit status 0 on success; prints the time of each step. Usage:
     python tests/cluster/check_slurm.py [--keep] [--root DIR] [--targets T ...]
@@ -42,6 +46,9 @@ SERIAL_ATOL = 1e-12
 MPI_ATOL = 1e-6
 #: The run whose first segment is repeated on 2 ranks.
 MPI_RUN = "results/shear/rho1.149/rate0.01/seed1"
+#: A rate slow enough that a tiny segment runs ~10-20 s, long enough to kill it mid-way.
+KILL_RATE = 0.0003
+KILL_RUN = f"results/shear/rho1.149/rate{KILL_RATE:g}/seed1"
 
 log = logging.getLogger("check_slurm")
 
@@ -81,6 +88,8 @@ def slurm_args() -> list[str]:
         "--slurm-keep-successful-logs",
         "--jobs",
         "4",
+        "--cores",
+        "2",  # group jobs must fit the 2-CPU test node
         "--latency-wait",
         "10",
     ]
@@ -117,6 +126,74 @@ def compare_tables(a: Path, b: Path, atol: float) -> float:
     return worst
 
 
+def kill_second_segment(proc: subprocess.Popen[str], timeout: float = 600) -> str:
+    """Wait until the SLURM job of segment 1 of KILL_RUN runs LAMMPS, then scancel it."""
+    comment = re.compile(rf"rule_run_shear_segment_wildcards_1\.149_{KILL_RATE:g}_1_1$")
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc.poll() is not None:
+            raise AssertionError("snakemake ended before segment 1 could be killed")
+        out = subprocess.run(
+            ["squeue", "-h", "-o", "%i|%T|%k"], capture_output=True, text=True, check=True
+        ).stdout
+        for line in out.splitlines():
+            job, state, note = line.split("|", 2)
+            if state == "RUNNING" and comment.search(note.strip()):
+                time.sleep(4)  # LAMMPS is running now
+                subprocess.run(["scancel", job], check=True)
+                log.info("killed SLURM job %s (segment 1, running)", job)
+                return job
+        time.sleep(0.5)
+    raise AssertionError("segment 1 never ran")
+
+
+def check_kill_and_resume(workdir: Path) -> None:
+    """Step 4: kill a running segment's job; the retry resumes from the previous segment."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    extra = workdir / "slow.yaml"
+    extra.write_text(f"system:\n  densities: [1.149]\nshear:\n  shear_rates: [{KILL_RATE}]\n")
+    target = f"{KILL_RUN}/thermo.parquet"
+    cmd = [
+        str(SNAKEMAKE),
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(workdir),
+        *slurm_args(),
+        target,
+        "--configfile",
+        str(ROOT / "workflow/presets/tiny.yaml"),
+        str(extra),
+    ]
+    log.info("$ %s", " ".join(cmd))
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with open(workdir / "snakemake.out", "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
+        try:
+            kill_second_segment(proc)
+            seg0 = workdir / KILL_RUN / "segments/seg0.restart"
+            seg0_mtime = seg0.stat().st_mtime_ns
+            code = proc.wait(timeout=900)
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+    text = (workdir / "snakemake.out").read_text()
+    if code != 0:
+        raise AssertionError(f"snakemake failed after the kill:\n{text[-4000:]}")
+    if not re.search(r"CANCELLED|failed", text):
+        raise AssertionError("snakemake did not see the killed job fail")
+    if seg0.stat().st_mtime_ns != seg0_mtime:
+        raise AssertionError("segment 0 was recomputed instead of resumed from")
+    seg1_log = (workdir / KILL_RUN / "segments/shear1.log").read_text()
+    if "read_restart" not in seg1_log or str(seg0.resolve()) not in seg1_log:
+        raise AssertionError("the retried segment 1 did not start from seg0.restart")
+    thermo = pd.read_parquet(workdir / target)
+    if abs(thermo["strain"].iloc[-1] - 0.6) > 1e-9 or not (np.diff(thermo["step"]) > 0).all():
+        raise AssertionError("the resumed run's thermo table is incomplete")
+    attempts = len(re.findall(r"rule_run_shear_segment.*_1_1", text))
+    log.info("kill + retry: segment 1 resumed from seg0.restart (%d submissions)", attempts)
+
+
 def submitted_jobs(output: str) -> int:
     return len(re.findall(r"has been submitted with SLURM jobid", output))
 
@@ -126,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, help="keep the runs in this directory")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--targets", nargs="*", default=[], help="targets (default: all)")
+    parser.add_argument("--only-kill", action="store_true", help="only step 4 (kill + resume)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[check_slurm] %(message)s")
     for tool in ("sbatch", "squeue", "scontrol"):
@@ -136,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     top = args.root or Path(tempfile.mkdtemp(prefix="mechnoise_slurm_"))
     top.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}
+    passed = False
     try:
         local, slurm, mpi = top / "local", top / "slurm", top / "slurm_mpi"
+        if args.only_kill:
+            check_kill_and_resume(top / "slurm_kill_only")
+            passed = True
+            return 0
         for d in (local, slurm, mpi):
             d.mkdir(exist_ok=True)
 
@@ -200,12 +283,19 @@ def main(argv: list[str] | None = None) -> int:
         log.info(
             "2 ranks (srun in a SLURM job) vs serial: max |d sigma| %.3g (tol %g)", diff, MPI_ATOL
         )
+
+        t = time.monotonic()
+        kill = top / "slurm_kill"
+        kill.mkdir(exist_ok=True)
+        check_kill_and_resume(kill)
+        times["SLURM kill + resume"] = time.monotonic() - t
+        passed = True
     finally:
         for k, v in times.items():
             log.info("time: %-22s %7.1f s", k, v)
-        if args.root is None and not args.keep:
+        if passed and args.root is None and not args.keep:
             shutil.rmtree(top, ignore_errors=True)
-        else:
+        else:  # a failed check keeps its runs for inspection
             log.info("runs kept in %s", top)
     log.info("PASSED")
     return 0
