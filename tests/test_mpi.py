@@ -142,3 +142,20 @@ def test_two_ranks_give_the_serial_stress_trace(glass: Path, tmp_path: Path) -> 
     frames_serial = pd.read_parquet(tmp_path / "serial" / "frames0.parquet")
     frames_mpi = pd.read_parquet(tmp_path / "mpi2" / "frames0.parquet")
     np.testing.assert_allclose(frames_serial[["x", "y"]], frames_mpi[["x", "y"]], rtol=0, atol=1e-9)
+
+
+@pytest.mark.lammps
+def test_serial_run_inside_an_mpi_task_ignores_the_parents_pmi_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job run as an MPI task (srun -n 1 with MpiDefault=pmi2) carries PMI_FD etc.
+
+    Inherited, they make the wheel's MPICH abort in MPI_Init (PMI_Init on a closed
+    descriptor); found by `make test-slurm` in the frozen-matrix jobs.
+    """
+    script = tmp_path / "in.hello"
+    script.write_text(f'units lj\nprint "{lammps.DONE_MARKER}"\n')
+    for key, value in {"PMI_FD": "99", "PMI_RANK": "0", "PMI_SIZE": "1"}.items():
+        monkeypatch.setenv(key, value)
+    result = lammps.run_lammps(script, {}, workdir=tmp_path, name="hello")
+    assert lammps.DONE_MARKER in result.log_file.read_text()

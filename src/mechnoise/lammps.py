@@ -271,6 +271,28 @@ def engine_argv(
     return argv
 
 
+#: Environment prefixes of a process manager's connection to *this* process (PMI-1/2 as set
+#: by srun --mpi=pmi2 or MPICH's hydra, PMIx). A LAMMPS child must not inherit them.
+PMI_PREFIXES = ("PMI_", "PMI2_", "PMIX_")
+
+
+def lammps_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a LAMMPS child: ``environ`` without the parent's PMI variables.
+
+    A workflow job started as an MPI task (e.g. ``srun -n 1 snakemake …`` with
+    ``MpiDefault=pmi2``) carries ``PMI_FD``, ``PMI_RANK`` … that describe the job's own
+    connection to the process manager. A serial LAMMPS child inheriting them calls
+    ``PMI_Init`` on a descriptor it does not have and aborts in ``MPI_Init``; without them
+    it starts as an MPI singleton. Children started by a launcher get fresh ones from it.
+
+    Examples
+    --------
+    >>> sorted(lammps_environment({"PMI_FD": "11", "PMIX_RANK": "0", "HOME": "/root"}))
+    ['HOME']
+    """
+    return {k: v for k, v in environ.items() if not k.startswith(PMI_PREFIXES)}
+
+
 def check_log(log_file: Path, name: str) -> None:
     """Raise :class:`LammpsError` unless the log shows a clean, finite, finished run."""
     if not log_file.exists():
@@ -387,7 +409,7 @@ def run_lammps(
     variables = dict(variables)
     variables.setdefault("inc", str(inputs_dir() / "include"))
     argv = engine_argv(engine, input_file, variables, log_file)
-    env = os.environ.copy()
+    env = lammps_environment(os.environ)
     env.update(engine.env)
     env.setdefault("OMP_NUM_THREADS", "1")
     if log_file.exists():
