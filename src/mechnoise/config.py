@@ -68,10 +68,10 @@ def validate_config(config: Mapping[str, Any]) -> None:
 
     Examples
     --------
-    >>> validate_config({"system": {}})  # doctest: +ELLIPSIS
+    >>> validate_config({})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mechnoise.config.ConfigError: system: 'n_particles' is a required property...
+    mechnoise.config.ConfigError: (top level): 'system' is a required property
     """
     validator = jsonschema.Draft202012Validator(load_schema())
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
