@@ -14,6 +14,7 @@ averages agree (the SLURM test compares flow curves with serial jobs).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,29 @@ def test_in_process_lammps_below_an_mpi_task_starts_as_a_singleton(tmp_path: Pat
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "world 1" in proc.stdout
+
+
+def test_pmi_variables_are_kept_only_by_the_task_they_belong_to() -> None:
+    a, b = socket.socketpair()
+    r, w = os.pipe()
+    try:
+        me = os.getpid()
+        slurm = {"SLURM_JOB_ID": "5", "SLURM_STEP_ID": "1", "PMI_JOBID": "5.1", "PMI_RANK": "0"}
+        cases = [
+            ({"PMI_FD": str(a.fileno())}, False),  # our socket (e.g. from mpiexec)
+            ({"PMI_FD": str(r)}, True),  # descriptor reused by a pipe
+            ({"PMI_FD": "987654"}, True),  # closed descriptor
+            ({**slurm, "PMI_FD": str(a.fileno()), "SLURM_TASK_PID": str(me)}, False),
+            ({**slurm, "PMI_FD": str(a.fileno()), "SLURM_TASK_PID": str(me + 1)}, True),
+            ({"HOME": "/root"}, False),
+        ]
+        for env, stale in cases:
+            env = {**env, "HOME": "/root"}
+            assert lammps.drop_stale_pmi_environment(env, pid=me) is stale, env
+            assert any(k.startswith("PMI_") for k in env) is (not stale and "PMI_FD" in env)
+            assert env["HOME"] == "/root"
+    finally:
+        a.close()
+        b.close()
+        os.close(r)
+        os.close(w)

@@ -35,6 +35,7 @@ import os
 import platform
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -182,13 +183,25 @@ def mpi_library_path() -> Path | None:
     return None
 
 
-def drop_stale_pmi_environment(environ: MutableMapping[str, str] | None = None) -> bool:
-    """Remove PMI variables that point at a descriptor this process does not have.
+def drop_stale_pmi_environment(
+    environ: MutableMapping[str, str] | None = None, pid: int | None = None
+) -> bool:
+    """Remove PMI variables that describe another process's connection to a process manager.
 
     A process manager (``srun --mpi=pmi2``, MPICH's hydra) hands each MPI task an open
-    descriptor named by ``PMI_FD``. A grandchild of such a task (a workflow script started by
-    an ``srun -n 1`` job step) inherits the variables but not the descriptor, and MPI_Init
-    then aborts. Without them, MPI starts as a singleton. A real task keeps its variables.
+    socket named by ``PMI_FD``. A descendant of such a task (a workflow script below an
+    ``srun -n 1`` job step) inherits the variables but not the socket (or a different file
+    under the same descriptor number), and MPI_Init then aborts or hangs. The variables are
+    stale if ``PMI_FD`` is not an open socket, or if srun's PMI (``PMI_JOBID`` =
+    ``SLURM_JOB_ID.SLURM_STEP_ID``) belongs to the task ``SLURM_TASK_PID`` and that is not
+    this process. Without them, MPI starts as a singleton. A real task keeps its variables.
+
+    Parameters
+    ----------
+    environ : mutable mapping, optional
+        The environment to clean (default: ``os.environ``).
+    pid : int, optional
+        This process's id (default: ``os.getpid()``).
 
     Returns
     -------
@@ -206,12 +219,19 @@ def drop_stale_pmi_environment(environ: MutableMapping[str, str] | None = None) 
     if fd is None:
         return False
     try:
-        os.fstat(int(fd))
-        return False
+        ours = stat.S_ISSOCK(os.fstat(int(fd)).st_mode)
     except (OSError, ValueError):
-        for key in [k for k in env if k.startswith(PMI_PREFIXES)]:
-            del env[key]
-        return True
+        ours = False
+    step = f"{env.get('SLURM_JOB_ID')}.{env.get('SLURM_STEP_ID', env.get('SLURM_STEPID'))}"
+    task = env.get("SLURM_TASK_PID")
+    me = str(os.getpid() if pid is None else pid)
+    if ours and env.get("PMI_JOBID") == step and task is not None and task != me:
+        ours = False
+    if ours:
+        return False
+    for key in [k for k in env if k.startswith(PMI_PREFIXES)]:
+        del env[key]
+    return True
 
 
 def load_mpi_library() -> None:
