@@ -187,6 +187,11 @@ def check_kill_and_resume(workdir: Path) -> None:
     seg1_log = (workdir / KILL_RUN / "segments/shear1.log").read_text()
     if "read_restart" not in seg1_log or str(seg0.resolve()) not in seg1_log:
         raise AssertionError("the retried segment 1 did not start from seg0.restart")
+    # The retry asked for more: runtime and memory scale with the attempt (resources.smk).
+    seg1 = rf"wildcards: rho=1\.149, rate={KILL_RATE:g}, seed=1, segment=1\n\s+resources: (.*)"
+    mems = sorted({int(m) for r in re.findall(seg1, text) for m in re.findall(r"mem_mb=(\d+)", r)})
+    if len(mems) != 2 or mems[1] != 2 * mems[0]:
+        raise AssertionError(f"the retry's memory did not double: mem_mb {mems}")
     # The same run without a kill (local executor) must give identical tables.
     reference = workdir.parent / (workdir.name + "_reference")
     reference.mkdir(exist_ok=True)
@@ -197,8 +202,9 @@ def check_kill_and_resume(workdir: Path) -> None:
         path = f"{KILL_RUN}/{name}"
         worst = max(worst, compare_tables(reference / path, workdir / path, SERIAL_ATOL))
     log.info(
-        "kill + retry: segment 1 resumed from seg0.restart; thermo and frames equal to an "
-        "uninterrupted run (max |difference| %.3g)",
+        "kill + retry (mem_mb %d -> %d): segment 1 resumed from seg0.restart; thermo and "
+        "frames equal to an uninterrupted run (max |difference| %.3g)",
+        *mems,
         worst,
     )
 
