@@ -37,7 +37,7 @@ clean-results:
 	rm -rf results logs .snakemake
 
 # A real one-node SLURM cluster on this machine (needs root: apt-get, daemons), then the
-# tiny preset through workflow/profiles/slurm, compared with a local run (docs/cluster.md).
+# tiny preset through workflow/profiles/slurm, compared with a local run (README: "Running on a cluster").
 # Not part of `make test`; takes a few minutes.
 .PHONY: test-slurm
 test-slurm: $(STAMP)
