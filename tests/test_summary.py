@@ -74,3 +74,13 @@ def test_missing_stage_result_is_an_error() -> None:
     modulus, fit, ys, dif = _inputs(0.26, 0.2)
     with pytest.raises(ValueError, match="missing"):
         summary.summary_table(modulus, fit, ys, dif, shear_rate=5e-4)
+
+
+def test_unknown_error_gives_nan_error_not_a_crash() -> None:
+    """One yielded block: <Delta sigma^m> has no standard error."""
+    modulus, fit, ys, dif = _inputs(0.26, 0.19674)
+    ys.loc[0, "sigma_drop_mean_err"] = float("nan")
+    row = summary.summary_table(modulus, fit, ys, dif, shear_rate=1e-3).iloc[0]
+    assert row["alpha_micro"] == pytest.approx(0.26, rel=1e-12)
+    assert np.isnan(row["alpha_micro_err"])
+    assert np.isfinite(row["alpha_micro_hl_err"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,56 @@ def _rel(value: float, err: float) -> float:
     return abs(err / value) if value else math.inf
 
 
+def _by_drop(
+    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
+) -> tuple[float, float]:
+    return hl.alpha_micro(
+        d,
+        s,
+        g,
+        d_sigma_err=d_e,
+        stress_drop_err=s_e,
+        activity_rate_err=g_e,
+        alpha_convention=alpha_convention,  # type: ignore[arg-type]
+    )
+
+
+def _by_threshold(
+    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
+) -> tuple[float, float]:
+    return hl.alpha_micro_hl(
+        d,
+        s,
+        g,
+        d_sigma_err=d_e,
+        yield_stress_local_err=s_e,
+        activity_rate_err=g_e,
+        alpha_convention=alpha_convention,  # type: ignore[arg-type]
+    )
+
+
+def _coupling(
+    fn: Callable[..., tuple[float, float]],
+    finite: bool,
+    d: float,
+    d_e: float,
+    s: float,
+    s_e: float,
+    gam: float,
+    gam_e: float,
+    convention: str,
+) -> tuple[float, float]:
+    """D / (s^2 Gamma) through ``fn`` with its error: NaN when an input is missing, and a NaN
+    error when an input error is unknown (one yielded block has no standard error)."""
+    if not finite:
+        return math.nan, math.nan
+    errors = [d_e, s_e, gam_e]
+    known = all(math.isfinite(e) for e in errors)
+    d_e, s_e, gam_e = (e if math.isfinite(e) else 0.0 for e in errors)
+    value, err = fn(d, s, gam, d_e, s_e, gam_e, alpha_convention=convention)
+    return value, err if known else math.nan
+
+
 def summary_row(
     density: float,
     modulus: pd.Series,
@@ -87,31 +138,9 @@ def summary_row(
     a, a_e = float(fit["prefactor"]), float(fit["prefactor_err"])
     nan = (math.nan, math.nan)
     finite = all(math.isfinite(v) and v > 0 for v in (d, gam, ds, sc))
-    am = (
-        hl.alpha_micro(d, ds, gam, d_sigma_err=d_e, stress_drop_err=ds_e, activity_rate_err=gam_e)
-        if finite
-        else nan
-    )
-    am_dhl = (
-        hl.alpha_micro(
-            d,
-            ds,
-            gam,
-            d_sigma_err=d_e,
-            stress_drop_err=ds_e,
-            activity_rate_err=gam_e,
-            alpha_convention="hl",
-        )
-        if finite
-        else nan
-    )
-    am_hl = (
-        hl.alpha_micro_hl(
-            d, sc, gam, d_sigma_err=d_e, yield_stress_local_err=sc_e, activity_rate_err=gam_e
-        )
-        if finite
-        else nan
-    )
+    am = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
+    am_dhl = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
+    am_hl = _coupling(_by_threshold, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
     try:
         af = hl.alpha_flow(sy, sy_e, sc, sc_e)
     except ValueError as exc:

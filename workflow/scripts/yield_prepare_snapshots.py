@@ -19,7 +19,7 @@ paths = prepare_snapshots(
     sm.params.n_configs,
     Path(sm.params.workdir),
     cutoffs=(cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"]),
-    engine=EngineSpec.from_config(sm.params.engine),
+    engine=EngineSpec.from_config(sm.params.engine, mpi_ranks=1),  # a one-core job
 )
 expected = [Path(p).resolve() for p in sm.output]
 if [p.resolve() for p in paths] != expected:
