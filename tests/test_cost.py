@@ -91,8 +91,8 @@ def test_schema_types_the_new_engine_keys() -> None:
 def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Path) -> None:
     """Dry run of the paper preset on 4 ranks: resources.smk gives the segment's wall time.
 
-    Rate 1e-6, segment strain 0.05, dt 0.005: 1e7 steps x 16000 atoms at 2e6 atom-steps/s
-    per rank on 4 ranks at 80 % = 25000 s; x 1.5 safety + 180 s = 37680 s = 628 min.
+    Rate 1e-6, segment strain 0.01, dt 0.005: 2e6 steps x 16000 atoms at 2e6 atom-steps/s
+    per rank on 4 ranks at 80 % = 5000 s; x 1.5 safety + 180 s = 7680 s = 128 min.
     """
     extra = tmp_path / "mpi4.yaml"
     extra.write_text("shear:\n  engine:\n    kind: python\n    mpi_ranks: 4\n")
@@ -109,6 +109,6 @@ def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Pat
     resources = re.search(r"resources: (.*)", block)
     assert resources is not None
     found = dict(kv.split("=", 1) for kv in resources.group(1).split(", "))
-    assert found["runtime"] == "628"
+    assert found["runtime"] == "128"
     assert (found["tasks"], found["cpus_per_task"], found["mpi"]) == ("4", "1", "srun")
     assert re.search(r"threads: 4", block)
