@@ -42,12 +42,12 @@ rule run_frozen_matrix:
         curves=f"{YIELD}/curves.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
+    threads: 2
     params:
         yield_test=config["yield_test"],
         system=config["system"],
         width=config["analysis"]["blocks"]["width"],
         workdir=f"{YIELD}/frozen_matrix",
-    threads: 2
     script:
         "../scripts/yield_run_frozen_matrix.py"
 
