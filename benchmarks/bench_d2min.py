@@ -25,6 +25,7 @@ import time
 import numpy as np
 
 from mechnoise import plasticity
+from mechnoise.io import freud_box
 from mechnoise.neighbors import minimum_image, neighbor_pairs
 
 
@@ -89,7 +90,7 @@ def main() -> None:
         import freud
 
         freud.parallel.set_num_threads(1)
-        fbox = freud.box.Box(Lx=box[0], Ly=box[1], xy=box[2] / box[1], is2D=True)
+        fbox = freud_box(box)
         p3 = np.zeros((args.n, 3), dtype=np.float32)
         p3[:, :2] = ref - np.array([box[0], box[1]]) / 2
         p3 = fbox.wrap(p3)

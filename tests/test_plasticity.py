@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mechnoise import plasticity
-from mechnoise.io import Frame
+from mechnoise.io import Frame, freud_box
 
 
 def _glass_like(n_side: int, density: float, tilt: float, rng: np.random.Generator):
@@ -126,7 +126,7 @@ def test_neighbor_pairs_agree_with_freud() -> None:
         [[box[0], 0.0], [box[2], box[1]]]
     )
     i, j, bonds = plasticity.neighbor_pairs(pos, box, 2.5)
-    fbox = freud.box.Box(Lx=box[0], Ly=box[1], xy=box[2] / box[1], is2D=True)
+    fbox = freud_box(box)
     p3 = np.zeros((pos.shape[0], 3), dtype=np.float32)
     p3[:, :2] = pos
     p3 = fbox.wrap(p3)

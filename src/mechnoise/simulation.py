@@ -8,7 +8,6 @@ temporary names, so a killed or failed run never leaves a file that looks comple
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,8 +213,3 @@ def merge_segments(
         raise ValueError(f"expected {expected_frames} frames, found {len(steps)}")
     io.write_table(thermo.reset_index(drop=True), thermo_out, io.THERMO_COLUMNS)
     io.write_table(frames.reset_index(drop=True), frames_out, io.FRAME_COLUMNS)
-
-
-def copy_input(src: Path, dst: Path) -> None:
-    """Keep a copy of an input script beside the outputs (provenance)."""
-    shutil.copyfile(src, dst)
