@@ -152,17 +152,19 @@ def test_bad_input_raises():
         diffusion.fit_stress_diffusion(samples, 0.5, 0.2)
 
 
-def test_activity_rate_and_errors():
-    gamma, err = diffusion.activity_rate(0.12, 0.012, 0.8, 0.0)
+def test_occupancy_rate_and_errors():
+    from mechnoise.plasticity import occupancy_rate
+
+    gamma, err = occupancy_rate(0.12, 0.012, 0.8, 0.0)
     assert gamma == pytest.approx(0.15, rel=1e-12)
     assert err == pytest.approx(0.015, rel=1e-12)  # 10 % relative, from phi alone
-    gamma, err = diffusion.activity_rate(0.3, 0.03, 1.5, 0.15)
+    gamma, err = occupancy_rate(0.3, 0.03, 1.5, 0.15)
     assert err == pytest.approx(0.2 * math.sqrt(0.02), rel=1e-12)  # 10 % and 10 % in quadrature
-    assert math.isnan(diffusion.activity_rate(0.3, float("nan"), 1.5, 0.1)[1])
+    assert math.isnan(occupancy_rate(0.3, float("nan"), 1.5, 0.1)[1])
     with pytest.raises(ValueError, match="tau_p"):
-        diffusion.activity_rate(0.3, 0.0, 0.0, 0.0)
+        occupancy_rate(0.3, 0.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="phi"):
-        diffusion.activity_rate(1.3, 0.0, 1.0, 0.0)
+        occupancy_rate(1.3, 0.0, 1.0, 0.0)
 
 
 def test_summary_row_and_modulus_lookup(tmp_path):
@@ -192,10 +194,18 @@ def test_summary_row_and_modulus_lookup(tmp_path):
         diffusion.shear_modulus_for_density(modulus, 1.3)
     row = diffusion.diffusion_summary(
         fit,
-        phi=0.2,
-        phi_err=0.01,
-        tau_p=1.0,
-        tau_p_err=0.1,
+        plasticity={
+            "activity_rate": 0.2,
+            "activity_rate_err": 0.02,
+            "activity_rate_phi": 0.1,
+            "activity_rate_phi_err": 0.01,
+            "phi": 0.2,
+            "phi_err": 0.01,
+            "tau_p": 1.0,
+            "tau_p_err": 0.1,
+            "tau_p_window": 2.0,
+            "tau_p_window_err": 0.1,
+        },
         shear_modulus=g0,
         shear_modulus_err=g0_err,
         n_blocks=7,
@@ -205,6 +215,8 @@ def test_summary_row_and_modulus_lookup(tmp_path):
         seed=1,
     )
     assert row["Gamma"].item() == pytest.approx(0.2)
+    assert row["Gamma_phi"].item() == pytest.approx(0.1)
+    assert row["tau_p_window"].item() == pytest.approx(2.0)
     assert row["D_sigma_over_Gamma"].item() == pytest.approx(2.0)
     write_table(row, tmp_path / "d.parquet", diffusion.DIFFUSION_SUMMARY_COLUMNS)
     assert pd.read_parquet(tmp_path / "d.parquet")["M"].dtype == np.int64

@@ -157,13 +157,22 @@ def test_summary_of_a_run_with_known_numbers() -> None:
     )
     lags = np.arange(0.0, 6.2, 0.2)
     autocorr = pd.DataFrame({"lag": lags, "C_p": np.exp(-lags / 1.5), "n": 100})
-    row = plasticity.summarize_plasticity(activity, clusters, autocorr, threshold=0.1, lag=4.0)
+    durations = pd.DataFrame(
+        {"short_lag": [0.4, 0.2], "tau_p": [1.1, 1.0], "tau_p_err": 0.05, "plateau": 0.1}
+    )
+    events = pd.DataFrame({"frame": [1, 3, 3]})  # 3 onsets over 2 intervals of 4 tau0, M = 7
+    row = plasticity.summarize_plasticity(
+        activity, clusters, autocorr, durations, events, threshold=0.1, lag=4.0
+    )
     assert list(row.columns) == list(plasticity.SUMMARY_COLUMNS)
     r = row.iloc[0]
     assert r["phi"] == pytest.approx(0.25) and r["n_error_blocks"] == 4
     assert r["phi_err"] == pytest.approx(np.std([0.1, 0.2, 0.3, 0.4], ddof=1) / 2)
     assert r["l_pl"] == pytest.approx(np.sqrt(26.0))
     assert r["l_pl_err"] == pytest.approx(np.std([16, 36, 36, 16], ddof=1) / 2 / (2 * np.sqrt(26)))
-    assert r["tau_p"] == pytest.approx(1.5, rel=1e-8)
-    assert r["activity_rate"] == pytest.approx(0.25 / 1.5, rel=1e-8)
+    assert r["tau_p_window"] == pytest.approx(1.5, rel=1e-8)
+    assert r["activity_rate_phi"] == pytest.approx(0.25 / 1.5, rel=1e-8)
+    assert r["tau_p"] == 1.0 and r["tau_p_short_lag"] == 0.2  # the smallest short lag
+    assert r["activity_rate"] == pytest.approx(3 / (49 * 8.0), rel=1e-12)
+    assert r["n_events"] == 3 and r["observation_time"] == pytest.approx(8.0)
     assert r["M"] == 7 and r["k"] == 20 and r["n_frames"] == 4 and r["n_active_mean"] == 25

@@ -153,6 +153,20 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
         )
     if lag < frames["frame_interval"]:
         raise ConfigError(f"analysis.d2min.lag: {lag} is shorter than shear.frames.frame_interval")
+    short = analysis["event_duration"]["short_lag"]
+    ratio = short / frames["frame_interval"]
+    if ratio < 1 - 1e-6 or abs(ratio - round(ratio)) > 1e-6:
+        raise ConfigError(
+            f"analysis.event_duration.short_lag: {short} must be a multiple of "
+            f"shear.frames.frame_interval ({frames['frame_interval']})"
+        )
+    longest = short * analysis["event_duration"]["n_short_lags"]
+    if longest + analysis["autocorr"]["max_lag"] >= min_window:
+        raise ConfigError(
+            f"analysis.event_duration: short_lag * n_short_lags ({longest:.3g}) + "
+            f"analysis.autocorr.max_lag does not fit in the shortest frame window "
+            f"({min_window:.3g} tau0)"
+        )
     t_min, t_max = analysis["stress_msd"]["fit_window"]
     if not t_min < t_max <= analysis["stress_msd"]["max_lag"]:
         raise ConfigError(

@@ -1,4 +1,4 @@
-"""Block-stress mean-square displacement, stress diffusion coefficient and activity rate.
+"""Block-stress mean-square displacement, increment variance and stress diffusion coefficient.
 
 Paper §3.3, Eq. (7): ``<(Δσ^m)²>(t) = <(σ^m(t0 + t) − σ^m(t0) − G0 γ̇ t)²>`` over blocks ``m``
 and time origins ``t0``. Origins and lags stay inside one dense frame window (frames are
@@ -28,22 +28,31 @@ independent stretches of the steady state, but few). ``D_sigma_err`` is the larg
 two (the block error alone came out 2–4 times smaller than the scatter between windows at
 the lowest demo rates); both are reported.
 
-Activity rate (DESIGN §3): ``Γ = φ / τ_p`` with ``φ`` the mean fraction of coarse blocks
-holding an active particle and ``τ_p`` the decay time of ``C_p`` (both from the plasticity
-stage); relative errors add in quadrature.
+Increment variance (beside Eq. 7): ``Var(Δσ^m)(t) = <(Δσ^m)²> − <Δσ^m>²`` with the raw
+increment ``Δσ^m = σ^m(t0 + t) − σ^m(t0)`` and its mean over every block, origin and window
+at that lag subtracted. In steady state the mean increment is ≈ 0, not ``G0 γ̇ t``, so Eq. 7
+adds ``(G0 γ̇ t − <Δσ^m>)²`` to the variance: at the demo rates ``G0 γ̇ t`` is not negligible
+(see ``drift_fraction``). ``D_sigma_var`` is the same no-intercept fit of the variance.
+The local exponent ``d ln MSD / d ln t`` at every lag (``stress_msd.parquet``) and its range
+over the fit window (``msd_exponent_min``/``max``) show whether the diffusion is normal
+(exponent 1) where ``D_sigma`` is fitted.
+
+Activity rate: Γ comes from the plasticity stage (:mod:`mechnoise.plasticity.rate`, event
+onsets per block and time); the diffusion summary copies it beside ``D_sigma`` together with
+the occupancy rate ``φ/τ_p_window`` (the former Γ) under its own name.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from mechnoise._typing import FloatArray
-from mechnoise.plasticity.rate import activity_rate
 from mechnoise.stats import standard_error
 
 log = logging.getLogger(__name__)
@@ -68,6 +77,21 @@ STRESS_MSD_COLUMNS: dict[str, tuple[str, str, str]] = {
     ),
     "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
     "n": ("int64", "-", "number of (block, origin) pairs averaged"),
+    "mean_increment": (
+        "float64",
+        "eps/sigma^2",
+        "<sigma^m(t0+t) - sigma^m(t0)> over blocks, origins and windows (~0 in steady state)",
+    ),
+    "variance": (
+        "float64",
+        _STRESS2,
+        "variance of the block-stress increment, its mean (mean_increment) subtracted",
+    ),
+    "local_exponent": (
+        "float64",
+        "-",
+        "d ln msd / d ln t (centred differences; 1 = normal diffusion)",
+    ),
 }
 
 #: column -> (dtype, unit, description) of ``stress_msd_blocks.parquet`` (per window and block).
@@ -80,6 +104,8 @@ STRESS_MSD_SAMPLE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "msd": ("float64", _STRESS2, "MSD of this block over the window's origins (Eq. 7)"),
     "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
     "n": ("int64", "-", "number of time origins averaged"),
+    "increment": ("float64", "eps/sigma^2", "mean raw increment sigma^m(t0+t) - sigma^m(t0)"),
+    "increment_sq": ("float64", _STRESS2, "mean squared raw increment"),
 }
 
 #: column -> (dtype, unit, description) of ``diffusion_summary.parquet`` (one row per run).
@@ -95,12 +121,34 @@ DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     ),
     "D_HL": ("float64", _DIFF, "HL diffusion constant D_HL = D_sigma / 2 (MSD = 2 D_HL t)"),
     "D_HL_err": ("float64", _DIFF, "standard error of D_HL"),
-    "Gamma": ("float64", "1/tau0", "plastic activity rate per block Gamma = phi / tau_p"),
-    "Gamma_err": ("float64", "1/tau0", "error of Gamma (relative errors in quadrature)"),
+    "D_sigma_var": (
+        "float64",
+        _DIFF,
+        "Var(increment)/t: the D_sigma fit applied to the increment variance (mean subtracted)",
+    ),
+    "D_sigma_var_err": ("float64", _DIFF, "error of D_sigma_var (as D_sigma_err)"),
+    "Gamma": (
+        "float64",
+        "1/tau0",
+        "plastic activity rate per block: event onsets per block and time (plasticity stage)",
+    ),
+    "Gamma_err": ("float64", "1/tau0", "error of Gamma (plasticity stage)"),
+    "Gamma_phi": (
+        "float64",
+        "1/tau0",
+        "occupancy rate phi / tau_p_window, the former Gamma (grows with the D2min lag)",
+    ),
+    "Gamma_phi_err": ("float64", "1/tau0", "error of Gamma_phi"),
     "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
     "phi_err": ("float64", "-", "error of phi (plasticity stage)"),
-    "tau_p": ("float64", "tau0", "decay time of the D2min autocorrelation C_p"),
+    "tau_p": ("float64", "tau0", "event duration, time-resolved estimator (plasticity stage)"),
     "tau_p_err": ("float64", "tau0", "error of tau_p (plasticity stage)"),
+    "tau_p_window": (
+        "float64",
+        "tau0",
+        "paper's literal estimator: decay time of C_p of the lag-delta-t D2min",
+    ),
+    "tau_p_window_err": ("float64", "tau0", "error of tau_p_window"),
     "D_sigma_over_Gamma": (
         "float64",
         _STRESS2,
@@ -136,6 +184,21 @@ DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
         "-",
         "diagnostic: slope of log MSD against log t in the fit window (1 = diffusive)",
     ),
+    "msd_exponent_min": (
+        "float64",
+        "-",
+        "smallest local exponent d ln MSD / d ln t over the lags of the fit window",
+    ),
+    "msd_exponent_max": (
+        "float64",
+        "-",
+        "largest local exponent d ln MSD / d ln t over the lags of the fit window",
+    ),
+    "variance_exponent": (
+        "float64",
+        "-",
+        "slope of log Var(increment) against log t in the fit window (1 = diffusive)",
+    ),
     "drift_fraction": (
         "float64",
         "-",
@@ -143,6 +206,20 @@ DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
         "drift subtraction adds when the mean block-stress increment is zero (steady state)",
     ),
 }
+
+#: plasticity-summary columns copied into the diffusion summary.
+_FROM_PLASTICITY = (
+    "activity_rate",
+    "activity_rate_err",
+    "activity_rate_phi",
+    "activity_rate_phi_err",
+    "phi",
+    "phi_err",
+    "tau_p",
+    "tau_p_err",
+    "tau_p_window",
+    "tau_p_window_err",
+)
 
 # Relative tolerance on equal frame spacing inside a window.
 _SPACING_RTOL = 1e-6
@@ -235,7 +312,8 @@ def stress_msd_samples(
         k_max = min(times.size - 1, int(math.floor(max_lag / dt * (1 + 1e-9))))
         for k in range(1, k_max + 1):
             drift = shear_modulus * (strain[k:] - strain[:-k])
-            d = sigma[k:] - sigma[:-k] - drift[:, None]
+            raw = sigma[k:] - sigma[:-k]
+            d = raw - drift[:, None]
             parts.append(
                 pd.DataFrame(
                     {
@@ -247,6 +325,8 @@ def stress_msd_samples(
                         "msd": np.mean(d * d, axis=0),
                         "drift": float(np.mean(drift)),
                         "n": times.size - k,
+                        "increment": np.mean(raw, axis=0),
+                        "increment_sq": np.mean(raw * raw, axis=0),
                     }
                 )
             )
@@ -261,27 +341,37 @@ def pool_stress_msd(samples: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     samples : DataFrame
-        Output of :func:`stress_msd_samples`.
+        Output of :func:`stress_msd_samples`; without the columns increment and
+        increment_sq the variance is NaN.
 
     Returns
     -------
     DataFrame
         Columns of :data:`STRESS_MSD_COLUMNS`, one row per lag (sorted), with ``n`` the
-        number of (block, origin) pairs and ``msd_err`` the standard error over samples.
+        number of (block, origin) pairs, ``msd_err`` the standard error over samples, the
+        increment variance (its mean over every sample at the lag subtracted) and the local
+        exponent ``d ln msd / d ln t`` (NaN with one lag).
 
     Examples
     --------
     >>> s = pd.DataFrame({"k": [1, 1], "lag": [0.5, 0.5], "msd": [1.0, 3.0],
-    ...                   "drift": [0.0, 0.0], "n": [4, 4]})
-    >>> pool_stress_msd(s)
-       lag  msd  msd_err  drift  n
-    0  0.5  2.0      1.0    0.0  8
+    ...                   "drift": [0.0, 0.0], "n": [4, 4], "increment": [1.0, -1.0],
+    ...                   "increment_sq": [1.0, 3.0]})
+    >>> pool_stress_msd(s)[["lag", "msd", "msd_err", "n", "mean_increment", "variance"]]
+       lag  msd  msd_err  n  mean_increment  variance
+    0  0.5  2.0      1.0  8             0.0       2.0
     """
+    has_increments = {"increment", "increment_sq"} <= set(samples.columns)
     rows = []
     for _k, g in samples.groupby("k", sort=True):
         w = g["n"].to_numpy(np.float64)
         msd = g["msd"].to_numpy(np.float64)
         err = float(np.std(msd, ddof=1) / math.sqrt(msd.size)) if msd.size > 1 else math.nan
+        if has_increments:
+            mean_inc = float(np.average(g["increment"], weights=w))
+            variance = float(np.average(g["increment_sq"], weights=w)) - mean_inc**2
+        else:
+            mean_inc = variance = math.nan
         rows.append(
             {
                 "lag": float(np.average(g["lag"], weights=w)),
@@ -289,9 +379,33 @@ def pool_stress_msd(samples: pd.DataFrame) -> pd.DataFrame:
                 "msd_err": err,
                 "drift": float(np.average(g["drift"], weights=w)),
                 "n": int(w.sum()),
+                "mean_increment": mean_inc,
+                "variance": variance,
             }
         )
-    return pd.DataFrame(rows, columns=list(STRESS_MSD_COLUMNS))
+    pooled = pd.DataFrame(rows, columns=list(STRESS_MSD_COLUMNS))
+    pooled["local_exponent"] = local_exponent(pooled["lag"], pooled["msd"])
+    return pooled
+
+
+def local_exponent(lag: pd.Series | FloatArray, values: pd.Series | FloatArray) -> FloatArray:
+    """Local log–log slope ``d ln f / d ln t`` (centred differences, one-sided at the ends).
+
+    NaN where a value is not positive, and everywhere for fewer than two lags.
+
+    Examples
+    --------
+    >>> t = np.array([0.5, 1.0, 2.0, 4.0])
+    >>> local_exponent(t, 3.0 * t).round(12).tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    t = np.asarray(lag, dtype=np.float64)
+    f = np.asarray(values, dtype=np.float64)
+    if t.size < 2:
+        return np.full(t.shape, math.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logf = np.where(f > 0, np.log(np.where(f > 0, f, 1.0)), np.nan)
+        return np.asarray(np.gradient(logf, np.log(t)), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -317,6 +431,12 @@ class DiffusionFit:
         Diagnostic log–log slope of the MSD (NaN with fewer than 2 lags).
     drift_fraction : float
         ``drift² / MSD`` at ``t_max``.
+    d_sigma_var, d_sigma_var_err : float
+        The same fit applied to the increment variance (mean increment subtracted).
+    exponent_min, exponent_max : float
+        Range of the local exponent ``d ln MSD / d ln t`` over the lags of the fit window.
+    variance_exponent : float
+        Log–log slope of the increment variance in the fit window.
     """
 
     d_sigma: float
@@ -334,6 +454,11 @@ class DiffusionFit:
     intercept: float
     exponent: float
     drift_fraction: float
+    d_sigma_var: float = math.nan
+    d_sigma_var_err: float = math.nan
+    exponent_min: float = math.nan
+    exponent_max: float = math.nan
+    variance_exponent: float = math.nan
 
 
 def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> DiffusionFit:
@@ -382,20 +507,43 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
             f"no MSD lag inside the fit window [{t_min}, {t_max}] tau0; lags available: "
             f"{lags[:3]} ... {lags[-1:]} (frame interval too long or max_lag too short?)"
         )
-    pooled = pool_stress_msd(inside)
+    pooled_all = pool_stress_msd(samples)
+    in_window = (pooled_all["lag"] >= t_min - tol) & (pooled_all["lag"] <= t_max + tol)
+    pooled = pooled_all[in_window]
     t = pooled["lag"].to_numpy(np.float64)
     msd = pooled["msd"].to_numpy(np.float64)
     d_sigma = float(np.mean(msd / t))
+    local = pooled["local_exponent"].to_numpy(np.float64)
+    exp_min = float(np.nanmin(local)) if np.isfinite(local).any() else math.nan
+    exp_max = float(np.nanmax(local)) if np.isfinite(local).any() else math.nan
 
-    per_sample = (
-        inside.assign(ratio=inside["msd"] / inside["lag"])
-        .groupby(["window", "bx", "by"])["ratio"]
-        .mean()
+    def sample_errors(ratio: pd.Series) -> tuple[float, float, float, int, int]:
+        """Errors over (window, block) samples and over windows of a per-row ratio."""
+        per_sample = inside.assign(ratio=ratio).groupby(["window", "bx", "by"])["ratio"].mean()
+        per_window = per_sample.groupby(level="window").mean().to_numpy(np.float64)
+        e_b = standard_error(per_sample.to_numpy(np.float64))
+        e_w = standard_error(per_window)
+        e = float(np.nanmax([e_b, e_w])) if per_sample.size > 1 else math.nan
+        return e, e_b, e_w, int(per_sample.size), int(per_window.size)
+
+    d_err, err_blocks, err_windows, n_samples, n_windows = sample_errors(
+        inside["msd"] / inside["lag"]
     )
-    per_window = per_sample.groupby(level="window").mean().to_numpy(np.float64)
-    err_blocks = standard_error(per_sample.to_numpy(np.float64))
-    err_windows = standard_error(per_window)
-    d_err = float(np.nanmax([err_blocks, err_windows])) if per_sample.size > 1 else math.nan
+    variance = pooled["variance"].to_numpy(np.float64)
+    if np.isfinite(variance).all():
+        d_var = float(np.mean(variance / t))
+        ks = np.sort(samples["k"].unique())  # pool_stress_msd's rows, in this order
+        mu = inside["k"].map(dict(zip(ks, pooled_all["mean_increment"], strict=True)))
+        contribution = inside["increment_sq"] - 2.0 * mu * inside["increment"] + mu**2
+        d_var_err = sample_errors(contribution / inside["lag"])[0]
+        positive = variance > 0
+        var_exponent = (
+            float(np.polyfit(np.log(t[positive]), np.log(variance[positive]), 1)[0])
+            if positive.sum() >= 2
+            else math.nan
+        )
+    else:
+        d_var = d_var_err = var_exponent = math.nan
 
     if t.size >= 2:
         slope, intercept = (float(v) for v in np.polyfit(t, msd, 1))
@@ -417,14 +565,19 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
         t_min=float(t[0]),
         t_max=float(t[-1]),
         n_lags=int(t.size),
-        n_samples=int(per_sample.size),
-        n_windows=int(per_window.size),
+        n_samples=n_samples,
+        n_windows=n_windows,
         d_sigma_err_blocks=err_blocks,
         d_sigma_err_windows=err_windows,
         slope_with_intercept=slope,
         intercept=intercept,
         exponent=exponent,
         drift_fraction=float(drift_fraction),
+        d_sigma_var=d_var,
+        d_sigma_var_err=d_var_err,
+        exponent_min=exp_min,
+        exponent_max=exp_max,
+        variance_exponent=var_exponent,
     )
 
 
@@ -455,10 +608,7 @@ def shear_modulus_for_density(modulus: pd.DataFrame, density: float) -> tuple[fl
 def diffusion_summary(
     fit: DiffusionFit,
     *,
-    phi: float,
-    phi_err: float,
-    tau_p: float,
-    tau_p_err: float,
+    plasticity: Mapping[str, float],
     shear_modulus: float,
     shear_modulus_err: float,
     n_blocks: int,
@@ -473,8 +623,10 @@ def diffusion_summary(
     ----------
     fit : DiffusionFit
         From :func:`fit_stress_diffusion`.
-    phi, phi_err, tau_p, tau_p_err : float
-        From the plasticity stage (see :func:`activity_rate`).
+    plasticity : mapping
+        The run's ``plasticity_summary`` row (:data:`mechnoise.plasticity.SUMMARY_COLUMNS`):
+        Γ (``activity_rate``), ``activity_rate_phi``, φ, ``tau_p``, ``tau_p_window`` and
+        their errors are copied.
     shear_modulus, shear_modulus_err : float
         ``G0`` and its error (eps/sigma²).
     n_blocks : int
@@ -491,7 +643,11 @@ def diffusion_summary(
     DataFrame
         One row.
     """
-    gamma, gamma_err = activity_rate(phi, phi_err, tau_p, tau_p_err)
+    p = {key: float(value) for key, value in plasticity.items() if key in _FROM_PLASTICITY}
+    missing = sorted(set(_FROM_PLASTICITY) - set(p))
+    if missing:
+        raise ValueError(f"plasticity summary lacks columns {missing}")
+    gamma = p["activity_rate"]
     row = {
         "density": density,
         "shear_rate": shear_rate,
@@ -500,12 +656,18 @@ def diffusion_summary(
         "D_sigma_err": fit.d_sigma_err,
         "D_HL": fit.d_hl,
         "D_HL_err": fit.d_hl_err,
+        "D_sigma_var": fit.d_sigma_var,
+        "D_sigma_var_err": fit.d_sigma_var_err,
         "Gamma": gamma,
-        "Gamma_err": gamma_err,
-        "phi": phi,
-        "phi_err": phi_err,
-        "tau_p": tau_p,
-        "tau_p_err": tau_p_err,
+        "Gamma_err": p["activity_rate_err"],
+        "Gamma_phi": p["activity_rate_phi"],
+        "Gamma_phi_err": p["activity_rate_phi_err"],
+        "phi": p["phi"],
+        "phi_err": p["phi_err"],
+        "tau_p": p["tau_p"],
+        "tau_p_err": p["tau_p_err"],
+        "tau_p_window": p["tau_p_window"],
+        "tau_p_window_err": p["tau_p_window_err"],
         "D_sigma_over_Gamma": fit.d_sigma / gamma if gamma > 0 else math.nan,
         "M": n_blocks,
         "W": block_side,
@@ -521,6 +683,9 @@ def diffusion_summary(
         "slope_with_intercept": fit.slope_with_intercept,
         "intercept": fit.intercept,
         "msd_exponent": fit.exponent,
+        "msd_exponent_min": fit.exponent_min,
+        "msd_exponent_max": fit.exponent_max,
+        "variance_exponent": fit.variance_exponent,
         "drift_fraction": fit.drift_fraction,
     }
     return pd.DataFrame([row], columns=list(DIFFUSION_SUMMARY_COLUMNS))

@@ -51,7 +51,26 @@ TABLES: list[tuple[str, str, str]] = [
         "plasticity:CLUSTER_COLUMNS",
         "one row per cluster of active small blocks per reference frame",
     ),
-    (f"{_RUN}/d2min_autocorr.parquet", "plasticity:AUTOCORR_COLUMNS", "one row per lag"),
+    (
+        f"{_RUN}/events.parquet",
+        "plasticity:EVENT_COLUMNS",
+        "one row per event onset (a cluster of active particles that was inactive before)",
+    ),
+    (
+        f"{_RUN}/d2min_autocorr.parquet",
+        "plasticity:AUTOCORR_COLUMNS",
+        "literal estimator (tau_p_window): one row per lag",
+    ),
+    (
+        f"{_RUN}/event_autocorr.parquet",
+        "plasticity:EVENT_AUTOCORR_COLUMNS",
+        "time-resolved estimator (tau_p): one row per (short lag, lag)",
+    ),
+    (
+        f"{_RUN}/event_duration.parquet",
+        "plasticity:EVENT_DURATION_COLUMNS",
+        "tau_p at each short lag (convergence as the short lag shrinks): one row per short lag",
+    ),
     (f"{_RUN}/plasticity_summary.parquet", "plasticity:SUMMARY_COLUMNS", "one row per run"),
     (
         "results/plasticity_summary.parquet",
@@ -110,6 +129,11 @@ TABLES: list[tuple[str, str, str]] = [
         "modified-HL stationary flow curves: one row per (alpha, rate)",
     ),
     ("results/summary.parquet", "report:SUMMARY_COLUMNS", "Table 1: one row per density"),
+    (
+        "results/run_couplings.parquet",
+        "report:RUN_COUPLING_COLUMNS",
+        "strain balance R and noise ratio kappa: one row per run",
+    ),
     (
         "results/hl/modified_vs_md.parquet",
         "report:PREDICTION_COLUMNS",

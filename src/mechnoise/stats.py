@@ -6,6 +6,7 @@ the same rules:
 - :func:`standard_error`: standard error of the mean of (assumed independent) samples;
 - :func:`block_average`: mean and standard error of a correlated series, from the spread of
   the means of contiguous blocks;
+- :func:`jackknife_error`: error of a statistic from its leave-one-out estimates;
 - :func:`combine_runs`: mean over independent runs (seeds) and its error, the larger of the
   propagated per-run errors and the between-run spread.
 """
@@ -17,7 +18,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["block_average", "combine_runs", "standard_error"]
+__all__ = ["block_average", "combine_runs", "jackknife_error", "standard_error"]
 
 
 def standard_error(values: npt.ArrayLike) -> float:
@@ -84,3 +85,20 @@ def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, fl
     err_prop = float(np.sqrt(np.sum(e**2)) / m.size)
     err_spread = float(m.std(ddof=1) / np.sqrt(m.size))
     return float(m.mean()), max(err_prop, err_spread)
+
+
+def jackknife_error(leave_one_out: npt.ArrayLike) -> float:
+    """Jackknife standard error from the ``n`` leave-one-out estimates of a statistic.
+
+    ``sqrt((n − 1)/n · Σ (θ_(i) − θ̄)²)``; NaN for fewer than two finite estimates.
+
+    Examples
+    --------
+    >>> round(jackknife_error([1.0, 2.0, 3.0]), 12)
+    1.154700538379
+    """
+    v = np.asarray(leave_one_out, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size < 2:
+        return math.nan
+    return float(np.sqrt((v.size - 1) / v.size * np.sum((v - v.mean()) ** 2)))

@@ -92,6 +92,7 @@ def get_final_targets():
         "results/plasticity_summary.parquet",
         "results/diffusion_summary.parquet",
         "results/summary.parquet",
+        "results/run_couplings.parquet",
         "results/hl/modified_vs_md.parquet",
         "results/hl/parametric_curve.parquet",
         "results/hl/flow_curves.parquet",

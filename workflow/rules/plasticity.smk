@@ -1,5 +1,6 @@
 # Plastic activity (paper §3, Eq. 5; §3.2; §3.3): D2min per frame pair, active particles and
-# blocks, periodic clusters (<l_pl>), coarse active fraction phi, C_p(t) and tau_p, Figs 4a, 5a.
+# blocks, periodic clusters (<l_pl>), coarse active fraction phi, event onsets (Gamma), the
+# literal C_p(t) (tau_p_window) and the time-resolved C(t) (tau_p), Figs 4a, 5a.
 # Per-run tables live beside the run's frames in RUN; the collected table and figures in
 # results/. Needs RUN/frames.parquet and RUN/thermo.parquet (shear).
 
@@ -25,6 +26,7 @@ rule compute_activity:
     output:
         activity=f"{RUN}/activity.parquet",
         clusters=f"{RUN}/clusters.parquet",
+        events=f"{RUN}/events.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.log",
     params:
@@ -50,11 +52,33 @@ rule compute_d2min_autocorr:
         "../scripts/compute_d2min_autocorr.py"
 
 
+rule compute_event_duration:
+    input:
+        frames=f"{RUN}/frames.parquet",
+        d2min=f"{RUN}/d2min.parquet",
+    output:
+        curves=f"{RUN}/event_autocorr.parquet",
+        durations=f"{RUN}/event_duration.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_event_duration.log",
+    params:
+        threshold=config["analysis"]["d2min"]["threshold"],
+        lag=config["analysis"]["d2min"]["lag"],
+        r_max=config["analysis"]["d2min"]["r_max"],
+        short_lag=config["analysis"]["event_duration"]["short_lag"],
+        n_short_lags=config["analysis"]["event_duration"]["n_short_lags"],
+        max_lag=config["analysis"]["autocorr"]["max_lag"],
+    script:
+        "../scripts/compute_event_duration.py"
+
+
 rule summarize_plasticity:
     input:
         activity=f"{RUN}/activity.parquet",
         clusters=f"{RUN}/clusters.parquet",
         autocorr=f"{RUN}/d2min_autocorr.parquet",
+        durations=f"{RUN}/event_duration.parquet",
+        events=f"{RUN}/events.parquet",
     output:
         f"{RUN}/plasticity_summary.parquet",
     log:
@@ -107,6 +131,12 @@ rule plot_fig5a:
     input:
         autocorr=expand(
             f"{RUN}/d2min_autocorr.parquet",
+            rho=DENSITIES,
+            rate=get_rate_slug(-1),
+            seed=SEEDS,
+        ),
+        event_autocorr=expand(
+            f"{RUN}/event_autocorr.parquet",
             rho=DENSITIES,
             rate=get_rate_slug(-1),
             seed=SEEDS,

@@ -1,4 +1,5 @@
-# Table 1 (summary.parquet), Fig. 3 (HL vs MD), the modified-HL prediction and report.html.
+# Table 1 (summary.parquet), per-run couplings (R, kappa), Fig. 3 (HL vs MD), the modified-HL
+# prediction and report.html.
 
 
 rule summarize_densities:
@@ -15,6 +16,18 @@ rule summarize_densities:
         shear_rate=float(get_rate_slug(-1)),
     script:
         "../scripts/summarize_densities.py"
+
+
+rule summarize_run_couplings:
+    input:
+        yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
+        diffusion="results/diffusion_summary.parquet",
+    output:
+        "results/run_couplings.parquet",
+    log:
+        f"{LOGS}/report/run_couplings.log",
+    script:
+        "../scripts/summarize_run_couplings.py"
 
 
 rule predict_modified_hl:
@@ -50,6 +63,7 @@ rule plot_hl_comparison:
 rule write_report:
     input:
         summary="results/summary.parquet",
+        runs="results/run_couplings.parquet",
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
         figures=get_report_figures(),

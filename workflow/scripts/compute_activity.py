@@ -1,4 +1,5 @@
-"""Rule compute_activity: frames + D2min -> activity.parquet, clusters.parquet (paper §3.2)."""
+"""Rule compute_activity: frames + D2min -> activity.parquet, clusters.parquet (paper §3.2),
+events.parquet (onsets of clusters of active particles, behind Gamma)."""
 
 import pandas as pd
 
@@ -9,16 +10,25 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
 frames = io.read_frames(sm.input.frames)
-d2min = pd.read_parquet(sm.input.d2min, columns=["frame", "id", "d2min"])
+d2min = pd.read_parquet(sm.input.d2min, columns=["frame", "window", "id", "d2min"])
 coarse_width = None if sm.params.from_cluster_size else sm.params.coarse_width
 activity, clusters = plasticity.activity_tables(
     frames, d2min, sm.params.threshold, sm.params.activity_block, coarse_width
 )
 io.write_table(activity, sm.output.activity, plasticity.ACTIVITY_COLUMNS)
 io.write_table(clusters, sm.output.clusters, plasticity.CLUSTER_COLUMNS)
+events = plasticity.event_onsets(
+    frames,
+    d2min,
+    threshold=sm.params.threshold,
+    activity_block=sm.params.activity_block,
+    coarse_blocks=int(activity["m"].iloc[0]),
+)
+io.write_table(events, sm.output.events, plasticity.EVENT_COLUMNS)
 log.info(
-    "%d frames, %d clusters, mean N_pl %.4g",
+    "%d frames, %d clusters, %d event onsets, mean N_pl %.4g",
     len(activity),
     len(clusters),
+    len(events),
     activity["n_active"].mean(),
 )

@@ -20,10 +20,7 @@ g0, g0_err = diffusion.shear_modulus_for_density(pd.read_parquet(sm.input.modulu
 grid = pd.read_parquet(sm.input.block_stress, columns=["bx", "block_area"])
 summary = diffusion.diffusion_summary(
     fit,
-    phi=float(p["phi"]),
-    phi_err=float(p["phi_err"]),
-    tau_p=float(p["tau_p"]),
-    tau_p_err=float(p["tau_p_err"]),
+    plasticity=p.to_dict(),
     shear_modulus=g0,
     shear_modulus_err=g0_err,
     n_blocks=int(grid["bx"].max()) + 1,

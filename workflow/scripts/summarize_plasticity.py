@@ -1,4 +1,4 @@
-"""Rule summarize_plasticity: activity, clusters, C_p -> plasticity_summary.parquet (1 row)."""
+"""Rule summarize_plasticity: activity, clusters, events, C_p, tau_p -> plasticity_summary."""
 
 import pandas as pd
 
@@ -12,6 +12,8 @@ row = plasticity.summarize_plasticity(
     pd.read_parquet(sm.input.activity),
     pd.read_parquet(sm.input.clusters),
     pd.read_parquet(sm.input.autocorr),
+    pd.read_parquet(sm.input.durations),
+    pd.read_parquet(sm.input.events),
     threshold=sm.params.threshold,
     lag=sm.params.lag,
 )

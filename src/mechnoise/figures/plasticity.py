@@ -1,4 +1,9 @@
-"""Figures 4a and 5a of the paper: stress and N_pl against strain; C_p(t) per density."""
+"""Figures 4a and 5a of the paper: stress and N_pl against strain; C_p(t) per density.
+
+Fig. 5a shows both event-duration estimators (:mod:`mechnoise.plasticity.event_duration`):
+the paper's literal C_p of the lag-δt D²min with ``exp(−t/τ_p_window)`` fits, and the
+time-resolved C(t) of the short-lag non-affine amplitude with ``A exp(−t/τ_p) + c`` fits.
+"""
 
 from __future__ import annotations
 
@@ -78,8 +83,19 @@ def plot_fig4a(
     return fig
 
 
-def plot_fig5a(curves: pd.DataFrame, fits: pd.DataFrame, ax: Axes | None = None) -> Figure:
+def plot_fig5a(
+    curves: pd.DataFrame,
+    fits: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    event_curves: pd.DataFrame | None = None,
+    event_fits: pd.DataFrame | None = None,
+) -> Figure:
     """Fig. 5a: C_p(t) per density with ``exp(−t/τ_p)`` fits; inset τ_p against density.
+
+    With ``event_curves`` and ``event_fits`` (the time-resolved estimator) the figure has two
+    panels: left the literal C_p (``tau_p_window``), right the time-resolved C(t) of the
+    smallest short lag with its ``A exp(−t/τ_p) + c`` fits; ``ax`` must then be None.
 
     Parameters
     ----------
@@ -92,6 +108,11 @@ def plot_fig5a(curves: pd.DataFrame, fits: pd.DataFrame, ax: Axes | None = None)
         (:func:`mechnoise.plasticity.event_duration.decay_times_by_density`).
     ax : Axes, optional
         Where to draw (default: a new figure).
+    event_curves : DataFrame, optional
+        ``event_autocorr.parquet`` rows with an extra column density.
+    event_fits : DataFrame, optional
+        Columns density, tau_p, tau_p_err, amplitude, plateau
+        (:func:`mechnoise.plasticity.event_duration.event_durations_by_density`).
 
     Returns
     -------
@@ -105,6 +126,15 @@ def plot_fig5a(curves: pd.DataFrame, fits: pd.DataFrame, ax: Axes | None = None)
     """
     if curves.empty:
         raise ValueError("no C_p curve to plot")
+    if event_curves is not None and event_fits is not None:
+        if ax is not None:
+            raise ValueError("plot_fig5a draws two panels with event curves: pass ax=None")
+        fig = Figure(figsize=(9.5, 3.8), layout="constrained")
+        left, right = fig.subplots(1, 2)
+        plot_fig5a(curves, fits, ax=left)
+        left.set_title(r"literal: $C_p$ of $D^2_{min}$ over the lag $\delta t$", fontsize=9)
+        _plot_event_panel(right, event_curves, event_fits)
+        return fig
     fig, ax = new_axes(ax, (5.0, 3.8))
     densities = sorted(curves["density"].unique())
     for k, rho in enumerate(densities):
@@ -134,3 +164,39 @@ def plot_fig5a(curves: pd.DataFrame, fits: pd.DataFrame, ax: Axes | None = None)
     inset.set_ylabel(r"$\tau_p$", fontsize=8, labelpad=1)
     inset.tick_params(labelsize=7)
     return fig
+
+
+def _plot_event_panel(ax: Axes, curves: pd.DataFrame, fits: pd.DataFrame) -> None:
+    """Time-resolved C(t) per density (smallest short lag) with ``A exp(−t/τ_p) + c`` fits."""
+    short = float(curves["short_lag"].min())
+    first = curves[np.isclose(curves["short_lag"], short)]
+    for k, rho in enumerate(sorted(first["density"].unique())):
+        color = f"C{k}"
+        pooled = pool_autocorrelations(first[first["density"] == rho], column="C")
+        positive = pooled["C"] > 0
+        ax.plot(
+            pooled["lag"][positive],
+            pooled["C"][positive],
+            ls="none",
+            marker="o",
+            ms=3.5,
+            color=color,
+            label=rf"$\rho = {rho:g}$",
+        )
+        row = fits[np.isclose(fits["density"], rho)]
+        if len(row) and math.isfinite(float(row["tau_p"].iloc[0])):
+            r = row.iloc[0]
+            t = np.linspace(short, float(pooled["lag"].max()), 100)
+            ax.plot(t, r["amplitude"] * np.exp(-t / r["tau_p"]) + r["plateau"], color=color, lw=1.0)
+    ax.set_yscale("log")
+    ax.set_xlabel(r"$t$ ($\tau_0$)")
+    ax.set_ylabel(r"$C(t)$")
+    ax.set_title(
+        rf"time-resolved: $\sqrt{{D^2_{{min}}}}$ over $\delta s = {short:g}\,\tau_0$", fontsize=9
+    )
+    ax.legend(fontsize=8, loc="lower left")
+    inset = ax.inset_axes((0.62, 0.62, 0.35, 0.33))
+    inset.errorbar(fits["density"], fits["tau_p"], yerr=fits["tau_p_err"], fmt="s-", ms=3)
+    inset.set_xlabel(r"$\rho$", fontsize=8, labelpad=1)
+    inset.set_ylabel(r"$\tau_p$", fontsize=8, labelpad=1)
+    inset.tick_params(labelsize=7)

@@ -6,7 +6,8 @@ Units σ_c = G0 = τ = 1 throughout. Modules, in the order they build on each ot
   find of the self-consistency D = αΓ in log D);
 - :mod:`~mechnoise.hl.asymptotics`: small-rate yield stress and prefactor (corrected Eq. 24),
   α from σ_Y/σ_c, the parametric curve of Fig. 3;
-- :mod:`~mechnoise.hl.couplings`: α_micro (Eq. 8, paper and HL conventions) and α_flow;
+- :mod:`~mechnoise.hl.couplings`: α_micro (Eq. 8, paper and HL conventions), α_flow and the
+  noise ratio κ = D_HL/(G0 γ̇ σ_c) with the α = κ tanh(1/(2κ)) it implies;
 - :mod:`~mechnoise.hl.kernel`: the finite-volume grid and generator shared by
 - :mod:`~mechnoise.hl.transient` (time-dependent protocols) and
 - :mod:`~mechnoise.hl.modified` (threshold distribution, partial relaxation);
@@ -18,7 +19,13 @@ from mechnoise.hl.asymptotics import (
     parametric_curve,
     small_rate_asymptotics,
 )
-from mechnoise.hl.couplings import alpha_flow, alpha_micro, alpha_micro_hl
+from mechnoise.hl.couplings import (
+    alpha_flow,
+    alpha_from_noise_ratio,
+    alpha_micro,
+    alpha_micro_hl,
+    noise_ratio,
+)
 from mechnoise.hl.kernel import stress_grid
 from mechnoise.hl.modified import modified_flow_curve
 from mechnoise.hl.stationary import stationary_density, stationary_flow_curve
@@ -37,12 +44,14 @@ __all__ = [
     "PARAMETRIC_ALPHAS",
     "PARAMETRIC_CURVE_COLUMNS",
     "alpha_flow",
+    "alpha_from_noise_ratio",
     "alpha_from_yield_stress",
     "alpha_micro",
     "alpha_micro_hl",
     "default_grid",
     "flow_curve_table",
     "modified_flow_curve",
+    "noise_ratio",
     "parametric_curve",
     "small_rate_asymptotics",
     "stationary_density",

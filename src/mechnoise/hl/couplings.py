@@ -2,6 +2,7 @@
 
 α_micro = D_σ / (⟨Δσ^m⟩² Γ) with the paper's D_σ = MSD/t; the HL equation's D has
 MSD = 2 D t (DESIGN §3). α_flow inverts σ_Y/σ_c = f(α) of :mod:`mechnoise.hl.asymptotics`.
+κ = D_HL/(G0 γ̇ σ_c) needs neither Γ nor τ; in HL at small γ̇, α = κ tanh(1/(2κ)).
 """
 
 from __future__ import annotations
@@ -213,3 +214,79 @@ def alpha_flow(
     ratio = ys / sc
     ratio_err = abs(ratio) * math.hypot(ys_err / ys, sc_err / sc) if ys != 0.0 else 0.0
     return alpha_from_yield_stress(ratio, ratio_err)
+
+
+def noise_ratio(
+    d_hl: float,
+    d_hl_err: float,
+    shear_modulus: float,
+    shear_modulus_err: float,
+    shear_rate: float,
+    sigma_c: float,
+    sigma_c_err: float,
+) -> tuple[float, float]:
+    """κ = D_HL / (G0 γ̇ σ_c), the HL noise test that needs neither Γ nor τ, and its error.
+
+    Parameters
+    ----------
+    d_hl, d_hl_err : float
+        Stress diffusion in the HL equation's convention (MSD = 2 D_HL t) and its error
+        (eps²/(sigma⁴ tau0)).
+    shear_modulus, shear_modulus_err : float
+        G0 and its error (eps/sigma²).
+    shear_rate : float
+        γ̇ (1/tau0).
+    sigma_c, sigma_c_err : float
+        ⟨σ_c^m⟩ and its error (eps/sigma²).
+
+    Returns
+    -------
+    tuple of (float, float)
+        (κ, error) with relative errors in quadrature; NaN if an input is not positive.
+
+    Examples
+    --------
+    >>> noise_ratio(0.02, 0.0, 20.0, 0.0, 1e-3, 2.0, 0.0)
+    (0.5, 0.0)
+    """
+    values = (d_hl, shear_modulus, shear_rate, sigma_c)
+    if not all(math.isfinite(v) and v > 0 for v in values):
+        return math.nan, math.nan
+    kappa = d_hl / (shear_modulus * shear_rate * sigma_c)
+    rel = math.sqrt(
+        (d_hl_err / d_hl) ** 2
+        + (shear_modulus_err / shear_modulus) ** 2
+        + (sigma_c_err / sigma_c) ** 2
+    )
+    return float(kappa), float(kappa * rel)
+
+
+def alpha_from_noise_ratio(kappa: float, kappa_err: float = 0.0) -> tuple[float, float]:
+    """α = κ tanh(1/(2κ)): the HL coupling implied by κ = D_HL/(G0 γ̇ σ_c) at small γ̇.
+
+    In HL (units σ_c = G0 = τ = 1, u = 1/d, α = tanh(u/2)/u) the small-rate limits
+    Γ/γ̇ → coth(u/2) and D = αΓ give κ = D/γ̇ → α coth(u/2) = 1/u, hence
+    α = κ tanh(1/(2κ)) (DESIGN §4). α → κ for small κ and → 1/2 for large κ.
+
+    Parameters
+    ----------
+    kappa, kappa_err : float
+        κ and its error.
+
+    Returns
+    -------
+    tuple of (float, float)
+        (α, error) with the error propagated through dα/dκ; NaN if κ is not positive.
+
+    Examples
+    --------
+    >>> a, _ = alpha_from_noise_ratio(0.5)
+    >>> round(a, 12) == round(0.5 * math.tanh(1.0), 12)
+    True
+    """
+    if not (math.isfinite(kappa) and kappa > 0):
+        return math.nan, math.nan
+    x = 1.0 / (2.0 * kappa)
+    alpha = kappa * math.tanh(x)
+    slope = math.tanh(x) - x / math.cosh(x) ** 2  # dα/dκ
+    return float(alpha), float(abs(slope) * kappa_err)

@@ -4,8 +4,9 @@
 - :mod:`~mechnoise.plasticity.d2min`: Falk–Langer D²min per frame pair;
 - :mod:`~mechnoise.plasticity.clusters`: active particles and blocks, periodic clusters,
   ⟨l_pl⟩, the coarse active fraction φ;
-- :mod:`~mechnoise.plasticity.event_duration`: C_p(t) and τ_p;
-- :mod:`~mechnoise.plasticity.rate`: the activity rate Γ;
+- :mod:`~mechnoise.plasticity.event_duration`: τ_p, time-resolved, and the literal C_p(t);
+- :mod:`~mechnoise.plasticity.rate`: the activity rate Γ (event onsets), the strain balance;
+- :mod:`~mechnoise.plasticity.synthetic`: synthetic rearrangements of known duration (tests);
 - :mod:`~mechnoise.plasticity.summary`: one run's numbers.
 
 The public names are re-exported here.
@@ -22,11 +23,22 @@ from mechnoise.plasticity.clusters import (
 from mechnoise.plasticity.d2min import D2MIN_COLUMNS, d2min, d2min_frames, lagged_frame_pairs
 from mechnoise.plasticity.event_duration import (
     AUTOCORR_COLUMNS,
+    EVENT_AUTOCORR_COLUMNS,
+    EVENT_DURATION_COLUMNS,
     d2min_autocorrelation,
+    event_autocorrelation,
+    event_duration_tables,
     fit_decay_time,
+    fit_event_duration,
 )
 from mechnoise.plasticity.neighbors import as_positions, minimum_image, neighbor_pairs
-from mechnoise.plasticity.rate import activity_rate
+from mechnoise.plasticity.rate import (
+    EVENT_COLUMNS,
+    event_onsets,
+    event_rate,
+    occupancy_rate,
+    strain_balance,
+)
 from mechnoise.plasticity.summary import (
     COLLECTED_SUMMARY_COLUMNS,
     SUMMARY_COLUMNS,
@@ -39,19 +51,28 @@ __all__ = [
     "CLUSTER_COLUMNS",
     "COLLECTED_SUMMARY_COLUMNS",
     "D2MIN_COLUMNS",
+    "EVENT_AUTOCORR_COLUMNS",
+    "EVENT_COLUMNS",
+    "EVENT_DURATION_COLUMNS",
     "SUMMARY_COLUMNS",
-    "activity_rate",
     "activity_tables",
     "as_positions",
     "cluster_sizes",
     "d2min",
     "d2min_autocorrelation",
     "d2min_frames",
+    "event_autocorrelation",
+    "event_duration_tables",
+    "event_onsets",
+    "event_rate",
     "fit_decay_time",
+    "fit_event_duration",
     "label_periodic",
     "lagged_frame_pairs",
     "minimum_image",
     "neighbor_pairs",
+    "occupancy_rate",
+    "strain_balance",
     "summarize_activity",
     "summarize_plasticity",
 ]

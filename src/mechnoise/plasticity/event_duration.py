@@ -1,22 +1,61 @@
-"""Duration of plastic events: the D²min two-time autocorrelation C_p(t) and τ_p (paper §3.3).
+"""Duration of plastic events, τ_p (paper §3.3, Fig. 5a): two estimators, named apart.
 
-``C_p(t) = <D²(t0) D²(t0 + t)> / <D²(t0)²>`` over particles active at ``t0`` and time origins
-``t0`` inside one frame window (Fig. 5a); ``τ_p`` from a fit of ``exp(−t / τ_p)``.
+**The paper's literal estimator** (``tau_p_window``): ``C_p(t) = <D²(t0) D²(t0 + t)> /
+<D²(t0)²>`` of the lag-``δt`` D²min over particles active at ``t0`` and time origins ``t0``
+inside one frame window, fitted by ``exp(−t / τ)`` (:func:`d2min_autocorrelation`,
+:func:`fit_decay_time`). Two D²min intervals ``[t0, t0 + δt]`` overlap for ``t < δt``, so even
+an instantaneous event gives the triangle ``1 − t/δt``: this τ measures the analysis window
+(measured on a demo run: 1.48 / 2.75 / 4.10 tau0 at ``δt`` = 2 / 4 / 6).
+
+**The time-resolved estimator** (``tau_p``, the one that enters Γ, the rescalings and Table 1):
+the signal is the short-lag non-affine amplitude ``a_i(t) = sqrt(D²min(i, t, δs))`` with
+``δs`` a few frame intervals (``analysis.event_duration.short_lag``); D²min is quadratic in the
+non-affine displacement, so its square root is linear in it and, over a short lag, proportional
+to the non-affine speed. Background: the median of ``a`` over all particles of the same frame
+pair (the matrix's elastic non-affine motion) is subtracted. The correlation
+
+    C(t) = Σ â_i(t0) â_i(t0 + t) / Σ â_i(t0)²,   â = a − median_t(a),
+
+runs over particles active at ``t0`` — flagged by the paper's criterion ``D²min(i, t', δt) >
+threshold`` for a reference time ``t'`` whose interval ``[t', t' + δt]`` holds
+``[t0, t0 + δs]`` — and origins ``t0`` with ``t0 + t + δs`` in the same window. It is fitted with
+``A exp(−t/τ_p) + c`` over lags ``δs ≤ t ≤ max_lag`` (from ``δs`` on, the two short intervals no
+longer overlap; the plateau ``c`` takes up later, uncorrelated events at the same place). For a
+rearrangement whose particles relax as ``1 − exp(−(t − t_s)/τ_e)`` the amplitude decays exactly
+as ``exp(−(t − t_s)/τ_e)`` for every ``δs``: ``τ_p = τ_e`` (tested on synthetic events, see
+:mod:`mechnoise.plasticity.synthetic`). :func:`event_duration_tables` computes it at
+``δs, 2δs, … `` so a reader sees it converge as ``δs`` shrinks.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
-from mechnoise._typing import FloatArray
+from mechnoise import stats
+from mechnoise._typing import BoolArray, FloatArray
+from mechnoise.io import Frame
+from mechnoise.plasticity.d2min import d2min_frames
 
-__all__ = ["AUTOCORR_COLUMNS", "d2min_autocorrelation", "fit_decay_time"]
+__all__ = [
+    "AUTOCORR_COLUMNS",
+    "event_durations_by_density",
+    "EVENT_AUTOCORR_COLUMNS",
+    "EVENT_DURATION_COLUMNS",
+    "EventDurationFit",
+    "d2min_autocorrelation",
+    "event_autocorrelation",
+    "event_duration_tables",
+    "fit_decay_time",
+    "fit_event_duration",
+]
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +206,8 @@ def fit_decay_time(lag: npt.ArrayLike, c_p: npt.ArrayLike) -> tuple[float, float
     return tau, tau_err
 
 
-def pool_autocorrelations(curves: pd.DataFrame) -> pd.DataFrame:
-    """Average C_p(t) of several runs at equal lags, weighted by their number of pairs n.
+def pool_autocorrelations(curves: pd.DataFrame, column: str = "C_p") -> pd.DataFrame:
+    """Average a correlation (``column``) of several runs at equal lags, weighted by n.
 
     Examples
     --------
@@ -181,9 +220,13 @@ def pool_autocorrelations(curves: pd.DataFrame) -> pd.DataFrame:
     for lag, g in curves.groupby(np.round(curves["lag"], 9), sort=True):
         if g["n"].sum() > 0:
             rows.append(
-                {"lag": lag, "C_p": float(np.average(g["C_p"], weights=g["n"])), "n": g["n"].sum()}
+                {
+                    "lag": lag,
+                    column: float(np.average(g[column], weights=g["n"])),
+                    "n": g["n"].sum(),
+                }
             )
-    return pd.DataFrame(rows, columns=["lag", "C_p", "n"])
+    return pd.DataFrame(rows, columns=["lag", column, "n"])
 
 
 def decay_times_by_density(curves: pd.DataFrame) -> pd.DataFrame:
@@ -212,3 +255,360 @@ def decay_times_by_density(curves: pd.DataFrame) -> pd.DataFrame:
         tau, tau_err = fit_decay_time(pooled["lag"], pooled["C_p"])
         rows.append({"density": float(rho), "tau_p": tau, "tau_p_err": tau_err})
     return pd.DataFrame(rows, columns=["density", "tau_p", "tau_p_err"])
+
+
+#: column -> (dtype, unit, description) of ``event_autocorr.parquet`` (time-resolved C(t)).
+EVENT_AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "short_lag": ("float64", "tau0", "short lag ds of the non-affine amplitude sqrt(D2min(t, ds))"),
+    "lag": ("float64", "tau0", "time lag t between the two short intervals"),
+    "C": (
+        "float64",
+        "-",
+        "C(t) = sum a(i,t0) a(i,t0+t) / sum a(i,t0)^2, a = sqrt(D2min(i,t,ds)) minus its median "
+        "over the frame's particles, over particles active at t0 (paper criterion, lag delta t)",
+    ),
+    "n": ("int64", "-", "number of (particle, origin) pairs in the sums"),
+}
+
+#: column -> (dtype, unit, description) of ``event_duration.parquet`` (one row per short lag).
+EVENT_DURATION_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "short_lag": ("float64", "tau0", "short lag ds of the non-affine amplitude"),
+    "tau_p": ("float64", "tau0", "event duration: decay time of C(t) = A exp(-t/tau_p) + c"),
+    "tau_p_err": (
+        "float64",
+        "tau0",
+        "error of tau_p: the larger of the fit error and the jackknife error over windows",
+    ),
+    "amplitude": ("float64", "-", "fitted A"),
+    "plateau": ("float64", "-", "fitted plateau c (later, uncorrelated events at the same place)"),
+    "fit_t_min": ("float64", "tau0", "smallest lag in the fit (= short_lag)"),
+    "fit_t_max": ("float64", "tau0", "largest lag in the fit"),
+    "n_pairs": ("int64", "-", "(particle, origin) pairs at lag 0"),
+}
+
+
+@dataclass(frozen=True)
+class EventDurationFit:
+    """Fit ``C(t) = A exp(−t/τ_p) + c`` of the time-resolved correlation.
+
+    Attributes
+    ----------
+    tau_p, tau_p_err : float
+        Decay time (tau0) and its error from the fit covariance (scaled by the residuals).
+    amplitude, plateau : float
+        ``A`` and ``c``.
+    t_min, t_max : float
+        Lags fitted (tau0).
+    """
+
+    tau_p: float
+    tau_p_err: float
+    amplitude: float
+    plateau: float
+    t_min: float
+    t_max: float
+
+
+def fit_event_duration(lag: npt.ArrayLike, c: npt.ArrayLike, t_min: float) -> EventDurationFit:
+    """Fit ``A exp(−t/τ_p) + c`` to a correlation over lags ``t ≥ t_min``.
+
+    Parameters
+    ----------
+    lag, c : array_like, shape (L,)
+        Lags (tau0) and correlation values.
+    t_min : float
+        Smallest lag fitted (tau0), the short lag ``δs``: below it the two short intervals
+        overlap.
+
+    Returns
+    -------
+    EventDurationFit
+        NaN fields if fewer than four finite lags lie in the fit range or the fit fails.
+
+    Examples
+    --------
+    >>> t = np.arange(0.0, 8.01, 0.2)
+    >>> fit = fit_event_duration(t, 0.8 * np.exp(-t / 1.2) + 0.1, 0.2)
+    >>> round(fit.tau_p, 6), round(fit.plateau, 6)
+    (1.2, 0.1)
+    """
+    t = np.asarray(lag, dtype=np.float64)
+    y = np.asarray(c, dtype=np.float64)
+    if t.shape != y.shape or t.ndim != 1:
+        raise ValueError(f"lag {t.shape} and c {y.shape} must be 1-D of equal length")
+    ok = np.isfinite(t) & np.isfinite(y) & (t >= t_min - 1e-9 * max(1.0, abs(t_min)))
+    t, y = t[ok], y[ok]
+    nan = EventDurationFit(math.nan, math.nan, math.nan, math.nan, math.nan, math.nan)
+    if t.size < 4:
+        return nan
+    below = np.flatnonzero(y < y[0] * math.exp(-1.0))
+    guess = float(t[below[0]] - t[0]) if below.size else float(t.max())
+
+    def model(x: FloatArray, a: float, tau: float, plateau: float) -> FloatArray:
+        return a * np.exp(-x / tau) + plateau
+
+    try:
+        popt, pcov = curve_fit(
+            model,
+            t,
+            y,
+            p0=[max(float(y[0]), 1e-3), max(guess, 1e-2), float(np.clip(y[-1], -0.5, 0.9))],
+            bounds=([0.0, 1e-4, -1.0], [np.inf, 1e4, 1.0]),
+        )
+    except (RuntimeError, ValueError) as exc:
+        log.warning("event-duration fit failed: %s", exc)
+        return nan
+    err = float(np.sqrt(pcov[1, 1])) if np.isfinite(pcov[1, 1]) else math.nan
+    if popt[1] > _UNRESOLVED * t.max():
+        log.warning("C(t) hardly decays over %.3g tau0: tau_p = %.3g unresolved", t.max(), popt[1])
+    return EventDurationFit(
+        float(popt[1]), err, float(popt[0]), float(popt[2]), float(t[0]), float(t[-1])
+    )
+
+
+def _wide(table: pd.DataFrame, window: int) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
+    """(reference times, ids, values[time, particle]) of one window of a D²min table."""
+    g = table.sort_values(["time", "id"])
+    times = g["time"].drop_duplicates().to_numpy(np.float64)
+    n_atoms = len(g) // times.size
+    ids = g["id"].to_numpy()
+    if len(g) != times.size * n_atoms or not np.all(
+        ids.reshape(times.size, n_atoms) == ids[:n_atoms]
+    ):
+        raise ValueError(f"window {window}: every frame must hold the same atom ids")
+    values = g["d2min"].to_numpy(np.float64).reshape(times.size, n_atoms)
+    return times, ids[:n_atoms], values
+
+
+def _active_at(
+    times: FloatArray,
+    short_lag: float,
+    ref_times: FloatArray,
+    ref_values: FloatArray,
+    threshold: float,
+    lag: float,
+) -> BoolArray:
+    """Particles flagged active (D²(t', δt) > threshold) by a reference time ``t'`` whose
+    interval ``[t', t' + δt]`` holds ``[t0, t0 + δs]``, for each short-lag origin ``t0``."""
+    active = ref_values > threshold
+    tol = 1e-6 * max(lag, short_lag)
+    out = np.zeros((times.size, ref_values.shape[1]), dtype=bool)
+    for k, t0 in enumerate(times):
+        use = (ref_times <= t0 + tol) & (t0 + short_lag <= ref_times + lag + tol)
+        if use.any():
+            out[k] = active[use].any(axis=0)
+    return out
+
+
+def event_autocorrelation(
+    short_table: pd.DataFrame,
+    d2min_table: pd.DataFrame,
+    *,
+    threshold: float,
+    lag: float,
+    short_lag: float,
+    max_lag: float,
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Time-resolved correlation ``C(t)`` of the short-lag non-affine amplitude (module notes).
+
+    Parameters
+    ----------
+    short_table : DataFrame
+        D²min over the short lag ``δs`` (columns window, time, id, d2min; every frame pair
+        ``δs`` apart), from :func:`mechnoise.plasticity.d2min.d2min_frames`.
+    d2min_table : DataFrame
+        D²min over the analysis lag ``δt`` (same columns), which flags active particles.
+    threshold : float
+        Activity threshold on the lag-``δt`` D²min (sigma²), ``analysis.d2min.threshold``.
+    lag : float
+        Analysis lag ``δt`` (tau0), ``analysis.d2min.lag``.
+    short_lag : float
+        ``δs`` (tau0).
+    max_lag : float
+        Largest correlation lag ``t`` (tau0).
+
+    Returns
+    -------
+    curve : DataFrame
+        Columns short_lag, lag, C, n (:data:`EVENT_AUTOCORR_COLUMNS`), pooled over windows.
+    leave_one_out : list of DataFrame
+        The same curve without each window in turn (jackknife; empty with one window).
+
+    Raises
+    ------
+    ValueError
+        If a window's origins are not equally spaced or frames lack atom ids.
+    """
+    if not (np.isfinite(max_lag) and max_lag >= 0):
+        raise ValueError(f"max_lag must be a non-negative time (tau0), got {max_lag!r}")
+    sums: dict[int, dict[int, tuple[float, float, int]]] = {}
+    spacing: float | None = None
+    for window, group in short_table.groupby("window", sort=True):
+        times, ids, d2 = _wide(group, int(window))
+        ref = d2min_table[d2min_table["window"] == window]
+        if ref.empty or times.size < 2:
+            continue
+        ref_times, ref_ids, ref_d2 = _wide(ref, int(window))
+        if not np.array_equal(ids, ref_ids):
+            raise ValueError(f"window {window}: short-lag and lag D2min tables hold other ids")
+        steps = np.diff(times)
+        if not np.allclose(steps, steps[0], rtol=1e-6):
+            raise ValueError(f"window {window}: short-lag origins are not equally spaced")
+        spacing = float(steps[0]) if spacing is None else spacing
+        amp = np.sqrt(np.clip(d2, 0.0, None))
+        amp = amp - np.nanmedian(amp, axis=1, keepdims=True)
+        sel = _active_at(times, short_lag, ref_times, ref_d2, threshold, lag) & np.isfinite(amp)
+        n_lags = min(times.size, int(max_lag / spacing + 1e-6) + 1)
+        per_lag = {}
+        for m in range(n_lags):
+            a, b = amp[: times.size - m], amp[m:]
+            use = sel[: times.size - m] & np.isfinite(b)
+            per_lag[m] = (
+                float(np.sum(a[use] * b[use])),
+                float(np.sum(a[use] ** 2)),
+                int(use.sum()),
+            )
+        sums[int(window)] = per_lag
+
+    def curve(windows: Sequence[int]) -> pd.DataFrame:
+        lags = sorted({m for w in windows for m in sums[w]})
+        rows = []
+        for m in lags:
+            num = sum(sums[w][m][0] for w in windows if m in sums[w])
+            den = sum(sums[w][m][1] for w in windows if m in sums[w])
+            cnt = sum(sums[w][m][2] for w in windows if m in sums[w])
+            if cnt > 0 and den > 0:
+                rows.append(
+                    {"short_lag": short_lag, "lag": m * (spacing or 0.0), "C": num / den, "n": cnt}
+                )
+        return pd.DataFrame(rows, columns=list(EVENT_AUTOCORR_COLUMNS)).astype({"n": "int64"})
+
+    windows = sorted(sums)
+    full = curve(windows)
+    jack = [curve([w for w in windows if w != out]) for out in windows] if len(windows) > 2 else []
+    return full, jack
+
+
+def event_duration_tables(
+    frames: Sequence[Frame],
+    d2min_table: pd.DataFrame,
+    *,
+    threshold: float,
+    lag: float,
+    short_lag: float,
+    n_short_lags: int,
+    max_lag: float,
+    r_max: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Time-resolved ``C(t)`` and ``τ_p`` at the short lags ``δs, 2δs, …, n δs``.
+
+    Parameters
+    ----------
+    frames : sequence of Frame
+        Frames of one run.
+    d2min_table : DataFrame
+        The run's lag-``δt`` D²min (``d2min.parquet``), which flags active particles.
+    threshold, lag : float
+        ``analysis.d2min.threshold`` (sigma²) and ``analysis.d2min.lag`` (tau0).
+    short_lag : float
+        Smallest short lag ``δs`` (tau0), ``analysis.event_duration.short_lag``: a multiple of
+        the frame interval.
+    n_short_lags : int
+        Short lags computed, ``analysis.event_duration.n_short_lags`` (convergence check).
+    max_lag : float
+        Largest correlation lag (tau0), ``analysis.autocorr.max_lag``.
+    r_max : float
+        D²min neighbour cutoff (sigma).
+
+    Returns
+    -------
+    curves : DataFrame
+        :data:`EVENT_AUTOCORR_COLUMNS`, one block of rows per short lag.
+    durations : DataFrame
+        :data:`EVENT_DURATION_COLUMNS`, one row per short lag (first row: ``δs``, the
+        ``tau_p`` of the run). The error is the larger of the fit error and the jackknife
+        error over windows (:func:`mechnoise.stats.jackknife_error`; three windows or more).
+
+    Raises
+    ------
+    ValueError
+        If ``short_lag`` is not positive or no frame pair is ``short_lag`` apart.
+    """
+    if not (np.isfinite(short_lag) and short_lag > 0) or n_short_lags < 1:
+        raise ValueError(
+            f"analysis.event_duration: short_lag must be > 0 and n_short_lags >= 1, got "
+            f"{short_lag!r}, {n_short_lags!r}"
+        )
+    curves, rows = [], []
+    for k in range(1, n_short_lags + 1):
+        ds = k * short_lag
+        short = d2min_frames(frames, ds, r_max)
+        curve, jack = event_autocorrelation(
+            short, d2min_table, threshold=threshold, lag=lag, short_lag=ds, max_lag=max_lag
+        )
+        fit = fit_event_duration(curve["lag"], curve["C"], ds)
+        jack_err = stats.jackknife_error(
+            [fit_event_duration(c["lag"], c["C"], ds).tau_p for c in jack]
+        )
+        err = float(np.nanmax([fit.tau_p_err, jack_err]))
+        curves.append(curve)
+        rows.append(
+            {
+                "short_lag": ds,
+                "tau_p": fit.tau_p,
+                "tau_p_err": err,
+                "amplitude": fit.amplitude,
+                "plateau": fit.plateau,
+                "fit_t_min": fit.t_min,
+                "fit_t_max": fit.t_max,
+                "n_pairs": int(curve["n"].iloc[0]) if len(curve) else 0,
+            }
+        )
+        log.info("short lag %.3g: tau_p = %.4g +- %.2g tau0", ds, fit.tau_p, err)
+    return (
+        pd.concat(curves, ignore_index=True),
+        pd.DataFrame(rows, columns=list(EVENT_DURATION_COLUMNS)),
+    )
+
+
+def event_durations_by_density(curves: pd.DataFrame) -> pd.DataFrame:
+    """Time-resolved ``τ_p`` of the seed-pooled ``C(t)`` of each density (Fig. 5a, right).
+
+    Parameters
+    ----------
+    curves : DataFrame
+        ``event_autocorr.parquet`` rows (columns short_lag, lag, C, n) with an extra column
+        density; only the smallest short lag is used.
+
+    Returns
+    -------
+    DataFrame
+        Columns density, short_lag, tau_p, tau_p_err, amplitude, plateau; one row per density.
+
+    Examples
+    --------
+    >>> lag = np.arange(0.0, 6.01, 0.2)
+    >>> c = pd.DataFrame({"short_lag": 0.2, "lag": lag, "C": 0.9 * np.exp(-lag / 1.5) + 0.1,
+    ...                   "n": 5, "density": 1.2})
+    >>> round(float(event_durations_by_density(c)["tau_p"].iloc[0]), 6)
+    1.5
+    """
+    rows = []
+    short = float(curves["short_lag"].min()) if len(curves) else math.nan
+    first = curves[np.isclose(curves["short_lag"], short)]
+    for rho in sorted(first["density"].unique()):
+        pooled = pool_autocorrelations(first[first["density"] == rho], column="C")
+        fit = fit_event_duration(pooled["lag"], pooled["C"], short)
+        rows.append(
+            {
+                "density": float(rho),
+                "short_lag": short,
+                "tau_p": fit.tau_p,
+                "tau_p_err": fit.tau_p_err,
+                "amplitude": fit.amplitude,
+                "plateau": fit.plateau,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["density", "short_lag", "tau_p", "tau_p_err", "amplitude", "plateau"]
+    )

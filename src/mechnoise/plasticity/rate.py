@@ -1,34 +1,232 @@
 """Rate of plastic activity per coarse block, Γ (the one place it is computed).
 
-DESIGN §3: Γ = φ/τ_p with φ the mean fraction of coarse blocks holding at least one active
-particle and τ_p the plastic event duration (HL: the fraction of blocks yielding is Γτ).
+**Γ, the rate of events** (``activity_rate``; the Γ of the HL comparison): the onsets of plastic
+events counted per unit time and per coarse block. Active particles (``D²min(i, t, δt) >
+threshold``) are grouped in periodic 4-connected clusters of active small ``w0`` blocks
+(:func:`mechnoise.plasticity.clusters.label_periodic`). A cluster of reference frame ``t_k``
+is an *onset* if none of its small blocks held a particle active at the previous reference
+frame ``t_{k−1}`` of the same window (previous activity is mapped with the current
+positions and box, so a box flip does not re-tile it): inactive → active. Each onset is
+assigned to the one coarse block (``M × M``) holding the periodic centroid of its active
+particles, so an event that straddles several coarse blocks is counted once. Then
+
+    Γ = n_onsets / (M² T_obs),   T_obs = Σ_windows (n_reference_frames − 1) Δt_frame.
+
+The HL strain balance checks it: in steady state the plastic events relax what shear loads,
+``Γ <Δσ^m> ≈ G0 γ̇`` (:func:`strain_balance`, ratio ``R``), and in the HL convention (stress
+reset to zero from ``σ_c``) ``Γ σ_c ≈ G0 γ̇``.
+
+**The occupancy rate** ``φ / τ_p_window`` (``activity_rate_phi``, DESIGN §3's former Γ) with φ
+the mean fraction of coarse blocks holding at least one active particle: φ counts one event in
+every coarse block it touches, for as long as the lag-``δt`` window sees it, so it grows with
+the lag (:func:`occupancy_rate`). Kept under its own name for comparison.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["activity_rate"]
+from mechnoise import stats
+from mechnoise.blocks import block_indices, n_blocks_per_side
+from mechnoise.io import Frame, fractional_coordinates
+from mechnoise.plasticity.clusters import active_blocks, label_periodic
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "event_onsets",
+    "event_rate",
+    "occupancy_rate",
+    "strain_balance",
+]
+
+#: column -> (dtype, unit, description) of ``events.parquet`` (one row per event onset).
+EVENT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "frame": ("int32", "-", "reference frame t_k where the cluster first appears"),
+    "window": ("int16", "-", "frame window"),
+    "time": ("float64", "tau0", "time of that reference frame"),
+    "bx": ("int16", "-", "coarse block (x index) holding the cluster's centroid"),
+    "by": ("int16", "-", "coarse block (y index) holding the cluster's centroid"),
+    "n_particles": ("int32", "-", "active particles of the cluster at onset"),
+    "n_blocks": ("int32", "-", "active small (w0) blocks of the cluster at onset"),
+}
 
 
-def activity_rate(
+def _periodic_centroid(frac: np.ndarray) -> np.ndarray:
+    """Centroid of fractional coordinates on the unit torus (circular mean per axis)."""
+    angle = 2.0 * math.pi * frac
+    mean = np.arctan2(np.sin(angle).mean(axis=0), np.cos(angle).mean(axis=0))
+    return np.mod(mean / (2.0 * math.pi), 1.0)
+
+
+def event_onsets(
+    frames: Sequence[Frame],
+    d2min_table: pd.DataFrame,
+    *,
+    threshold: float,
+    activity_block: float,
+    coarse_blocks: int,
+) -> pd.DataFrame:
+    """Onsets of plastic events: clusters of active particles that were inactive before.
+
+    Parameters
+    ----------
+    frames : sequence of Frame
+        Frames of the run; those named in ``d2min_table.frame`` are reference frames.
+    d2min_table : DataFrame
+        Columns frame, window, id, d2min (lag ``δt``).
+    threshold : float
+        Activity threshold on D²min (sigma²), ``analysis.d2min.threshold``.
+    activity_block : float
+        Small block side ``w0`` (sigma), ``analysis.activity_block``.
+    coarse_blocks : int
+        Coarse blocks per side ``M`` (the activity table's ``m``).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`EVENT_COLUMNS`, one row per onset (see the module notes).
+
+    Raises
+    ------
+    ValueError
+        If a reference frame is missing from ``frames`` or its ids differ from the table's.
+
+    Examples
+    --------
+    >>> from mechnoise.plasticity.synthetic import synthetic_rearrangements
+    >>> from mechnoise.plasticity.d2min import d2min_frames
+    >>> run = synthetic_rearrangements(0.5, n_side=20, n_windows=1, window_duration=10.0,
+    ...                                event_rate=0.0, seed=1)
+    >>> len(event_onsets(run.frames, d2min_frames(run.frames, 2.0), threshold=0.1,
+    ...                  activity_block=2.0, coarse_blocks=3))
+    0
+    """
+    by_index = {f.frame: f for f in frames}
+    rows = []
+    for window, group in d2min_table.groupby("window", sort=True):
+        previous: np.ndarray | None = None
+        for frame_index, g in group.groupby("frame", sort=True):
+            if frame_index not in by_index:
+                raise ValueError(
+                    f"reference frame {frame_index} of the D2min table is not in frames"
+                )
+            fr = by_index[frame_index]
+            g = g.sort_values("id")
+            if not np.array_equal(g["id"].to_numpy(), fr.ids):
+                raise ValueError(f"frame {frame_index}: D2min ids differ from the frame's ids")
+            active = g["d2min"].to_numpy(np.float64) > threshold
+            if previous is not None and active.any():
+                k = n_blocks_per_side(fr.box, activity_block)
+                labels = label_periodic(active_blocks(fr.positions, fr.box, active, k))
+                before = active_blocks(fr.positions, fr.box, previous, k)
+                small = block_indices(fr.positions, fr.box, k)
+                particle_label = np.where(active, labels[small[:, 0], small[:, 1]], 0)
+                frac = np.mod(fractional_coordinates(fr.positions, fr.box), 1.0)
+                for c in range(1, int(labels.max()) + 1):
+                    blocks = labels == c
+                    if before[blocks].any():
+                        continue
+                    members = particle_label == c
+                    centre = _periodic_centroid(frac[members])
+                    bx, by = np.minimum((centre * coarse_blocks).astype(int), coarse_blocks - 1)
+                    rows.append(
+                        {
+                            "frame": int(frame_index),  # type: ignore[call-overload]
+                            "window": int(window),  # type: ignore[call-overload]
+                            "time": fr.time,
+                            "bx": int(bx),
+                            "by": int(by),
+                            "n_particles": int(members.sum()),
+                            "n_blocks": int(blocks.sum()),
+                        }
+                    )
+            previous = active
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def event_rate(
+    events: pd.DataFrame, activity: pd.DataFrame, n_error_blocks: int = 10
+) -> tuple[float, float, int, float]:
+    """Γ = onsets per coarse block and unit time, with a block-averaged error.
+
+    Parameters
+    ----------
+    events : DataFrame
+        :data:`EVENT_COLUMNS` rows of one run (:func:`event_onsets`).
+    activity : DataFrame
+        ``activity.parquet`` of the run (columns frame, window, time, m): the reference
+        frames observed and the coarse grid ``M``.
+    n_error_blocks : int
+        Contiguous blocks of reference frames for the error (:func:`mechnoise.stats.block_average`
+        of the onsets per frame); fewer if the run has fewer frames.
+
+    Returns
+    -------
+    tuple
+        ``(Γ (1/tau0), error, n_onsets, T_obs (tau0))``; ``T_obs`` counts the
+        ``n − 1`` frame intervals of each window (an onset needs a previous frame).
+
+    Raises
+    ------
+    ValueError
+        If the activity table is empty or its coarse grid changes between frames.
+
+    Examples
+    --------
+    >>> act = pd.DataFrame({"frame": range(6), "window": 0, "time": np.arange(6) * 0.5, "m": 2})
+    >>> ev = pd.DataFrame({"frame": [1, 3, 3, 5]})
+    >>> gamma, err, n, t_obs = event_rate(ev, act, n_error_blocks=5)
+    >>> gamma, n, t_obs
+    (0.4, 4, 2.5)
+    """
+    if activity.empty:
+        raise ValueError("empty activity table: no reference frames observed")
+    m = activity["m"].unique()
+    if m.size != 1:
+        raise ValueError(f"the coarse grid changes between frames (M = {sorted(m)})")
+    n_cells = int(m[0]) ** 2
+    counts = events.groupby("frame").size()
+    per_frame, t_obs = [], 0.0
+    for _, g in activity.sort_values("time").groupby("window", sort=True):
+        times = g["time"].to_numpy(np.float64)
+        if times.size < 2:
+            continue
+        dt = float(np.median(np.diff(times)))
+        t_obs += (times.size - 1) * dt
+        later = g["frame"].to_numpy()[1:]
+        per_frame.extend(counts.reindex(later, fill_value=0).to_numpy(np.float64) / (n_cells * dt))
+    n_onsets = len(events)
+    if t_obs <= 0:
+        return math.nan, math.nan, n_onsets, 0.0
+    gamma = n_onsets / (n_cells * t_obs)
+    n_blocks = min(n_error_blocks, len(per_frame))
+    err = stats.block_average(per_frame, n_blocks)[1] if n_blocks >= 2 else math.nan
+    if n_onsets > 0:  # never below the counting (Poisson) error
+        err = float(np.nanmax([err, gamma / math.sqrt(n_onsets)]))
+    return float(gamma), float(err), int(n_onsets), float(t_obs)
+
+
+def occupancy_rate(
     phi: float, phi_err: float, tau_p: float, tau_p_err: float
 ) -> tuple[float, float]:
-    """Plastic activity rate per block ``Γ = φ / τ_p`` and its error.
+    """Occupancy rate ``φ / τ_p`` and its error (the former Γ recipe; module notes).
 
     Parameters
     ----------
     phi, phi_err : float
         Mean fraction of coarse blocks holding at least one active particle, and its error.
     tau_p, tau_p_err : float
-        Plastic event duration (tau0), the decay time of ``C_p``, and its error.
+        Event duration (tau0) and its error (``tau_p_window``, the literal estimator, for the
+        former recipe).
 
     Returns
     -------
     tuple of float
-        ``(Γ, δΓ)`` (1/tau0) with ``δΓ/Γ = sqrt((δφ/φ)² + (δτ_p/τ_p)²)``; NaN errors
+        ``(φ/τ_p, error)`` (1/tau0) with ``δΓ/Γ = sqrt((δφ/φ)² + (δτ_p/τ_p)²)``; NaN errors
         propagate.
 
     Raises
@@ -38,7 +236,7 @@ def activity_rate(
 
     Examples
     --------
-    >>> gamma, gamma_err = activity_rate(0.3, 0.03, 1.5, 0.15)
+    >>> gamma, gamma_err = occupancy_rate(0.3, 0.03, 1.5, 0.15)
     >>> round(gamma, 12), round(gamma_err, 12)
     (0.2, 0.028284271247)
     """
@@ -51,3 +249,52 @@ def activity_rate(
         return 0.0, float(phi_err / tau_p)
     rel = math.hypot(phi_err / phi, tau_p_err / tau_p)
     return float(gamma), float(gamma * rel)
+
+
+def strain_balance(
+    gamma: float,
+    gamma_err: float,
+    stress_jump: float,
+    stress_jump_err: float,
+    shear_modulus: float,
+    shear_rate: float,
+) -> tuple[float, float]:
+    """Strain-balance ratio ``R = Γ Δσ / (G0 γ̇)`` and its error.
+
+    In steady state the stress that shear loads into a block, ``G0 γ̇`` per unit time, is
+    relaxed by its plastic events, ``Γ Δσ``: ``R`` is of order one when Γ counts events.
+    With ``Δσ = <Δσ^m>`` (frozen-matrix stress drop) this is the paper's picture; with
+    ``Δσ = <σ_c^m>`` it is the HL one (a yielding block resets from ``σ_c`` to zero).
+
+    Parameters
+    ----------
+    gamma, gamma_err : float
+        Event rate per block (1/tau0) and error.
+    stress_jump, stress_jump_err : float
+        Stress relaxed per event (eps/sigma²) and error.
+    shear_modulus : float
+        ``G0`` (eps/sigma²).
+    shear_rate : float
+        ``γ̇`` (1/tau0).
+
+    Returns
+    -------
+    tuple of float
+        ``(R, error)``, NaN if an input is not finite or ``G0 γ̇ <= 0``; the error combines
+        the relative errors of Γ and Δσ.
+
+    Examples
+    --------
+    >>> strain_balance(0.02, 0.002, 0.5, 0.0, 20.0, 5e-4)
+    (1.0, 0.1)
+    """
+    load = shear_modulus * shear_rate
+    values = (gamma, stress_jump, load)
+    if not all(math.isfinite(v) for v in values) or load <= 0:
+        return math.nan, math.nan
+    r = gamma * stress_jump / load
+    rel = math.hypot(
+        gamma_err / gamma if gamma else math.inf,
+        stress_jump_err / stress_jump if stress_jump else math.inf,
+    )
+    return float(r), float(abs(r) * rel)

@@ -1,4 +1,4 @@
-"""One run's plastic-activity numbers (paper §3.2–3.3): ⟨l_pl⟩, τ_p, φ and Γ."""
+"""One run's plastic-activity numbers (paper §3.2–3.3): ⟨l_pl⟩, τ_p (two estimators), φ and Γ."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 
 from mechnoise.plasticity.clusters import summarize_activity
 from mechnoise.plasticity.event_duration import fit_decay_time
-from mechnoise.plasticity.rate import activity_rate
+from mechnoise.plasticity.rate import event_rate, occupancy_rate
 
 __all__ = ["COLLECTED_SUMMARY_COLUMNS", "SUMMARY_COLUMNS", "summarize_plasticity"]
 
@@ -18,12 +18,43 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "l_pl_err": ("float64", "sigma", "standard error of <l_pl> from blocks of frames"),
     "mean_cluster_area": ("float64", "sigma^2", "<A_pl>"),
     "n_clusters": ("int64", "-", "clusters counted over all frames"),
-    "tau_p": ("float64", "tau0", "decay time of C_p(t) = exp(-t/tau_p)"),
-    "tau_p_err": ("float64", "tau0", "standard error of tau_p from the fit covariance"),
+    "tau_p": (
+        "float64",
+        "tau0",
+        "event duration, time-resolved: decay time of C(t) of the short-lag non-affine "
+        "amplitude (event_duration.parquet, smallest short lag); the tau of HL",
+    ),
+    "tau_p_err": ("float64", "tau0", "error of tau_p (fit and jackknife over windows)"),
+    "tau_p_short_lag": ("float64", "tau0", "short lag ds behind tau_p"),
+    "tau_p_plateau": ("float64", "-", "plateau c of the fit A exp(-t/tau_p) + c"),
+    "tau_p_window": (
+        "float64",
+        "tau0",
+        "the paper's literal estimator: decay time of C_p(t) of the lag-delta-t D2min, "
+        "exp(-t/tau) fit (Fig. 5a); grows with the lag",
+    ),
+    "tau_p_window_err": ("float64", "tau0", "standard error of tau_p_window (fit covariance)"),
     "phi": ("float64", "-", "mean fraction of coarse (M x M) blocks with >= 1 active particle"),
     "phi_err": ("float64", "-", "standard error of phi from blocks of frames"),
-    "activity_rate": ("float64", "1/tau0", "Gamma = phi / tau_p (DESIGN section 3)"),
-    "activity_rate_err": ("float64", "1/tau0", "error of Gamma (phi and tau_p errors)"),
+    "activity_rate": (
+        "float64",
+        "1/tau0",
+        "Gamma: onsets of clusters of active particles per coarse block and unit time "
+        "(each onset in the block of its centroid; events.parquet)",
+    ),
+    "activity_rate_err": (
+        "float64",
+        "1/tau0",
+        "error of Gamma: block average of onsets per frame, at least the Poisson error",
+    ),
+    "n_events": ("int64", "-", "event onsets counted"),
+    "observation_time": ("float64", "tau0", "time over which onsets are counted"),
+    "activity_rate_phi": (
+        "float64",
+        "1/tau0",
+        "occupancy rate phi / tau_p_window (the former Gamma recipe; grows with the lag)",
+    ),
+    "activity_rate_phi_err": ("float64", "1/tau0", "error of activity_rate_phi"),
     "n_active_mean": ("float64", "-", "mean number N_pl of active particles per frame"),
     "n_frames": ("int64", "-", "reference frames analysed"),
     "n_error_blocks": ("int64", "-", "blocks of frames behind the standard errors"),
@@ -47,18 +78,27 @@ def summarize_plasticity(
     activity: pd.DataFrame,
     clusters: pd.DataFrame,
     autocorr: pd.DataFrame,
+    durations: pd.DataFrame,
+    events: pd.DataFrame,
     *,
     threshold: float,
     lag: float,
 ) -> pd.DataFrame:
-    """One run's plastic-activity numbers: ``<l_pl>``, ``τ_p``, φ and ``Γ = φ / τ_p``.
+    """One run's plastic-activity numbers: ``<l_pl>``, both ``τ_p``, φ, Γ and ``φ/τ_p_window``.
 
     Parameters
     ----------
     activity, clusters : DataFrame
         Tables of :func:`mechnoise.plasticity.clusters.activity_tables`.
     autocorr : DataFrame
-        Table of :func:`mechnoise.plasticity.event_duration.d2min_autocorrelation`.
+        Table of :func:`mechnoise.plasticity.event_duration.d2min_autocorrelation` (the
+        literal estimator, ``tau_p_window``).
+    durations : DataFrame
+        ``event_duration.parquet``
+        (:func:`mechnoise.plasticity.event_duration.event_duration_tables`): its smallest
+        short lag gives ``tau_p``.
+    events : DataFrame
+        ``events.parquet`` (:func:`mechnoise.plasticity.rate.event_onsets`): Γ.
     threshold : float
         Activity threshold used (sigma²), recorded.
     lag : float
@@ -70,17 +110,29 @@ def summarize_plasticity(
         One row with the columns of :data:`SUMMARY_COLUMNS`.
     """
     stats = summarize_activity(activity, clusters, block_duration=lag)
-    tau, tau_err = fit_decay_time(autocorr["lag"], autocorr["C_p"])
-    if math.isfinite(tau) and tau > 0:
-        rate, rate_err = activity_rate(stats["phi"], stats["phi_err"], tau, tau_err)
-    else:  # no decay of C_p could be fitted: Γ is unknown
-        rate, rate_err = math.nan, math.nan
+    tau_w, tau_w_err = fit_decay_time(autocorr["lag"], autocorr["C_p"])
+    if math.isfinite(tau_w) and tau_w > 0:
+        occ, occ_err = occupancy_rate(stats["phi"], stats["phi_err"], tau_w, tau_w_err)
+    else:  # no decay of C_p could be fitted: the occupancy rate is unknown
+        occ, occ_err = math.nan, math.nan
+    if durations.empty:
+        raise ValueError("empty event-duration table: expected one row per short lag")
+    first = durations.sort_values("short_lag").iloc[0]
+    gamma, gamma_err, n_events, t_obs = event_rate(events, activity)
     row = {
         **stats,
-        "tau_p": tau,
-        "tau_p_err": tau_err,
-        "activity_rate": rate,
-        "activity_rate_err": rate_err,
+        "tau_p": float(first["tau_p"]),
+        "tau_p_err": float(first["tau_p_err"]),
+        "tau_p_short_lag": float(first["short_lag"]),
+        "tau_p_plateau": float(first["plateau"]),
+        "tau_p_window": tau_w,
+        "tau_p_window_err": tau_w_err,
+        "activity_rate": gamma,
+        "activity_rate_err": gamma_err,
+        "n_events": n_events,
+        "observation_time": t_obs,
+        "activity_rate_phi": occ,
+        "activity_rate_phi_err": occ_err,
         "k": int(activity["k"].iloc[0]),
         "M": int(activity["m"].iloc[0]),
         "coarse_width": float(activity["coarse_width"].iloc[0]),

@@ -1,6 +1,8 @@
-"""Table 1 (one row per density), the modified-HL prediction and report.html."""
+"""Table 1 (one row per density), per-run couplings (R, κ), the modified-HL prediction and
+report.html."""
 
 from mechnoise.report.html import report_html
+from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 from mechnoise.report.table1 import (
     PREDICTION_COLUMNS,
     SUMMARY_COLUMNS,
@@ -11,9 +13,11 @@ from mechnoise.report.table1 import (
 
 __all__ = [
     "PREDICTION_COLUMNS",
+    "RUN_COUPLING_COLUMNS",
     "SUMMARY_COLUMNS",
     "modified_hl_prediction",
     "report_html",
+    "run_couplings",
     "summary_row",
     "summary_table",
 ]

@@ -4,7 +4,12 @@ Inputs are the tables of the earlier stages (flow: G0, Herschel–Bulkley; plast
 phi; stress: D_sigma, Gamma; yield: <sigma_c^m>, <Delta sigma^m>). The HL couplings follow
 DESIGN §3: alpha_micro = D_sigma / (<Delta sigma^m>^2 Gamma) (paper Eq. 8, D_sigma = MSD/t),
 alpha_micro^HL = D_sigma / (<sigma_c^m>^2 Gamma), alpha_flow from inverting the HL relation
-sigma_Y/sigma_c = f(alpha) (Eq. 15) at sigma_Y / <sigma_c^m> of the n = 1/2 fit.
+sigma_Y/sigma_c = f(alpha) (Eq. 15) at sigma_Y / <sigma_c^m> of the n = 1/2 fit, and
+alpha_kappa = kappa tanh(1/(2 kappa)) with kappa = D_HL / (G0 gamma_dot <sigma_c^m>), which
+needs neither Gamma nor tau. Gamma is the event rate (onsets per block and time) and tau_p
+the time-resolved event duration (:mod:`mechnoise.plasticity`); the literal tau_p_window and
+the occupancy rate Gamma_phi = phi / tau_p_window are reported beside them. R = Gamma
+<Delta sigma^m> / (G0 gamma_dot) checks Gamma by the strain balance.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import hl
+from mechnoise.plasticity.rate import strain_balance
 from mechnoise.stats import combine_runs
 
 log = logging.getLogger(__name__)
@@ -29,7 +35,12 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "shear_rate": ("float64", "1/tau0", "rate of the runs giving tau_p, D_sigma, phi, Gamma"),
     "G0": ("float64", _S, "shear modulus from elastic branches (flow stage)"),
     "G0_err": ("float64", _S, "error of G0"),
-    "tau_p": ("float64", "tau0", "plastic event duration (C_p decay time), HL tau"),
+    "tau_p": (
+        "float64",
+        "tau0",
+        "plastic event duration, time-resolved estimator (short-lag non-affine amplitude); "
+        "HL tau in the rescalings (Fig. 2, 3)",
+    ),
     "tau_p_err": ("float64", "tau0", "error of tau_p"),
     "sigma_c": ("float64", _S, "<sigma_c^m>, mean local yield stress (HL sigma_c)"),
     "sigma_c_err": ("float64", _S, "standard error of <sigma_c^m>"),
@@ -40,7 +51,11 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "D_sigma_err": ("float64", "eps^2/sigma^4/tau0", "error of D_sigma"),
     "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
     "phi_err": ("float64", "-", "error of phi"),
-    "Gamma": ("float64", "1/tau0", "activity rate per block Gamma = phi / tau_p"),
+    "Gamma": (
+        "float64",
+        "1/tau0",
+        "activity rate per block: event onsets per coarse block and time; enters alpha_micro*",
+    ),
     "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
     "alpha_micro": ("float64", "-", "D_sigma / (<Delta sigma^m>^2 Gamma) (Eq. 8)"),
     "alpha_micro_err": ("float64", "-", "propagated error of alpha_micro"),
@@ -64,6 +79,30 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "alpha_flow": ("float64", "-", "alpha with HL sigma_Y/sigma_c(alpha) = sigma_Y/<sigma_c^m>"),
     "alpha_flow_err": ("float64", "-", "propagated error of alpha_flow (NaN: no HL solution)"),
     "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m>"),
+    "tau_p_window": (
+        "float64",
+        "tau0",
+        "paper's literal event duration (C_p of the lag-delta-t D2min); not used in any alpha",
+    ),
+    "tau_p_window_err": ("float64", "tau0", "error of tau_p_window"),
+    "Gamma_phi": (
+        "float64",
+        "1/tau0",
+        "occupancy rate phi / tau_p_window (the former Gamma); not used in any alpha",
+    ),
+    "Gamma_phi_err": ("float64", "1/tau0", "error of Gamma_phi"),
+    "strain_balance": ("float64", "-", "R = Gamma <Delta sigma^m> / (G0 gamma_dot), ~1 expected"),
+    "strain_balance_err": ("float64", "-", "error of R"),
+    "strain_balance_hl": ("float64", "-", "Gamma <sigma_c^m> / (G0 gamma_dot) (HL reset to 0)"),
+    "D_HL": ("float64", "eps^2/sigma^4/tau0", "D_HL = D_sigma / 2 (HL equation's D)"),
+    "kappa": ("float64", "-", "kappa = D_HL / (G0 gamma_dot <sigma_c^m>)"),
+    "kappa_err": ("float64", "-", "error of kappa"),
+    "alpha_kappa": (
+        "float64",
+        "-",
+        "HL coupling from kappa alone: kappa tanh(1/(2 kappa)) (needs neither Gamma nor tau)",
+    ),
+    "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
 }
 
 
@@ -190,6 +229,44 @@ def summary_row(
         "alpha_flow": af[0],
         "alpha_flow_err": af[1],
         "drop_ratio": ds / sc if sc else math.nan,
+        **_rate_checks(diffusion, g0, g0_e, sc, sc_e, ds, ds_e),
+    }
+
+
+def _rate_checks(
+    diffusion: pd.Series,
+    g0: float,
+    g0_e: float,
+    sc: float,
+    sc_e: float,
+    ds: float,
+    ds_e: float,
+) -> dict[str, float]:
+    """Table 1's literal-estimator, strain-balance and kappa columns of one density."""
+    rate = float(diffusion["shear_rate"])
+    gam, gam_e = float(diffusion["Gamma"]), float(diffusion["Gamma_err"])
+
+    def known(e: float) -> float:
+        return e if math.isfinite(e) else 0.0
+
+    r = strain_balance(gam, known(gam_e), ds, known(ds_e), g0, rate)
+    r_hl = strain_balance(gam, known(gam_e), sc, known(sc_e), g0, rate)
+    d_hl, d_hl_e = float(diffusion["D_sigma"]) / 2, float(diffusion["D_sigma_err"]) / 2
+    kappa = hl.noise_ratio(d_hl, known(d_hl_e), g0, known(g0_e), rate, sc, known(sc_e))
+    alpha = hl.alpha_from_noise_ratio(*kappa)
+    return {
+        "tau_p_window": float(diffusion.get("tau_p_window", math.nan)),
+        "tau_p_window_err": float(diffusion.get("tau_p_window_err", math.nan)),
+        "Gamma_phi": float(diffusion.get("Gamma_phi", math.nan)),
+        "Gamma_phi_err": float(diffusion.get("Gamma_phi_err", math.nan)),
+        "strain_balance": r[0],
+        "strain_balance_err": r[1],
+        "strain_balance_hl": r_hl[0],
+        "D_HL": d_hl,
+        "kappa": kappa[0],
+        "kappa_err": kappa[1],
+        "alpha_kappa": alpha[0],
+        "alpha_kappa_err": alpha[1],
     }
 
 
@@ -220,8 +297,9 @@ def summary_table(
         if fit.empty or ys.empty or dif.empty:
             raise ValueError(f"density {density}: missing fit, yield or diffusion results")
         mean = dif.mean(numeric_only=True)
-        for col in ("D_sigma", "Gamma", "phi", "tau_p"):
-            mean[col], mean[f"{col}_err"] = combine_runs(dif[col], dif[f"{col}_err"])
+        for col in ("D_sigma", "Gamma", "phi", "tau_p", "tau_p_window", "Gamma_phi"):
+            if col in dif and f"{col}_err" in dif:
+                mean[col], mean[f"{col}_err"] = combine_runs(dif[col], dif[f"{col}_err"])
         rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 

@@ -1,0 +1,140 @@
+"""Per-run HL ingredients: the strain balance R and the noise ratio κ of every run.
+
+For every run (density, shear rate, seed) with the density's frozen-matrix results
+(``yield_summary``, loading along the flow):
+
+- ``strain_balance`` ``R = Γ <Δσ^m> / (G0 γ̇)`` with Γ the event rate
+  (:func:`mechnoise.plasticity.rate.strain_balance`): in steady state plastic events relax
+  what shear loads, so R is of order one if Γ counts events. ``strain_balance_hl`` uses
+  ``<σ_c^m>`` for the stress relaxed per event (HL: reset from σ_c to 0). The same ratio
+  with the occupancy rate φ/τ_p_window (``strain_balance_phi``) shows what the former Γ gave.
+- ``kappa`` ``κ = D_HL / (G0 γ̇ <σ_c^m>)`` with ``D_HL = D_sigma / 2`` of Eq. 7, and
+  ``kappa_var`` with the increment variance instead (``D_sigma_var / 2``); in HL at small γ̇
+  ``α = κ tanh(1/(2κ))`` (``alpha_kappa``), a coupling that needs neither Γ nor τ
+  (:func:`mechnoise.hl.couplings.alpha_from_noise_ratio`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from mechnoise.hl.couplings import alpha_from_noise_ratio, noise_ratio
+from mechnoise.plasticity.rate import strain_balance
+
+__all__ = ["RUN_COUPLING_COLUMNS", "run_couplings"]
+
+_S = "eps/sigma^2"
+
+#: column -> (dtype, unit, description) of ``results/run_couplings.parquet`` (one row per run).
+RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density of the run"),
+    "shear_rate": ("float64", "1/tau0", "shear rate of the run"),
+    "seed": ("int64", "-", "seed of the run"),
+    "G0": ("float64", _S, "macroscopic shear modulus (flow stage)"),
+    "sigma_c": ("float64", _S, "<sigma_c^m> of the density (frozen matrix, along the flow)"),
+    "stress_drop": ("float64", _S, "<Delta sigma^m> of the density (frozen matrix)"),
+    "tau_p": ("float64", "tau0", "event duration, time-resolved estimator"),
+    "tau_p_window": ("float64", "tau0", "paper's literal estimator (C_p of the lag D2min)"),
+    "Gamma": ("float64", "1/tau0", "event rate per block (onsets)"),
+    "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
+    "Gamma_phi": ("float64", "1/tau0", "occupancy rate phi / tau_p_window (former Gamma)"),
+    "strain_balance": ("float64", "-", "R = Gamma <Delta sigma^m> / (G0 gamma_dot)"),
+    "strain_balance_err": ("float64", "-", "error of R (Gamma and <Delta sigma^m>)"),
+    "strain_balance_hl": ("float64", "-", "Gamma <sigma_c^m> / (G0 gamma_dot) (HL reset to 0)"),
+    "strain_balance_hl_err": ("float64", "-", "error of strain_balance_hl"),
+    "strain_balance_phi": (
+        "float64",
+        "-",
+        "Gamma_phi <Delta sigma^m> / (G0 gamma_dot): R with the former Gamma",
+    ),
+    "D_HL": ("float64", "eps^2/(sigma^4 tau0)", "D_HL = D_sigma / 2 (Eq. 7 MSD = 2 D_HL t)"),
+    "kappa": ("float64", "-", "kappa = D_HL / (G0 gamma_dot <sigma_c^m>)"),
+    "kappa_err": ("float64", "-", "error of kappa (D_HL, G0, <sigma_c^m>)"),
+    "alpha_kappa": ("float64", "-", "HL coupling implied by kappa: kappa tanh(1/(2 kappa))"),
+    "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
+    "kappa_var": (
+        "float64",
+        "-",
+        "kappa with D_sigma_var / 2 (increment variance, mean increment subtracted)",
+    ),
+    "alpha_kappa_var": ("float64", "-", "kappa_var tanh(1/(2 kappa_var))"),
+}
+
+
+def _finite_or_zero(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
+
+
+def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.DataFrame:
+    """R, κ and the α it implies for every run (module notes).
+
+    Parameters
+    ----------
+    diffusion : DataFrame
+        ``results/diffusion_summary.parquet`` (one row per run, with G0, D_HL,
+        D_sigma_var, Gamma, Gamma_phi, tau_p, tau_p_window and errors).
+    yield_summary : DataFrame
+        Every density's ``yield_summary.parquet`` (columns density, direction,
+        sigma_c_mean, sigma_c_mean_err, sigma_drop_mean, sigma_drop_mean_err).
+
+    Returns
+    -------
+    DataFrame
+        :data:`RUN_COUPLING_COLUMNS`, one row per run, sorted by density, rate and seed.
+        A missing error (one yielded block) counts as zero in the propagated errors.
+
+    Raises
+    ------
+    ValueError
+        If a run's density has no yield summary along the flow (direction 1).
+    """
+    rows = []
+    along = yield_summary[yield_summary["direction"] == 1]
+    for _, run in diffusion.sort_values(["density", "shear_rate", "seed"]).iterrows():
+        ys = along[np.isclose(along["density"], run["density"])]
+        if ys.empty:
+            raise ValueError(f"density {run['density']}: no yield summary along the flow")
+        y = ys.iloc[0]
+        sc, sc_e = float(y["sigma_c_mean"]), _finite_or_zero(float(y["sigma_c_mean_err"]))
+        ds, ds_e = float(y["sigma_drop_mean"]), _finite_or_zero(float(y["sigma_drop_mean_err"]))
+        g0, g0_e, rate = float(run["G0"]), float(run["G0_err"]), float(run["shear_rate"])
+        gam, gam_e = float(run["Gamma"]), _finite_or_zero(float(run["Gamma_err"]))
+        r = strain_balance(gam, gam_e, ds, ds_e, g0, rate)
+        r_hl = strain_balance(gam, gam_e, sc, sc_e, g0, rate)
+        r_phi = strain_balance(float(run["Gamma_phi"]), 0.0, ds, 0.0, g0, rate)
+        kappa = noise_ratio(
+            float(run["D_HL"]), _finite_or_zero(float(run["D_HL_err"])), g0, g0_e, rate, sc, sc_e
+        )
+        kappa_var = noise_ratio(float(run["D_sigma_var"]) / 2, 0.0, g0, 0.0, rate, sc, 0.0)
+        alpha = alpha_from_noise_ratio(*kappa)
+        rows.append(
+            {
+                "density": float(run["density"]),
+                "shear_rate": rate,
+                "seed": int(run["seed"]),
+                "G0": g0,
+                "sigma_c": sc,
+                "stress_drop": ds,
+                "tau_p": float(run["tau_p"]),
+                "tau_p_window": float(run["tau_p_window"]),
+                "Gamma": gam,
+                "Gamma_err": float(run["Gamma_err"]),
+                "Gamma_phi": float(run["Gamma_phi"]),
+                "strain_balance": r[0],
+                "strain_balance_err": r[1],
+                "strain_balance_hl": r_hl[0],
+                "strain_balance_hl_err": r_hl[1],
+                "strain_balance_phi": r_phi[0],
+                "D_HL": float(run["D_HL"]),
+                "kappa": kappa[0],
+                "kappa_err": kappa[1],
+                "alpha_kappa": alpha[0],
+                "alpha_kappa_err": alpha[1],
+                "kappa_var": kappa_var[0],
+                "alpha_kappa_var": alpha_from_noise_ratio(kappa_var[0])[0],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(RUN_COUPLING_COLUMNS))

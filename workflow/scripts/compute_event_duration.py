@@ -1,0 +1,28 @@
+"""Rule compute_event_duration: frames + D2min -> event_autocorr.parquet, event_duration.parquet.
+
+The time-resolved event duration tau_p (C(t) of the short-lag non-affine amplitude on active
+particles, background-subtracted, fitted with a plateau) at the short lags ds, 2 ds, ...
+"""
+
+import pandas as pd
+
+from mechnoise import io, plasticity
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+p = sm.params
+
+curves, durations = plasticity.event_duration_tables(
+    io.read_frames(sm.input.frames),
+    pd.read_parquet(sm.input.d2min),
+    threshold=p.threshold,
+    lag=p.lag,
+    short_lag=p.short_lag,
+    n_short_lags=p.n_short_lags,
+    max_lag=p.max_lag,
+    r_max=p.r_max,
+)
+io.write_table(curves, sm.output.curves, plasticity.EVENT_AUTOCORR_COLUMNS)
+io.write_table(durations, sm.output.durations, plasticity.EVENT_DURATION_COLUMNS)
+log.info("tau_p against the short lag:\n%s", durations.to_string(index=False))
