@@ -104,6 +104,7 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "plasticity_summary.parquet",
         "diffusion_summary.parquet",
         "summary.parquet",
+        "run_couplings.parquet",
         "hl/parametric_curve.parquet",
         "hl/flow_curves.parquet",
         "hl/modified_flow_curves.parquet",
@@ -122,6 +123,9 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "activity",
         "clusters",
         "d2min_autocorr",
+        "events",
+        "event_autocorr",
+        "event_duration",
         "block_stress",
         "stress_msd",
         "diffusion_summary",
@@ -138,8 +142,12 @@ def test_plasticity_and_diffusion_are_physical(tiny_workflow: Path) -> None:
     assert len(plast) == len(DENSITIES) * len(RATES)
     for col in ["l_pl", "tau_p", "phi"]:
         assert np.isfinite(plast[col]).all() and (plast[col] > 0).all(), col
+    assert np.isfinite(plast["tau_p_window"]).all() and (plast["activity_rate"] >= 0).all()
     diff = pd.read_parquet(tiny_workflow / "results/diffusion_summary.parquet")
     assert (diff["D_sigma"] > 0).all() and np.allclose(diff["D_HL"], diff["D_sigma"] / 2)
+    couplings = pd.read_parquet(tiny_workflow / "results/run_couplings.parquet")
+    assert len(couplings) == len(DENSITIES) * len(RATES)  # R and kappa for every run
+    assert (couplings["kappa"] > 0).all()
 
 
 def test_block_stresses_average_to_the_global_stress(tiny_workflow: Path) -> None:
