@@ -8,8 +8,6 @@ the lag-δt criterion flags) moves by less than 25 %, and converges as the short
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from mechnoise import io, plasticity

@@ -135,8 +135,8 @@ def event_onsets(
                     bx, by = np.minimum((centre * coarse_blocks).astype(int), coarse_blocks - 1)
                     rows.append(
                         {
-                            "frame": int(frame_index),  # type: ignore[call-overload]
-                            "window": int(window),  # type: ignore[call-overload]
+                            "frame": int(frame_index),
+                            "window": int(window),
                             "time": fr.time,
                             "bx": int(bx),
                             "by": int(by),
