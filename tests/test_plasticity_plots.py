@@ -47,3 +47,32 @@ def test_pooling_weights_by_pair_count() -> None:
     pooled = pool_autocorrelations(c)
     assert pooled["C_p"].tolist() == pytest.approx([1.0, 0.725])
     assert pooled["n"].tolist() == [4, 4]
+
+
+def test_fig5a_shows_both_estimators_with_their_fits(tmp_path) -> None:
+    from mechnoise.plasticity.event_duration import event_durations_by_density
+
+    lag = np.arange(0.0, 6.01, 0.2)
+    literal = pd.DataFrame({"lag": lag, "C_p": np.exp(-lag / 2.5), "n": 50, "density": 1.2})
+    events = pd.concat(
+        [
+            pd.DataFrame(
+                {"short_lag": s, "lag": lag, "C": 0.8 * np.exp(-lag / 1.1) + 0.1, "n": 40,
+                 "density": 1.2}
+            )
+            for s in (0.2, 0.4)
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    event_fits = event_durations_by_density(events)
+    assert event_fits["tau_p"].tolist() == pytest.approx([1.1], rel=1e-6)
+    assert event_fits["plateau"].tolist() == pytest.approx([0.1], rel=1e-6)
+    fig = plot_fig5a(
+        literal, decay_times_by_density(literal), event_curves=events, event_fits=event_fits
+    )
+    left, right = fig.axes
+    assert len(left.lines) == 2 and len(right.lines) == 2  # points and fit in each panel
+    fit_line = right.lines[1]
+    t = fit_line.get_xdata()
+    assert fit_line.get_ydata() == pytest.approx(0.8 * np.exp(-t / 1.1) + 0.1, rel=1e-6)
+    fig.savefig(tmp_path / "fig5a.png")
