@@ -1,6 +1,6 @@
 # Shared names and helpers of every rule file. Validation runs here, before any rule exists.
 from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.schedule import plan_shear
+from mechnoise.lammps.schedule import plan_shear
 
 validate_config(config)
 
