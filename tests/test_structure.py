@@ -64,9 +64,17 @@ def ideal_gas(n: int, density: float, seed: int) -> tuple[np.ndarray, np.ndarray
 def quality_of(types: np.ndarray, pos: np.ndarray, box: tuple) -> pd.DataFrame:
     """Glass-quality row of one configuration with the shipped thresholds."""
     psi6_threshold, max_fraction = shipped_thresholds()
-    order = structure.local_order_table(np.arange(len(pos)) + 1, types, pos, box, psi6_threshold)
-    order.insert(0, "seed", 1)
-    order.insert(0, "density", len(pos) / (box[0] * box[1]))
+    _, order = structure.glass_structure(
+        np.arange(len(pos)) + 1,
+        types,
+        pos,
+        box,
+        density=len(pos) / (box[0] * box[1]),
+        seed=1,
+        rdf_r_max=2.0,
+        rdf_bins=10,
+        psi6_threshold=psi6_threshold,
+    )
     return structure.summarize_glass_quality(order, psi6_threshold, max_fraction)
 
 
@@ -139,9 +147,7 @@ def test_bad_input_is_refused() -> None:
 
 @pytest.mark.lammps
 @pytest.mark.parametrize("density", PAPER_DENSITIES)
-def test_quenched_glass_at_paper_density_is_not_flagged(
-    density: float, tmp_path: Path
-) -> None:
+def test_quenched_glass_at_paper_density_is_not_flagged(density: float, tmp_path: Path) -> None:
     q = quench_quality(0.65, density, tmp_path)
     assert not bool(q["crystallised"].item()), q.to_dict("records")
 
@@ -155,8 +161,8 @@ def test_quenched_one_component_system_is_flagged(tmp_path: Path) -> None:
 
 def quench_quality(fraction_a: float, density: float, tmp_path: Path) -> pd.DataFrame:
     """Quench N = 400 particles with the tiny preset's protocol and measure its quality."""
-    from mechnoise.simulation import Model, prepare_glass
-    from mechnoise.yield_snapshots import read_data_file
+    from mechnoise.frozen_matrix import read_data_file
+    from mechnoise.lammps.protocols import Model, prepare_glass
 
     data = tmp_path / "glass.data"
     prepare_glass(
@@ -171,3 +177,76 @@ def quench_quality(fraction_a: float, density: float, tmp_path: Path) -> pd.Data
     )
     ids, types, pos, box = read_data_file(data)
     return quality_of(types, pos, box)
+
+
+def test_config_refuses_rdf_range_beyond_half_the_box() -> None:
+    from mechnoise.config import ConfigError, validate_config
+
+    cfg = load_config(ROOT / "config.yaml")
+    cfg["analysis"]["structure"]["rdf_r_max"] = 20.0  # box side 34.8 at the highest density
+    with pytest.raises(ConfigError, match="analysis.structure.rdf_r_max"):
+        validate_config(cfg)
+
+
+def glass_tables(n_glasses: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """rdf, structure and quality tables of a lattice (crystallised) and ideal gases."""
+    psi6_threshold, max_fraction = shipped_thresholds()
+    rdfs, orders = [], []
+    for k in range(n_glasses):
+        if k == 0:
+            pos, box = triangular_lattice(12, 12, 1.1, tilted=False)
+            types = np.where(np.arange(len(pos)) % 3 == 0, 2, 1)
+        else:
+            pos, types, box = ideal_gas(400, 1.2, seed=k)
+        rdf, order = structure.glass_structure(
+            np.arange(len(pos)) + 1,
+            types,
+            pos,
+            box,
+            density=1.0 + 0.1 * k,
+            seed=1,
+            rdf_r_max=4.0,
+            rdf_bins=40,
+            psi6_threshold=psi6_threshold,
+        )
+        rdfs.append(rdf)
+        orders.append(order)
+    order = pd.concat(orders, ignore_index=True)
+    quality = structure.summarize_glass_quality(order, psi6_threshold, max_fraction)
+    return pd.concat(rdfs, ignore_index=True), order, quality
+
+
+def test_glass_quality_figure_and_report_name_the_crystallised_glass() -> None:
+    from matplotlib.figure import Figure
+
+    from mechnoise.figures import plot_glass_quality, plot_psi6_distribution
+    from mechnoise.report import report_html
+
+    rdf, order, quality = glass_tables(3)
+    assert quality["crystallised"].tolist() == [True, False, False]
+    fig = plot_glass_quality(rdf, order, quality)
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    assert "CRYSTALLISED" in fig.get_suptitle()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[0].endswith("(crystallised)") and "crystallised" not in legend[1]
+    own = Figure()
+    assert plot_psi6_distribution(order, quality, ax=own.add_subplot()) is own
+    empty = pd.DataFrame({c: [] for c in ["density", "seed"]})
+    html = report_html(empty, empty, empty, [], glass_quality=quality)
+    assert html.count("<b>Warning:</b>") == 1 and "rho = 1, seed 1 has crystallised" in html
+
+
+@pytest.mark.e2e
+def test_workflow_writes_glass_quality(tiny_workflow: Path) -> None:
+    res = tiny_workflow / "results"
+    quality = pd.read_parquet(res / "glass_quality.parquet")
+    tiny = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/tiny.yaml")
+    assert sorted(quality["density"]) == sorted(tiny["system"]["densities"])
+    assert not quality["crystallised"].any(), quality.to_dict("records")
+    for rho in quality["density"]:
+        g = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/rdf.parquet")
+        assert set(g["pair"]) == set(structure.PAIRS)
+        order = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/structure.parquet")
+        assert len(order) == tiny["system"]["n_particles"]
+    assert (res / "figures/glass_quality.png").stat().st_size > 0
+    assert "figures/glass_quality.png" in (res / "report.html").read_text()

@@ -11,5 +11,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 #: Boolean mask.
 BoolArray = npt.NDArray[np.bool_]
+#: Complex array (bond-orientational order parameters).
+ComplexArray = npt.NDArray[np.complex128]
 
-__all__ = ["BoolArray", "FloatArray", "IntArray"]
+__all__ = ["BoolArray", "ComplexArray", "FloatArray", "IntArray"]

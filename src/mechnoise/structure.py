@@ -22,8 +22,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mechnoise.io import Box, fractional_coordinates, freud_box
-from mechnoise.neighbors import as_positions, check_box
+from mechnoise._typing import ComplexArray, IntArray
+from mechnoise.io import Box, freud_system
+from mechnoise.plasticity.neighbors import as_positions, check_box
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,13 @@ __all__ = [
     "RDF_COLUMNS",
     "count_coherent_neighbors",
     "crystallisation_warnings",
+    "glass_structure",
     "hexatic_order",
     "local_order_table",
     "partial_rdfs",
     "summarize_glass_quality",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-ComplexArray = npt.NDArray[np.complex128]
 
 #: Species label of each LAMMPS atom type.
 SPECIES: dict[int, str] = {1: "A", 2: "B"}
@@ -119,14 +118,6 @@ GLASS_QUALITY_COLUMNS: dict[str, tuple[str, str, str]] = {
         "crystalline_fraction > max_crystalline_fraction: the glass holds crystallites",
     ),
 }
-
-
-def freud_system(positions: FloatArray, box: Box) -> tuple[object, FloatArray]:
-    """TEMP: to move into io."""
-    fbox = freud_box(box)
-    frac = np.zeros((positions.shape[0], 3))
-    frac[:, :2] = np.mod(fractional_coordinates(positions, box), 1.0)
-    return fbox, fbox.wrap(fbox.make_absolute(frac))  # type: ignore[attr-defined]
 
 
 def _species_masks(types: npt.ArrayLike, n: int) -> dict[str, npt.NDArray[np.bool_]]:
@@ -383,6 +374,46 @@ def local_order_table(
     )
 
 
+def glass_structure(
+    ids: npt.ArrayLike,
+    types: npt.ArrayLike,
+    positions: npt.ArrayLike,
+    box: Box,
+    *,
+    density: float,
+    seed: int,
+    rdf_r_max: float,
+    rdf_bins: int,
+    psi6_threshold: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``rdf.parquet`` and ``structure.parquet`` tables of one glass.
+
+    Parameters
+    ----------
+    ids, types, positions, box
+        The glass, as :func:`mechnoise.frozen_matrix.read_data_file` returns it.
+    density : float
+        Its configured number density (sigma^-2), written as a column.
+    seed : int
+        Its seed, written as a column.
+    rdf_r_max, rdf_bins
+        Range (sigma) and bins of :func:`partial_rdfs`.
+    psi6_threshold : float
+        Threshold of :func:`local_order_table`.
+
+    Returns
+    -------
+    rdf, local_order : DataFrame
+        Columns of :data:`RDF_COLUMNS` and :data:`LOCAL_ORDER_COLUMNS`.
+    """
+    rdf = partial_rdfs(positions, types, box, rdf_r_max, rdf_bins)
+    order = local_order_table(ids, types, positions, box, psi6_threshold)
+    for table in (rdf, order):
+        table.insert(0, "seed", int(seed))
+        table.insert(0, "density", float(density))
+    return rdf, order
+
+
 def summarize_glass_quality(
     local_order: pd.DataFrame, psi6_threshold: float, max_crystalline_fraction: float
 ) -> pd.DataFrame:
@@ -434,8 +465,8 @@ def summarize_glass_quality(
         fraction = float(crystalline.mean())
         rows.append(
             {
-                "density": float(density),  # type: ignore[arg-type]
-                "seed": int(seed),  # type: ignore[call-overload]
+                "density": float(density),
+                "seed": int(seed),
                 "n_particles": len(df),
                 "psi6_mean": float(df["psi6"].mean()),
                 "ordered_fraction": float((df["psi6"].to_numpy() > psi6_threshold).mean()),
