@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from mechnoise._typing import ComplexArray, IntArray
-from mechnoise.io import Box, freud_system
+from mechnoise._typing import Box, ComplexArray, IntArray
+from mechnoise.io import freud_system
 from mechnoise.plasticity.neighbors import as_positions, check_box
 
 log = logging.getLogger(__name__)
