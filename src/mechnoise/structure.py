@@ -48,10 +48,15 @@ SPECIES: dict[int, str] = {1: "A", 2: "B"}
 #: Pairs of the partial RDFs, in table order, then the total g(r).
 PAIRS: tuple[str, ...] = ("AA", "AB", "BB", "all")
 
-#: column -> (dtype, unit, description) of ``rdf.parquet`` (one glass).
-RDF_COLUMNS: dict[str, tuple[str, str, str]] = {
+#: The columns that name a glass, first in every table of this module.
+_GLASS_KEY: dict[str, tuple[str, str, str]] = {
     "density": ("float64", "sigma^-2", "number density N / area of the glass"),
     "seed": ("int64", "-", "seed of the glass"),
+}
+
+#: column -> (dtype, unit, description) of ``rdf.parquet`` (one glass).
+RDF_COLUMNS: dict[str, tuple[str, str, str]] = {
+    **_GLASS_KEY,
     "pair": ("str", "-", "AA, AB, BB (partial g_ab) or all (total g)"),
     "r": ("float64", "sigma", "bin centre"),
     "g": (
@@ -68,8 +73,7 @@ MIN_COHERENT_NEIGHBORS = 4
 
 #: column -> (dtype, unit, description) of ``structure.parquet`` (one row per particle).
 LOCAL_ORDER_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density N / area of the glass"),
-    "seed": ("int64", "-", "seed of the glass"),
+    **_GLASS_KEY,
     "id": ("int64", "-", "LAMMPS atom id"),
     "type": ("int8", "-", "species: 1 = A, 2 = B"),
     "psi6": (
@@ -95,8 +99,7 @@ LOCAL_ORDER_COLUMNS: dict[str, tuple[str, str, str]] = {
 
 #: column -> (dtype, unit, description) of ``glass_quality.parquet`` (one row per glass).
 GLASS_QUALITY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density N / area of the glass"),
-    "seed": ("int64", "-", "seed of the glass"),
+    **_GLASS_KEY,
     "n_particles": ("int64", "-", "number of particles N"),
     "psi6_mean": ("float64", "-", "mean local hexatic order <|psi6|> over all particles"),
     "ordered_fraction": (
