@@ -7,7 +7,10 @@ to tell a glass from a (partly) crystallised sample:
 
 * the partial radial distribution functions g_AA, g_AB, g_BB and the total g(r);
 * the local hexatic order |ψ6| of every particle (Voronoi neighbours weighted by the length
-  of the shared Voronoi edge), and from it the fraction of hexatically ordered particles.
+  of the shared Voronoi edge);
+* which particles are crystal-like (ordered, with at least :data:`MIN_COHERENT_NEIGHBORS`
+  ordered neighbours of the same lattice orientation), and from their fraction a
+  ``crystallised`` flag per glass.
 
 Box convention: mechnoise's LAMMPS ``(lx, ly, xy)`` with the lower corner at the origin;
 :func:`mechnoise.io.freud_system` converts to freud's centred box with tilt factors.
@@ -15,7 +18,6 @@ Box convention: mechnoise's LAMMPS ``(lx, ly, xy)`` with the lower corner at the
 
 from __future__ import annotations
 
-import logging
 import math
 
 import numpy as np
@@ -26,12 +28,13 @@ from mechnoise._typing import Box, ComplexArray, IntArray
 from mechnoise.io import freud_system
 from mechnoise.plasticity.neighbors import as_positions, check_box
 
-log = logging.getLogger(__name__)
-
 __all__ = [
     "GLASS_QUALITY_COLUMNS",
     "LOCAL_ORDER_COLUMNS",
+    "MIN_COHERENT_NEIGHBORS",
+    "PAIRS",
     "RDF_COLUMNS",
+    "SPECIES",
     "count_coherent_neighbors",
     "crystallisation_warnings",
     "glass_structure",
@@ -160,8 +163,8 @@ def partial_rdfs(
     -------
     DataFrame
         Columns ``pair`` (AA, AB, BB, all), ``r`` (bin centre, sigma) and ``g``; ``bins``
-        rows per pair. A partial involving a species with fewer than two particles (one
-        for AB) is NaN.
+        rows per pair. g_aa is NaN if species a has fewer than two particles, g_AB if
+        either species is absent.
 
     Raises
     ------
