@@ -66,6 +66,7 @@ rule write_report:
         runs="results/run_couplings.parquet",
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
+        glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:
         "results/report.html",

@@ -17,6 +17,7 @@ html = report_html(
     pd.read_parquet(sm.input.fit),
     [str(f) for f in figures],
     runs=pd.read_parquet(sm.input.runs),
+    glass_quality=pd.read_parquet(sm.input.glass_quality),
 )
 out.write_text(html)
 log.info("wrote %s", out)

@@ -1,8 +1,10 @@
-"""report.html: Table 1, the flow-curve fits and every figure in one self-contained page."""
+"""report.html: Table 1, the flow-curve fits, glass quality and every figure in one page."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from mechnoise.structure import crystallisation_warnings
 
 #: Which τ, Γ and D enter each coupling, in the HL equation's convention and the paper's.
 INGREDIENTS_HTML = """<h2>Which tau, Gamma and D enter each alpha</h2>
@@ -36,10 +38,13 @@ def report_html(
     fits: pd.DataFrame,
     figures: list[str],
     runs: pd.DataFrame | None = None,
+    glass_quality: pd.DataFrame | None = None,
 ) -> str:
     """A self-contained HTML report (figures linked by relative path).
 
     ``runs`` (``run_couplings.parquet``), if given, adds the per-run strain balance and κ.
+    ``glass_quality`` (``glass_quality.parquet``) adds a section that warns, in red, about
+    every glass that crystallised after the quench.
     """
     import html
 
@@ -67,8 +72,13 @@ def report_html(
         table(flow),
         "<h2>Herschel-Bulkley fits</h2>",
         table(fits),
-        "<h2>Figures</h2>",
     ]
+    if glass_quality is not None:
+        parts.append("<h2>Glass quality after the quench</h2>")
+        for message in crystallisation_warnings(glass_quality):
+            parts.append(f"<p style='color:#b00'><b>Warning:</b> {html.escape(message)}</p>")
+        parts.append(table(glass_quality))
+    parts.append("<h2>Figures</h2>")
     for f in figures:
         parts.append(
             f"<figure><img src='{html.escape(f)}'><figcaption>{html.escape(f)}"
