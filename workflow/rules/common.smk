@@ -79,7 +79,7 @@ def get_rate_slug(index):
 
 def get_report_figures():
     """Every figure the report shows."""
-    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b", "fig5c_thresholds"]
     return [f"results/figures/{n}.png" for n in names]
 
 
@@ -88,6 +88,7 @@ def get_final_targets():
     targets = [
         "results/flow_curve.parquet",
         "results/hb_fit.parquet",
+        "results/hl_fit.parquet",
         "results/modulus.parquet",
         "results/plasticity_summary.parquet",
         "results/diffusion_summary.parquet",

@@ -16,6 +16,12 @@ html = report_html(
     pd.read_parquet(sm.input.flow),
     pd.read_parquet(sm.input.fit),
     [str(f) for f in figures],
+    extra_tables={
+        "Drop-rule sensitivity (frozen matrix, stored curves re-analysed; bootstrap errors)": (
+            pd.concat([pd.read_parquet(p) for p in sm.input.sensitivity], ignore_index=True)
+        ),
+        "HL stationary curve fitted to the flow curves": pd.read_parquet(sm.input.hl_fit),
+    },
 )
 out.write_text(html)
 log.info("wrote %s", out)
