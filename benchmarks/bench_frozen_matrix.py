@@ -191,7 +191,9 @@ def main() -> None:
                 c = run_block_test(data, grid, bx, by, 1, settings, workdir, protocol=protocol)
                 seconds[name] += time.perf_counter() - t0
                 minimizations[name] += c.n_minimizations
-                results[name] = analyze_curve(c.strain, c.stress, args.strain_step, args.drop_factor)
+                results[name] = analyze_curve(
+                    c.strain, c.stress, args.strain_step, args.drop_factor
+                )
                 log.info(
                     "block (%d, %d) %-9s: %5d minimizations of %4d atoms, %6.2f s, sigma_c %.6f, "
                     "drop %.6f",
