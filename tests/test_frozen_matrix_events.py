@@ -129,3 +129,18 @@ def test_sensitivity_table_reanalyses_stored_curves() -> None:
     # clean saw teeth (drops 0.2 sigma_c >= 0.12 > 6 * 20 * 0.001): every rule agrees
     assert np.allclose(table["sigma_c_mean"], config["sigma_c_mean"])
     assert np.allclose(table["drop_ratio"], 0.2, atol=1e-9)
+
+
+def test_x_post_is_measured_from_the_stress_after_the_drop_when_the_curve_softened() -> None:
+    # slope 20 (0.02 per step, threshold 3 * 20 * 0.001 = 0.06) up to 1.0, softening to
+    # 0.97 and 0.94, drop of 0.5 to 0.44, reload to 0.74, second drop
+    s = np.concatenate(
+        [0.02 * np.arange(51), [0.97, 0.94, 0.44], 0.44 + 0.02 * np.arange(1, 16), [0.24, 0.26]]
+    )
+    g = np.arange(len(s)) * 0.001
+    r = analyze_curve(g, s, 0.001, 3.0)
+    assert r.sigma_c == pytest.approx(1.0) and r.sigma_drop == pytest.approx(0.5)
+    assert r.stress_after_drop == pytest.approx(0.44)
+    assert r.sigma_c2 == pytest.approx(0.74)
+    # from the stress after the drop: 0.30; sigma_c2 - (sigma_c - sigma_drop) would be 0.24
+    assert r.x_post == pytest.approx(0.30)

@@ -15,11 +15,14 @@ The rule (DESIGN §3: the curve softens smoothly before an instability, step dec
   is the coarse step, so the rule does not depend on how finely a drop was bisected);
   ``drop_factor = 0`` is the literal "first maximum" of the paper: any decrease is a drop;
 * ``σ_c^m`` = the largest stress up to the first plastic drop (the "first maximum");
-  ``strain_at_yield`` its strain; ``Δσ^m`` = the stress decrease across that drop;
-  ``stress_after_drop`` = ``σ_c^m − Δσ^m`` the stress just after it (the decrease is measured
-  from the point before the drop, which is ``σ_c^m`` unless the curve softened);
+  ``strain_at_yield`` its strain; ``Δσ^m`` = the stress decrease across that drop (from the
+  point before it, which is below ``σ_c^m`` when the curve softened first);
+  ``stress_after_drop`` = ``σ_a`` the stress just after it;
 * the second maximum ``σ_c^(2)`` = the largest stress after the first drop up to the second
-  plastic drop, and the renewed distance to threshold ``x_post = σ_c^(2) − (σ_c^m − Δσ^m)``;
+  plastic drop, and the renewed distance to threshold ``x_post = σ_c^(2) − σ_a``. This is
+  issue 12's ``σ_c^(2) − (σ_c^(1) − Δσ^(1))`` with the drop counted from the maximum
+  (``σ_c^(1) − σ_a``); with ``Δσ^m`` counted across the drop alone the formula would go
+  negative for blocks that soften before yielding (measured: most blocks soften);
 * the starting distance to threshold ``x = σ_c^m − σ^m`` with ``σ^m`` = ``initial_stress``,
   the block stress of the snapshot (point 0);
 * a curve without a plastic drop up to its end never yielded: ``yielded`` is False, the
@@ -104,7 +107,7 @@ LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = {
     "x_post": (
         "float64",
         _S,
-        "renewed distance to threshold x_post = sigma_c^(2) - (sigma_c^m - Delta sigma^m); "
+        "renewed distance to threshold x_post = sigma_c^(2) - stress_after_drop (>= 0); "
         "NaN unless the block yielded twice",
     ),
     "yielded_twice": ("bool", "-", "True if a second plastic drop occurred before the end"),
@@ -261,8 +264,9 @@ def analyze_curve(
     ``σ_c^m = max_{j <= i} stress[j]`` and ``Δσ^m = stress[i] - stress[i+1]`` for the first
     drop ``i``; the paper (§3.4) defines ``σ_c^m`` as the stress at the first maximum. The
     second maximum is ``σ_c^(2) = max_{i < j <= k} stress[j]`` for the second drop ``k``, and
-    ``x_post = σ_c^(2) - (σ_c^m - Δσ^m)`` (issue 12's definition; it equals ``σ_c^(2) -
-    stress[i+1]`` unless the curve softened before the first drop).
+    ``x_post = σ_c^(2) - stress[i+1]``, the renewed distance from the stress just after the
+    first drop (issue 12's ``σ_c^(2) - (σ_c^m - Δσ^m)`` when ``Δσ^m`` is counted from the
+    maximum; see the module docstring).
 
     Examples
     --------
@@ -304,7 +308,7 @@ def analyze_curve(
         k = int(drops[1])
         c2 = float(s[i + 1 : k + 1].max())
         d2 = float(s[k] - s[k + 1])
-        xp = c2 - (sigma_c - sigma_drop)
+        xp = c2 - float(s[i + 1])
     return CurveResult(
         sigma_c=sigma_c,
         sigma_drop=sigma_drop,
