@@ -79,7 +79,16 @@ def get_rate_slug(index):
 
 def get_report_figures():
     """Every figure the report shows."""
-    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b", "fig5c_thresholds"]
+    names = [
+        "fig2",
+        "fig2_rescaled",
+        "fig3",
+        "fig4a",
+        "fig4b",
+        "fig5a",
+        "fig5b",
+        "fig5c_thresholds",
+    ]
     return [f"results/figures/{n}.png" for n in names]
 
 

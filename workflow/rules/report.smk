@@ -54,7 +54,9 @@ rule write_report:
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
         hl_fit="results/hl_fit.parquet",
-        sensitivity=all_densities("results/yield/rho{rho}/drop_rule_sensitivity.parquet"),
+        sensitivity=all_densities(
+            "results/yield/rho{rho}/drop_rule_sensitivity.parquet"
+        ),
         figures=get_report_figures(),
     output:
         "results/report.html",
