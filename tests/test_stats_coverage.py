@@ -18,7 +18,7 @@ from scipy import stats as sps
 from mechnoise.stats import (
     block_average,
     bootstrap,
-    combine_seeds,
+    combine_runs,
     kaplan_meier,
     kaplan_meier_moments,
 )
@@ -68,7 +68,7 @@ def test_between_seed_spread_covers_the_mean() -> None:
             x = ar1(rng, 1000, 0.95, mean=-1.0)
             means.append(x.mean())
             errors.append(x.std(ddof=1) / math.sqrt(x.size))  # naive, too small
-        mean, err = combine_seeds(means, errors)
+        mean, err = combine_runs(means, errors)
         hits += abs(mean + 1.0) <= err
     assert hits / REPEATS == pytest.approx(t_coverage(3), abs=TOL)
 
