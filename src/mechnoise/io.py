@@ -21,10 +21,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mechnoise._typing import Box, FloatArray
+
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-Box = tuple[float, float, float]
 
 #: column -> (dtype, unit, description) of ``thermo.parquet``.
 THERMO_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -143,7 +143,7 @@ def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
         df = df.sort_values("id")
         first = df.iloc[0]
         yield Frame(
-            frame=int(frame_index),  # type: ignore[call-overload]
+            frame=int(frame_index),
             window=int(first["window"]),
             step=int(first["step"]),
             time=float(first["time"]),
