@@ -208,7 +208,7 @@ def kaplan_meier(values: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[FloatA
     support, events = np.unique(v[obs], return_counts=True)
     at_risk = v.size - np.searchsorted(np.sort(v), support, side="left")
     survival = np.cumprod(1.0 - events / at_risk)
-    return support, survival
+    return support.astype(np.float64), survival.astype(np.float64)
 
 
 def kaplan_meier_moments(values: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[float, float]:
