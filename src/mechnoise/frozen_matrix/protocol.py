@@ -21,7 +21,7 @@ after every minimization:
    larger than ``stop_factor * G_local * strain_step``, or at ``max_strain``. The protocol knows
    no drop rule: the stored curve holds the first ``n_drops`` events of every drop factor in
    ``[bisect_factor, stop_factor]`` (and of the literal "first maximum", any decrease), so
-   the analysis (:mod:`mechnoise.yield_stress`) applies its rule without LAMMPS.
+   the analysis (:mod:`mechnoise.frozen_matrix.analysis`) applies its rule without LAMMPS.
 
 The curve is the quasi-static path actually followed: every point was reached from the
 previous one (trial points of the bisection that were superseded are not kept). Every command
