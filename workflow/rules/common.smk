@@ -30,6 +30,11 @@ def all_densities(pattern):
     return expand(pattern, rho=DENSITIES)
 
 
+def all_glasses(pattern):
+    """Expand a pattern over every configured density and seed."""
+    return expand(pattern, rho=DENSITIES, seed=SEEDS)
+
+
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
     shear = config["shear"]
@@ -88,6 +93,7 @@ def get_report_figures():
         "fig5a",
         "fig5b",
         "fig5c_thresholds",
+        "glass_quality",
     ]
     return [f"results/figures/{n}.png" for n in names]
 
@@ -106,6 +112,7 @@ def get_final_targets():
         "results/hl/parametric_curve.parquet",
         "results/hl/flow_curves.parquet",
         "results/hl/modified_flow_curves.parquet",
+        "results/glass_quality.parquet",
         "results/report.html",
     ]
     targets += all_densities("results/yield/rho{rho}/local_yield.parquet")

@@ -57,6 +57,7 @@ rule write_report:
         sensitivity=all_densities(
             "results/yield/rho{rho}/drop_rule_sensitivity.parquet"
         ),
+        glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:
         "results/report.html",

@@ -22,6 +22,7 @@ html = report_html(
         ),
         "HL stationary curve fitted to the flow curves": pd.read_parquet(sm.input.hl_fit),
     },
+    glass_quality=pd.read_parquet(sm.input.glass_quality),
 )
 out.write_text(html)
 log.info("wrote %s", out)

@@ -1,10 +1,12 @@
-"""report.html: Table 1 (as the paper prints it), the flow-curve fits, extra tables and every
-figure in one self-contained page."""
+"""report.html: Table 1 (as the paper prints it), the flow-curve fits, extra tables, glass
+quality and every figure in one self-contained page."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from mechnoise.structure import crystallisation_warnings
 
 
 def table1_html(summary: pd.DataFrame, columns: dict[str, tuple[str, str, str]]) -> str:
@@ -82,13 +84,16 @@ def report_html(
     flow: pd.DataFrame,
     fits: pd.DataFrame,
     figures: list[str],
+    glass_quality: pd.DataFrame | None = None,
     summary_columns: dict[str, tuple[str, str, str]] | None = None,
     extra_tables: dict[str, pd.DataFrame] | None = None,
 ) -> str:
     """A self-contained HTML report (figures linked by relative path).
 
-    ``summary_columns`` (the registry of ``summary.parquet``) gives Table 1 its units; the
-    ``extra_tables`` (title -> table) follow the fits.
+    ``glass_quality`` (``glass_quality.parquet``) adds a section that warns, in red, about
+    every glass that crystallised after the quench. ``summary_columns`` (the registry of
+    ``summary.parquet``) gives Table 1 its units; the ``extra_tables`` (title -> table)
+    follow the fits.
     """
     import html
 
@@ -117,6 +122,11 @@ def report_html(
     ]
     for title, df in (extra_tables or {}).items():
         parts += [f"<h2>{html.escape(title)}</h2>", table(df)]
+    if glass_quality is not None:
+        parts.append("<h2>Glass quality after the quench</h2>")
+        for message in crystallisation_warnings(glass_quality):
+            parts.append(f"<p style='color:#b00'><b>Warning:</b> {html.escape(message)}</p>")
+        parts.append(table(glass_quality))
     parts.append("<h2>Figures</h2>")
     for f in figures:
         parts.append(
