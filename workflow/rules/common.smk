@@ -1,8 +1,33 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists.
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
+# the config (every error names its dotted key), the paths LAMMPS will be given, and the
+# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
+# Snakemake on this host is removed first, so the same command resumes.
+import os
+
+from mechnoise import workdir as mechnoise_workdir
 from mechnoise.config import sorted_rates, slug, validate_config
 from mechnoise.schedule import plan_shear
 
+mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)
+mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
+mechnoise_workdir.check_physics_stamp(
+    "results", config, replace=bool(config.get("replace_results", False))
+)
+
+
+onstart:
+    mechnoise_workdir.record_lock_owner(os.getcwd())
+    mechnoise_workdir.write_physics_stamp("results", config)
+
+
+onsuccess:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
+
+onerror:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
 
 DENSITIES = [slug(r) for r in config["system"]["densities"]]
 RATES = [slug(r) for r in sorted_rates(config)]
