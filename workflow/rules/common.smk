@@ -6,7 +6,7 @@ import os
 
 from mechnoise import workdir as mechnoise_workdir
 from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.schedule import plan_shear
+from mechnoise.lammps.schedule import plan_shear
 
 mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)

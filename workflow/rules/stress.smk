@@ -20,7 +20,7 @@ rule compute_block_stress:
         width=config["analysis"]["blocks"]["width"],
         from_cluster_size=config["analysis"]["blocks"]["from_cluster_size"],
     script:
-        "../scripts/stress_block_stress.py"
+        "../scripts/compute_block_stress.py"
 
 
 rule compute_stress_msd:
@@ -35,7 +35,7 @@ rule compute_stress_msd:
     params:
         max_lag=config["analysis"]["stress_msd"]["max_lag"],
     script:
-        "../scripts/stress_msd.py"
+        "../scripts/compute_stress_msd.py"
 
 
 rule summarize_diffusion:
@@ -51,7 +51,7 @@ rule summarize_diffusion:
     params:
         fit_window=config["analysis"]["stress_msd"]["fit_window"],
     script:
-        "../scripts/stress_summarize.py"
+        "../scripts/summarize_diffusion.py"
 
 
 rule collect_diffusion:
@@ -62,7 +62,7 @@ rule collect_diffusion:
     log:
         f"{LOGS}/stress/diffusion_summary.log",
     script:
-        "../scripts/stress_collect.py"
+        "../scripts/collect_diffusion.py"
 
 
 rule plot_fig4b:
@@ -85,4 +85,4 @@ rule plot_fig4b:
         shear_rate=float(get_rate_slug(-1)),
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/stress_fig4b.py"
+        "../scripts/plot_fig4b.py"

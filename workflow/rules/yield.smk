@@ -27,7 +27,7 @@ rule prepare_yield_snapshots:
         engine=config["shear"]["engine"],
         workdir=f"{YIELD}/snapshots",
     script:
-        "../scripts/yield_prepare_snapshots.py"
+        "../scripts/prepare_yield_snapshots.py"
 
 
 rule run_frozen_matrix:
@@ -49,7 +49,7 @@ rule run_frozen_matrix:
         width=config["analysis"]["blocks"]["width"],
         workdir=f"{YIELD}/frozen_matrix",
     script:
-        "../scripts/yield_run_frozen_matrix.py"
+        "../scripts/run_frozen_matrix.py"
 
 
 rule summarize_local_yield:
@@ -64,7 +64,7 @@ rule summarize_local_yield:
         strain_step=config["yield_test"]["strain_step"],
         drop_factor=config["yield_test"]["drop_factor"],
     script:
-        "../scripts/yield_summarize.py"
+        "../scripts/summarize_local_yield.py"
 
 
 rule plot_fig5b:
@@ -79,4 +79,4 @@ rule plot_fig5b:
         densities=config["system"]["densities"],
         dpi=config["figures"]["dpi"],
     script:
-        "../scripts/yield_plot_fig5b.py"
+        "../scripts/plot_fig5b.py"
