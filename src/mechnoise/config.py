@@ -133,10 +133,10 @@ def check_folder_names(config: Mapping[str, Any]) -> None:
     Examples
     --------
     >>> check_folder_names({"system": {"densities": [1.149, 1.1490000001]},
-    ...                     "shear": {"shear_rates": [0.01]}})
+    ...                     "shear": {"shear_rates": [0.01]}})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mechnoise.config.ConfigError: system.densities: 1.149 and 1.1490000001 share the folder name 'rho1.149' (values must differ within 6 significant digits)
+    mechnoise.config.ConfigError: system.densities: 1.149 and 1.1490000001 share the folder ...
     """
     for key, prefix, values in [
         ("system.densities", "rho", config["system"]["densities"]),
