@@ -578,13 +578,12 @@ def snakemake_pid(pid: int | None = None) -> int | None:
 
 
 def _alive(pid: int) -> bool:
+    """True if process ``pid`` exists and is not a zombie (exited, not yet reaped)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return False
-    except PermissionError:
-        return True
-    return True
+    return state not in ("Z", "X")
 
 
 def _output_size(files: Sequence[Path]) -> int:

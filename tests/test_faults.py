@@ -1,0 +1,357 @@
+"""Faults and bad input (issue 13): every hole found by injecting faults has a test here.
+
+Each test reproduces one fault a careless or unlucky user met and checks the message the
+user now sees: it names the config key, the file, or the run (density, rate, seed, segment).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from mechnoise import io
+from mechnoise.config import ConfigError, deep_update, validate_config
+from mechnoise.lammps import LammpsError, Model, merge_segments, prepare_glass, run_lammps
+from mechnoise.lammps import run_shear_segment as shear_segment
+from mechnoise.lammps.schedule import plan_shear
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+
+@pytest.fixture()
+def tiny() -> dict:
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
+    deep_update(cfg, yaml.safe_load((ROOT / "workflow" / "presets" / "tiny.yaml").read_text()))
+    return cfg
+
+
+def _set(cfg: dict, dotted: str, value: object) -> dict:
+    cfg = copy.deepcopy(cfg)
+    *parents, last = dotted.split(".")
+    node = cfg
+    for p in parents:
+        node = node[p]
+    node[last] = value
+    return cfg
+
+
+# --- 3. Validation holes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "analysis.d2min.threshold",
+        "analysis.blocks.width",
+        "shear.damping_time",
+        "yield_test.drop_factor",
+        "hl_model.shear_rates.max",
+        "quench.equilibration_time",
+        "shear.frames.window_duration",
+    ],
+)
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_number_is_rejected_naming_its_key(tiny: dict, key: str, value: float) -> None:
+    with pytest.raises(ConfigError, match=rf"^{key}: {value} is not a finite number"):
+        validate_config(_set(tiny, key, value))
+
+
+def test_non_finite_number_inside_a_list_is_rejected(tiny: dict) -> None:
+    with pytest.raises(ConfigError, match=r"^shear\.shear_rates\.1: nan is not a finite"):
+        validate_config(_set(tiny, "shear.shear_rates", [0.02, float("nan")]))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("system.seeds", [1.0], "system.seeds.0"),
+        ("yield_test.n_configs", 1.0, "yield_test.n_configs"),
+        ("shear.engine.mpi_ranks", 1.0, "shear.engine.mpi_ranks"),
+        ("system.n_particles", 400.0, "system.n_particles"),
+    ],
+)
+def test_integer_key_given_as_float_is_rejected(
+    tiny: dict, key: str, value: object, named: str
+) -> None:
+    with pytest.raises(ConfigError, match=rf"^{named}: .* is not of type 'integer'"):
+        validate_config(_set(tiny, key, value))
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("system.densities", [1.149, 1.1490000001]),
+        ("shear.shear_rates", [0.02, 0.0200000001]),
+    ],
+)
+def test_values_sharing_a_folder_name_are_rejected(tiny: dict, key: str, values: list) -> None:
+    with pytest.raises(ConfigError, match=rf"^{key}: .*share the folder name"):
+        validate_config(_set(tiny, key, values))
+
+
+# --- 1. Checksums and sanity at every table boundary ---------------------------------------
+
+
+def _thermo_table(n: int = 3000) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    strain = np.arange(n) * 1e-3
+    return pd.DataFrame(
+        {
+            "step": np.arange(n) * 20,
+            "time": strain / 0.01,
+            "strain": strain,
+            "stress": 1.0 + 0.05 * rng.standard_normal(n),
+            "pressure": 8.0 + 0.1 * rng.standard_normal(n),
+            "pe": -3.0 + 0.01 * rng.standard_normal(n),
+            "lx": 18.0,
+            "ly": 18.0,
+            "xy": 18.0 * (strain % 1.0),
+        }
+    )
+
+
+def _corrupt_column(path: Path, column: str, n_bytes: int = 21) -> None:
+    """Overwrite ``n_bytes`` in the middle of a column's data pages (as a bad disk would)."""
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    names = [meta.column(i).path_in_schema for i in range(meta.num_columns)]
+    chunk = meta.column(names.index(column))
+    offset = chunk.data_page_offset + chunk.total_compressed_size // 2
+    data = bytearray(path.read_bytes())
+    old = data[offset : offset + n_bytes]
+    data[offset : offset + n_bytes] = bytes((b + 0x55) % 256 for b in old)
+    path.write_bytes(bytes(data))
+
+
+def _empty_frames() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, (d, _, _) in io.FRAME_COLUMNS.items()})
+
+
+def test_corrupt_parquet_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """Bytes changed in the stress pages of a finished thermo table: merging the run's
+    segments (the first reader) stops with the file's name and how to regenerate it."""
+    part = tmp_path / "segments" / "thermo0.parquet"
+    io.write_table(_thermo_table(), part, io.THERMO_COLUMNS)
+    _corrupt_column(part, "stress")
+    frames = tmp_path / "segments" / "frames0.parquet"
+    io.write_table(_empty_frames(), frames, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{part}: corrupt parquet .*rerun the same command"):
+        merge_segments([part], [frames], tmp_path / "thermo.parquet", tmp_path / "frames.parquet")
+    assert not (tmp_path / "thermo.parquet").exists()
+
+
+def test_every_parquet_read_goes_through_the_checked_reader() -> None:
+    """No module or workflow script reads parquet except through mechnoise.io.read_table."""
+    offenders = []
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "workflow" / "scripts").glob("*.py")]:
+        text = path.read_text()
+        for call in ("pd.read_parquet(", "pq.read_table(", "pandas.read_parquet("):
+            if call in text and path.name != "io.py":
+                offenders.append(f"{path.relative_to(ROOT)}: {call}")
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("stress", 1e85), ("pressure", float("nan")), ("pe", float("-inf"))]
+)
+def test_absurd_thermo_value_is_an_error_naming_file_and_column(
+    tmp_path: Path, column: str, value: float
+) -> None:
+    df = _thermo_table(50)
+    df.loc[17, column] = value
+    path = tmp_path / "segments" / "thermo0.parquet"
+    io.write_table(df, path, io.THERMO_COLUMNS)
+    frames = tmp_path / "segments" / "frames0.parquet"
+    io.write_table(_empty_frames(), frames, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{path}: column '{column}' holds"):
+        merge_segments([path], [frames], tmp_path / "thermo.parquet", tmp_path / "frames.parquet")
+
+
+def test_absurd_frame_value_is_an_error_naming_file_and_column(tmp_path: Path) -> None:
+    n = 10
+    df = pd.DataFrame(
+        {
+            "frame": 0, "window": 0, "step": 0, "time": 0.0, "strain": 0.0,
+            "lx": 5.0, "ly": 5.0, "xy": 0.0, "id": np.arange(1, n + 1), "type": 1,
+            "x": np.linspace(0, 4, n), "y": np.linspace(0, 4, n), "sxy": 0.1,
+        }
+    )  # fmt: skip
+    df.loc[3, "sxy"] = -3e90
+    path = tmp_path / "frames.parquet"
+    io.write_table(df, path, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{path}: column 'sxy' holds -3e\+90"):
+        io.read_frames(path)
+
+
+# --- 1./2. Glass and restart files, endless runs -------------------------------------------
+
+MODEL = Model(n_particles=200, fraction_a=0.65)
+
+
+@pytest.fixture(scope="module")
+def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("glass") / "glass.data"
+    prepare_glass(
+        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=2.0, quench_time=1.0, dt=0.005
+    )
+    return path
+
+
+def _segment(glass: Path, workdir: Path, k: int, **kw: object):
+    plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
+    return shear_segment(
+        MODEL,
+        plan,
+        k,
+        glass=glass,
+        restart_in=workdir / f"seg{k - 1}.restart" if k else None,
+        restart_out=workdir / f"seg{k}.restart",
+        thermo_out=workdir / f"thermo{k}.parquet",
+        frames_out=workdir / f"frames{k}.parquet",
+        workdir=workdir,
+        damping="viscous",
+        damping_time=1.0,
+        skin=0.3,
+        seed=7,
+        density=1.2,
+        **kw,
+    )
+
+
+def _garble_middle(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    data[mid : mid + 64] = os.urandom(64)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.lammps
+def test_glass_and_restart_files_carry_a_checksum(glass: Path, tmp_path: Path) -> None:
+    _segment(glass, tmp_path, 0)
+    for f in (glass, tmp_path / "seg0.restart"):
+        recorded = io.checksum_path(f).read_text().split()[0]
+        assert recorded == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+@pytest.mark.lammps
+def test_garbage_in_a_restart_file_is_refused_before_lammps_reads_it(
+    glass: Path, tmp_path: Path
+) -> None:
+    """Garbage bytes in a restart file once made LAMMPS loop in read_restart for ever."""
+    _segment(glass, tmp_path, 0)
+    restart = tmp_path / "seg0.restart"
+    _garble_middle(restart)
+    start = time.monotonic()
+    with pytest.raises(LammpsError) as err:
+        _segment(glass, tmp_path, 1)
+    assert time.monotonic() - start < 60
+    msg = str(err.value)
+    assert str(restart) in msg and "SHA-256" in msg
+    assert "rho=1.2 rate=0.01 seed=7 segment 1" in msg
+    assert not (tmp_path / "seg1.restart").exists()
+
+
+@pytest.mark.lammps
+def test_truncated_glass_is_refused_naming_the_file(glass: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "glass.data"
+    shutil.copy(glass, bad)
+    shutil.copy(io.checksum_path(glass), io.checksum_path(bad))
+    bad.write_bytes(bad.read_bytes()[: bad.stat().st_size // 2])
+    with pytest.raises(LammpsError, match=rf"{bad}: its SHA-256 differs"):
+        _segment(bad, tmp_path / "run", 0)
+
+
+LOOP_FOREVER = "echo none\nunits lj\nlabel again\njump SELF again\n"
+
+
+@pytest.mark.lammps
+def test_silent_lammps_is_killed_and_named_with_its_inputs(tmp_path: Path) -> None:
+    """A LAMMPS that writes nothing for far longer than its output interval is killed."""
+    from mechnoise.lammps import Watchdog
+
+    script = tmp_path / "in.hang"
+    script.write_text(LOOP_FOREVER)
+    start = time.monotonic()
+    with pytest.raises(LammpsError) as err:
+        run_lammps(
+            script,
+            {},
+            workdir=tmp_path,
+            name="shear rho=1.2 rate=0.01 seed=7 segment 3",
+            watchdog=Watchdog(stall_seconds=3.0),
+        )
+    assert time.monotonic() - start < 30
+    msg = str(err.value)
+    assert "no new output for" in msg and "rho=1.2 rate=0.01 seed=7 segment 3" in msg
+    assert str(script) in msg
+
+
+@pytest.mark.lammps
+def test_run_over_its_wall_clock_limit_is_killed(tmp_path: Path) -> None:
+    """A run that keeps writing but never ends is stopped at its wall-clock limit."""
+    from mechnoise.lammps import Watchdog
+
+    script = tmp_path / "in.chatty"
+    script.write_text(
+        "units lj\ndimension 2\nlattice sq 1.0\nregion b block 0 4 0 4 -0.5 0.5\n"
+        "create_box 1 b\ncreate_atoms 1 box\nmass 1 1\npair_style lj/cut 2.5\n"
+        "pair_coeff 1 1 1 1\nfix 1 all nve\nthermo 100\nthermo_modify flush yes\n"
+        "label again\nrun 2000\njump SELF again\n"
+    )
+    with pytest.raises(LammpsError, match="over its wall-clock limit of 3 s"):
+        run_lammps(
+            script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0)
+        )
+
+
+@pytest.mark.lammps
+def test_run_stops_when_its_snakemake_dies(tmp_path: Path) -> None:
+    """A killed Snakemake leaves no LAMMPS running on behind it."""
+    from mechnoise.lammps import Watchdog
+
+    supervisor = subprocess.Popen(["sleep", "2"])
+    script = tmp_path / "in.hang"
+    script.write_text(LOOP_FOREVER)
+    try:
+        with pytest.raises(LammpsError, match=rf"Snakemake \(pid {supervisor.pid}\) .* died"):
+            run_lammps(
+                script, {}, workdir=tmp_path, name="orphan",
+                watchdog=Watchdog(supervisor_pid=supervisor.pid, time_limit=60),
+            )  # fmt: skip
+    finally:
+        supervisor.wait()
+
+
+@pytest.mark.lammps
+def test_progress_lines_give_strain_throughput_and_eta(
+    glass: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mechnoise.lammps import RunLimits
+
+    slow = Model(n_particles=200, fraction_a=0.65)
+    plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
+    caplog.set_level("INFO", logger="mechnoise")
+    shear_segment(
+        slow, plan, 0, glass=glass, restart_in=None,
+        restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
+        frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
+        damping_time=1.0, skin=0.3, seed=7, density=1.2,
+        limits=RunLimits(progress_minutes=0.3 / 60),
+    )  # fmt: skip
+    lines = [r.getMessage() for r in caplog.records if "atom-steps/s" in r.getMessage()]
+    assert lines, [r.getMessage() for r in caplog.records]
+    head = "shear rho=1.2 rate=0.0002 seed=7 segment 0: strain "
+    assert all(line.startswith(head) for line in lines)
+    assert all(" of 0.04 (" in line and "ETA" in line for line in lines)
