@@ -10,6 +10,7 @@ import copy
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -355,3 +356,150 @@ def test_progress_lines_give_strain_throughput_and_eta(
     head = "shear rho=1.2 rate=0.0002 seed=7 segment 0: strain "
     assert all(line.startswith(head) for line in lines)
     assert all(" of 0.04 (" in line and "ETA" in line for line in lines)
+
+
+# --- 3./4./5. The real workflow: failing jobs, interrupts, paths, results folders ----------
+
+#: One density, one slow rate: the first segment lasts long enough to be interrupted.
+SLOW = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.0005]}}
+SEG0 = "results/shear/rho1.149/rate0.0005/seed1/segments/seg0.restart"
+GLASS = "results/glass/rho1.149/seed1/glass.data"
+
+
+def _checkout(where: Path) -> Path:
+    """A copy of this checkout at ``where`` (the code, not the venv, results or git)."""
+    skip = shutil.ignore_patterns(
+        ".venv", ".git", "results", "logs", ".snakemake", "__pycache__", "*_cache", "*.egg-info"
+    )
+    shutil.copytree(ROOT, where, ignore=skip)
+    return where
+
+
+def _command(checkout: Path, *extra: str) -> list[str]:
+    """The README's command for the tiny preset plus an overlay config and targets."""
+    return [
+        str(SNAKEMAKE), "--cores", "2", "--configfile", "workflow/presets/tiny.yaml",
+        str(checkout / "overlay.yaml"), *extra,
+    ]  # fmt: skip
+
+
+def _snakemake(checkout: Path, overlay: dict, *extra: str) -> subprocess.CompletedProcess:
+    (checkout / "overlay.yaml").write_text(yaml.safe_dump(overlay))
+    env = {**os.environ, "MECHNOISE_INPUTS": str(checkout / "lammps_inputs")}
+    return subprocess.run(
+        _command(checkout, *extra), cwd=checkout, capture_output=True, text=True, env=env
+    )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.e2e
+def test_failing_job_never_deletes_a_valid_glass(tmp_path: Path) -> None:
+    """``mpi_ranks: 1.0`` once made a job fail and Snakemake delete a valid glass.data."""
+    repo = _checkout(tmp_path / "repo")
+    first = _snakemake(repo, SLOW, "--", GLASS)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = _sha(repo / GLASS)
+    bad = copy.deepcopy(SLOW)
+    bad["shear"]["engine"] = {"mpi_ranks": 1.0}
+    second = _snakemake(repo, bad, "--", SEG0)
+    assert second.returncode != 0
+    assert "shear.engine.mpi_ranks: 1.0 is not of type 'integer'" in second.stdout + second.stderr
+    assert _sha(repo / GLASS) == before
+
+
+def _lammps_pids(marker: str) -> list[int]:
+    out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "interrupt",
+    ["ctrl-c", "sigint-snakemake", "sigterm-snakemake", "sigkill-snakemake", "sigkill-lammps"],
+)
+def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str) -> None:
+    """Ctrl-C, a killed Snakemake or a killed job: rerunning the same command finishes."""
+    repo = _checkout(tmp_path / "repo")
+    (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOW))
+    env = {**os.environ, "MECHNOISE_INPUTS": str(repo / "lammps_inputs")}
+    cmd = _command(repo, "--", SEG0)
+    proc = subprocess.Popen(
+        cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
+    marker = str(log)
+    deadline = time.monotonic() + 600
+    while not (log.exists() and _lammps_pids(marker)):
+        assert proc.poll() is None and time.monotonic() < deadline, "segment 0 never started"
+        time.sleep(0.2)
+    time.sleep(1.0)
+    if interrupt == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    elif interrupt == "sigkill-lammps":
+        os.kill(_lammps_pids(marker)[0], signal.SIGKILL)
+    else:
+        name = interrupt.split("-")[0].upper()
+        os.kill(proc.pid, getattr(signal, name))
+    proc.wait(timeout=300)
+    if interrupt in ("ctrl-c", "sigkill-lammps"):  # the segment was cut short
+        assert not (repo / SEG0).exists()
+    deadline = time.monotonic() + 60
+    while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
+        assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
+        time.sleep(0.5)
+    again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert io.verify_checksum(repo / SEG0)
+
+
+@pytest.mark.e2e
+def test_checkout_path_with_a_space_works(tmp_path: Path) -> None:
+    repo = _checkout(tmp_path / "my projects" / "mech noise")
+    fast = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.02]}}
+    run = _snakemake(repo, fast, "--", "results/shear/rho1.149/rate0.02/seed1/thermo.parquet")
+    assert run.returncode == 0, run.stderr[-3000:]
+    thermo = io.read_thermo(repo / "results/shear/rho1.149/rate0.02/seed1/thermo.parquet")
+    assert thermo["strain"].max() == pytest.approx(0.6, abs=1e-3)
+
+
+@pytest.mark.e2e
+def test_other_physics_in_a_used_results_folder_is_refused(tmp_path: Path) -> None:
+    """Tiny-preset results are not silently overwritten by another configuration; adding a
+    density or a rate is not another configuration."""
+    repo = _checkout(tmp_path / "repo")
+    assert _snakemake(repo, SLOW, "--", GLASS).returncode == 0
+    other = copy.deepcopy(SLOW)
+    other["system"]["n_particles"] = 1600
+    refused = _snakemake(repo, other, "-n")
+    assert refused.returncode != 0
+    assert "system.n_particles: 400 there, 1600 now" in refused.stdout + refused.stderr
+    more = {"system": {"densities": [1.149, 1.253]}, "shear": {"shear_rates": [0.0005, 0.02]}}
+    assert _snakemake(repo, more, "-n").returncode == 0
+    asked = _snakemake(repo, other, "-n", "--config", "replace_results=true")
+    assert asked.returncode == 0, asked.stderr[-3000:]
+
+
+def test_stale_lock_is_removed_only_when_its_snakemake_is_dead(tmp_path: Path) -> None:
+    from mechnoise.workdir import record_lock_owner, remove_stale_lock
+
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (locks / "0.input.lock").write_text("x")
+    record_lock_owner(tmp_path, pid=dead.pid)
+    assert remove_stale_lock(tmp_path)
+    assert not (locks / "0.input.lock").exists()
+    (locks / "0.input.lock").write_text("x")
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"])
+    try:
+        record_lock_owner(tmp_path, pid=live.pid)
+        assert not remove_stale_lock(tmp_path)
+        assert (locks / "0.input.lock").exists()
+    finally:
+        live.kill()
+        live.wait()

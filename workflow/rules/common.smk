@@ -12,7 +12,9 @@ mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)
 mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
 mechnoise_workdir.check_physics_stamp(
-    "results", config, replace=bool(config.get("replace_results", False))
+    "results",
+    config,
+    replace=str(config.get("replace_results", False)).lower() == "true",
 )
 
 
