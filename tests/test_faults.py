@@ -103,6 +103,12 @@ def test_values_sharing_a_folder_name_are_rejected(tiny: dict, key: str, values:
         validate_config(_set(tiny, key, values))
 
 
+def test_planning_error_names_its_key(tiny: dict) -> None:
+    """A schedule that cannot be planned names the key to change, not a section."""
+    with pytest.raises(ConfigError, match=r"^shear\.frames\.n_windows: at rate 0\.02, "):
+        validate_config(_set(tiny, "shear.frames.n_windows", 1000))
+
+
 # --- 1. Checksums and sanity at every table boundary ---------------------------------------
 
 

@@ -21,7 +21,7 @@ import jsonschema
 import yaml
 
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.schedule import ShearPlan, plan_shear
 
 
 class ConfigError(ValueError):
@@ -195,20 +195,7 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
         )
     min_window = math.inf
     for rate in shear["shear_rates"]:
-        try:
-            plan = plan_shear(
-                rate,
-                shear["timestep"],
-                shear["total_strain"],
-                shear["segment_strain"],
-                shear["steady_strain"],
-                shear["thermo_strain_interval"],
-                frames["n_windows"],
-                frames["window_duration"],
-                frames["frame_interval"],
-            )
-        except ValueError as exc:
-            raise ConfigError(f"shear.frames: {exc}") from None
+        plan = shear_plan(cfg, rate)
         w = plan.windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
     _check_segment_wall_time(system["n_particles"], shear)
@@ -236,6 +223,54 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     hl = cfg["hl_model"]["shear_rates"]
     if hl["min"] >= hl["max"]:
         raise ConfigError(f"hl_model.shear_rates.min: {hl['min']} must be below max {hl['max']}")
+
+
+#: plan_shear's parameter names -> config keys (errors of planning name the key).
+_PLAN_KEYS = {
+    "rate": "shear.shear_rates",
+    "dt": "shear.timestep",
+    "total_strain": "shear.total_strain",
+    "segment_strain": "shear.segment_strain",
+    "steady_strain": "shear.steady_strain",
+    "thermo_strain_interval": "shear.thermo_strain_interval",
+    "frame_interval": "shear.frames.frame_interval",
+    "window_duration": "shear.frames.window_duration",
+}
+
+
+def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
+    """The segments and frame windows of a run at ``rate`` under ``config``.
+
+    The one place the workflow plans a shear run (validation and the rules' input
+    functions), so an impossible plan is a :class:`ConfigError` naming its key.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"timestep": 0.005, "total_strain": 0.6, "segment_strain": 0.3,
+    ...        "steady_strain": 0.2, "thermo_strain_interval": 0.001,
+    ...        "frames": {"n_windows": 200, "window_duration": 8.0, "frame_interval": 0.2}}}
+    >>> shear_plan(cfg, 0.02)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: shear.frames.n_windows: at rate 0.02, the steady state ...
+    """
+    shear = config["shear"]
+    frames = shear["frames"]
+    try:
+        return plan_shear(
+            rate,
+            shear["timestep"],
+            shear["total_strain"],
+            shear["segment_strain"],
+            shear["steady_strain"],
+            shear["thermo_strain_interval"],
+            frames["n_windows"],
+            frames["window_duration"],
+            frames["frame_interval"],
+        )
+    except ValueError as exc:
+        key = _PLAN_KEYS.get(str(exc).split()[0], "shear.frames.n_windows")
+        raise ConfigError(f"{key}: at rate {rate:g}, {exc}") from None
 
 
 def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None:

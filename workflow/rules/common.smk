@@ -5,8 +5,7 @@
 import os
 
 from mechnoise import workdir as mechnoise_workdir
-from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.config import shear_plan, sorted_rates, slug, validate_config
 
 mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)
@@ -59,19 +58,7 @@ def all_densities(pattern):
 
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
-    shear = config["shear"]
-    frames = shear["frames"]
-    return plan_shear(
-        float(wildcards.rate),
-        shear["timestep"],
-        shear["total_strain"],
-        shear["segment_strain"],
-        shear["steady_strain"],
-        shear["thermo_strain_interval"],
-        frames["n_windows"],
-        frames["window_duration"],
-        frames["frame_interval"],
-    )
+    return shear_plan(config, float(wildcards.rate))
 
 
 def get_segment_ids(wildcards):
