@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from test_config import _set
 
 from mechnoise import io
 from mechnoise.config import ConfigError, deep_update, validate_config
@@ -36,16 +37,6 @@ SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 def tiny() -> dict:
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
     deep_update(cfg, yaml.safe_load((ROOT / "workflow" / "presets" / "tiny.yaml").read_text()))
-    return cfg
-
-
-def _set(cfg: dict, dotted: str, value: object) -> dict:
-    cfg = copy.deepcopy(cfg)
-    *parents, last = dotted.split(".")
-    node = cfg
-    for p in parents:
-        node = node[p]
-    node[last] = value
     return cfg
 
 
@@ -503,6 +494,8 @@ def test_stale_lock_is_removed_only_when_its_snakemake_is_dead(tmp_path: Path) -
     (locks / "0.input.lock").write_text("x")
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"])
     try:
+        while b"snakemake" not in Path(f"/proc/{live.pid}/cmdline").read_bytes():
+            time.sleep(0.05)  # until the child has exec'd
         record_lock_owner(tmp_path, pid=live.pid)
         assert not remove_stale_lock(tmp_path)
         assert (locks / "0.input.lock").exists()
