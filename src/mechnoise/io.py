@@ -29,10 +29,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mechnoise._typing import Box, FloatArray
+
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-Box = tuple[float, float, float]
 
 #: |stress| (eps/sigma^2), |pressure| and |per-atom stress x area| (eps) above which a value
 #: cannot come from the LJ glass (its stresses are of order 1-100): a corrupt file.
@@ -326,7 +326,7 @@ def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
         df = df.sort_values("id")
         first = df.iloc[0]
         yield Frame(
-            frame=int(frame_index),  # type: ignore[call-overload]
+            frame=int(frame_index),
             window=int(first["window"]),
             step=int(first["step"]),
             time=float(first["time"]),

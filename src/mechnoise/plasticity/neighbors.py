@@ -13,12 +13,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, fractional_coordinates
 
 __all__ = ["minimum_image", "neighbor_pairs"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: Relative margin added to the neighbour search radius before the exact cut.
 _HALO_MARGIN = 1e-9
