@@ -448,6 +448,9 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
     while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
         assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
         time.sleep(0.5)
+    if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
+        job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
+        assert "that started it died" in job_log.read_text()
     again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
     assert io.verify_checksum(repo / SEG0)

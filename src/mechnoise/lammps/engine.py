@@ -560,18 +560,37 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def runs_snakemake(argv: Sequence[str]) -> bool:
+    """True if a command line starts Snakemake itself (its executable or ``-m snakemake``),
+    not a script below ``.snakemake/scripts``.
+
+    Examples
+    --------
+    >>> runs_snakemake(["/venv/bin/python", "/venv/bin/snakemake", "--cores", "2"])
+    True
+    >>> runs_snakemake(["python", "-m", "snakemake", "--cores", "2"])
+    True
+    >>> runs_snakemake(["bash", "-c", "python /w/.snakemake/scripts/tmp1.quench_glass.py"])
+    False
+    """
+    head = list(argv[:3])
+    if any(Path(a).name == "snakemake" for a in head):
+        return True
+    return any(a == "-m" and b == "snakemake" for a, b in zip(head, head[1:], strict=False))
+
+
 def snakemake_pid(pid: int | None = None) -> int | None:
-    """The nearest ancestor process whose command line runs Snakemake (None outside one)."""
+    """The nearest ancestor process that runs Snakemake (None outside one)."""
     pid = os.getppid() if pid is None else pid
     for _ in range(20):
         if pid <= 1:
             return None
         try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
             stat_fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             return None
-        if b"snakemake" in cmdline:
+        if runs_snakemake(argv):
             return pid
         pid = int(stat_fields[1])
     return None
