@@ -15,7 +15,7 @@ html = report_html(
     io.read_table(sm.input.flow),
     io.read_table(sm.input.fit),
     [str(f) for f in figures],
-    glass_quality=pd.read_parquet(sm.input.glass_quality),
+    glass_quality=io.read_table(sm.input.glass_quality),
 )
 out.write_text(html)
 log.info("wrote %s", out)
