@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import test_shear
 import yaml
 from test_config import _set
 
 from mechnoise import io
 from mechnoise.config import ConfigError, deep_update, validate_config
-from mechnoise.lammps import LammpsError, Model, merge_segments, prepare_glass, run_lammps
+from mechnoise.lammps import LammpsError, merge_segments, run_lammps
 from mechnoise.lammps import run_shear_segment as shear_segment
 from mechnoise.lammps.schedule import plan_shear
 
@@ -195,17 +196,8 @@ def test_absurd_frame_value_is_an_error_naming_file_and_column(tmp_path: Path) -
 
 # --- 1./2. Glass and restart files, endless runs -------------------------------------------
 
-MODEL = Model(n_particles=200, fraction_a=0.65)
-
-
-@pytest.fixture(scope="module")
-def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("glass") / "glass.data"
-    prepare_glass(
-        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=2.0, quench_time=1.0, dt=0.005
-    )
-    return path
-
+MODEL = test_shear.MODEL
+glass = test_shear.glass  # the fixture: one small quenched glass per module
 
 def _segment(glass: Path, workdir: Path, k: int, **kw: object):
     plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
@@ -338,11 +330,10 @@ def test_progress_lines_give_strain_throughput_and_eta(
 ) -> None:
     from mechnoise.lammps import RunLimits
 
-    slow = Model(n_particles=200, fraction_a=0.65)
     plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
     caplog.set_level("INFO", logger="mechnoise")
     shear_segment(
-        slow, plan, 0, glass=glass, restart_in=None,
+        MODEL, plan, 0, glass=glass, restart_in=None,
         restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
         frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
         damping_time=1.0, skin=0.3, seed=7, density=1.2,
