@@ -101,7 +101,8 @@ def test_table1_reads_like_the_paper() -> None:
     header = re.search(r"<tr>(.*?)</tr>", html).group(1)  # type: ignore[union-attr]
     # one column per density, in increasing density, after the quantity column
     assert re.findall(r"<th>(.*?)</th>", header) == ["quantity (unit)", "ρ = 1.149", "ρ = 1.189"]
-    assert "<td>18.25 ± 0.25</td><td>22 ± 0.5</td>" in html
+    # errors to two significant digits, values to the same decimal place
+    assert "<td>18.25 ± 0.25</td><td>22.00 ± 0.50</td>" in html
     assert ">G0 (eps/sigma^2)</th>" in html  # the unit in the row header
     assert ">alpha_micro</th><td>0.247 ± 0.027</td>" in html  # dimensionless: no unit
     assert "G0_err" not in html  # errors sit beside their values, not in rows of their own

@@ -1,8 +1,34 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists.
-from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.lammps.schedule import plan_shear
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
+# the config (every error names its dotted key), the paths LAMMPS will be given, and the
+# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
+# Snakemake on this host is removed first, so the same command resumes.
+import os
 
+from mechnoise import workdir as mechnoise_workdir
+from mechnoise.config import shear_plan, sorted_rates, slug, validate_config
+
+mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)
+mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
+mechnoise_workdir.check_physics_stamp(
+    "results",
+    config,
+    replace=str(config.get("replace_results", False)).lower() == "true",
+)
+
+
+onstart:
+    mechnoise_workdir.record_lock_owner(os.getcwd())
+    mechnoise_workdir.write_physics_stamp("results", config)
+
+
+onsuccess:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
+
+onerror:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
 
 DENSITIES = [slug(r) for r in config["system"]["densities"]]
 RATES = [slug(r) for r in sorted_rates(config)]
@@ -37,19 +63,7 @@ def all_glasses(pattern):
 
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
-    shear = config["shear"]
-    frames = shear["frames"]
-    return plan_shear(
-        float(wildcards.rate),
-        shear["timestep"],
-        shear["total_strain"],
-        shear["segment_strain"],
-        shear["steady_strain"],
-        shear["thermo_strain_interval"],
-        frames["n_windows"],
-        frames["window_duration"],
-        frames["frame_interval"],
-    )
+    return shear_plan(config, float(wildcards.rate))
 
 
 def get_segment_ids(wildcards):

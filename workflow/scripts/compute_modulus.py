@@ -11,7 +11,7 @@ sm = snakemake  # noqa: F821
 per_density = {}
 for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
     rho, rate, _seed = run.split()
-    thermo = pd.read_parquet(path)
+    thermo = io.read_thermo(path)
     steady = thermo[thermo["strain"] >= sm.params.steady_strain]
     g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])
     gi, gi_err = rheology.initial_modulus(

@@ -10,7 +10,7 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-flow = pd.read_parquet(sm.input[0])
+flow = io.read_table(sm.input[0])
 rate_min, rate_max = sm.params.rate_min, sm.params.rate_max
 rows, hl_rows = [], []
 for rho, g in flow.groupby("density"):

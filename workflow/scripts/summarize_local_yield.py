@@ -1,8 +1,6 @@
 """Rule summarize_local_yield: curves -> local_yield.parquet, yield_summary.parquet and
 drop_rule_sensitivity.parquet (the drop rule is applied here, never in LAMMPS)."""
 
-import pandas as pd
-
 from mechnoise import io
 from mechnoise.frozen_matrix.analysis import (
     LOCAL_YIELD_COLUMNS,
@@ -16,7 +14,7 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-curves = pd.read_parquet(sm.input.curves)
+curves = io.read_table(sm.input.curves)
 step, factor = sm.params.strain_step, sm.params.drop_factor
 local = local_yield_table(curves, step, factor)
 rho = float(sm.wildcards.rho)

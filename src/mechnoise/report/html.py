@@ -30,13 +30,20 @@ def table1_html(summary: pd.DataFrame, columns: dict[str, tuple[str, str, str]])
     >>> df = pd.DataFrame({"density": [1.149, 1.2], "G0": [20.0, 25.5], "G0_err": [0.5, 0.25]})
     >>> cols = {"density": ("float64", "sigma^-2", "rho"), "G0": ("float64", "eps/sigma^2", "G"),
     ...         "G0_err": ("float64", "eps/sigma^2", "error")}
-    >>> "<td>25.5 ± 0.25</td>" in table1_html(df, cols)
+    >>> "<td>25.50 ± 0.25</td>" in table1_html(df, cols)
     True
     """
     import html
 
     def fmt(value: float) -> str:
         return "NaN" if not np.isfinite(value) else f"{value:.4g}"
+
+    def fmt_pair(value: float, err: float) -> str:
+        """Error to two significant digits, the value to the same decimal place."""
+        if not (np.isfinite(value) and np.isfinite(err) and err > 0):
+            return f"{fmt(value)} ± {fmt(err)}"
+        digits = max(0, 1 - int(np.floor(np.log10(err))))
+        return f"{value:.{digits}f} ± {err:.{digits}f}"
 
     t = summary.sort_values("density")
     head = "".join(f"<th>ρ = {rho:g}</th>" for rho in t["density"])
@@ -49,9 +56,7 @@ def table1_html(summary: pd.DataFrame, columns: dict[str, tuple[str, str, str]])
         cells = []
         for _, row in t.iterrows():
             value = float(row[name])
-            text = fmt(value)
-            if err is not None:
-                text += f" ± {fmt(float(row[err]))}"
+            text = fmt(value) if err is None else fmt_pair(value, float(row[err]))
             cells.append(f"<td>{html.escape(text)}</td>")
         label = name if unit in ("-", "", "1") else f"{name} ({unit})"
         rows.append(
