@@ -199,7 +199,6 @@ def test_absurd_frame_value_is_an_error_naming_file_and_column(tmp_path: Path) -
 MODEL = test_shear.MODEL
 glass = test_shear.glass  # the fixture: one small quenched glass per module
 
-
 def _segment(glass: Path, workdir: Path, k: int, **kw: object):
     plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
     return shear_segment(
@@ -302,7 +301,9 @@ def test_run_over_its_wall_clock_limit_is_killed(tmp_path: Path) -> None:
         "label again\nrun 2000\njump SELF again\n"
     )
     with pytest.raises(LammpsError, match="over its wall-clock limit of 3 s"):
-        run_lammps(script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0))
+        run_lammps(
+            script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0)
+        )
 
 
 @pytest.mark.lammps

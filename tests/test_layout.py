@@ -118,7 +118,8 @@ def test_public_api_of_design_section_6() -> None:
 
 def test_figures_do_not_load_pyplot() -> None:
     code = (
-        "import sys, mechnoise.figures, mechnoise.report;print('matplotlib.pyplot' in sys.modules)"
+        "import sys, mechnoise.figures, mechnoise.report;"
+        "print('matplotlib.pyplot' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -128,21 +129,12 @@ def test_figures_draw_on_the_axes_given() -> None:
     from mechnoise import figures
 
     flow = pd.DataFrame(
-        {
-            "density": [1.2, 1.2],
-            "shear_rate": [1e-3, 1e-2],
-            "stress": [1.0, 1.2],
-            "stress_err": [0.01, 0.01],
-        }
+        {"density": [1.2, 1.2], "shear_rate": [1e-3, 1e-2], "stress": [1.0, 1.2],
+         "stress_err": [0.01, 0.01]}
     )
     fits = pd.DataFrame(
-        {
-            "density": [1.2],
-            "exponent_mode": ["fixed"],
-            "sigma_y": [0.9],
-            "prefactor": [2.0],
-            "exponent": [0.5],
-        }
+        {"density": [1.2], "exponent_mode": ["fixed"], "sigma_y": [0.9], "prefactor": [2.0],
+         "exponent": [0.5]}
     )
     host = Figure()
     ax = host.add_subplot()

@@ -24,6 +24,7 @@ from mechnoise.io import Box, fractional_coordinates
 log = logging.getLogger(__name__)
 
 
+
 def choose_frames(frame_table: pd.DataFrame, n_configs: int) -> list[int]:
     """Choose ``n_configs`` frames spread over the steady state, from different windows first.
 

@@ -28,6 +28,7 @@ _TRBDF2_GAMMA = 2.0 - math.sqrt(2.0)
 _ABS_TOL = 1e-30
 
 
+
 def _implicit_step(
     op: Operator, rhs: FloatArray, c_dt: float, shear_rate: float, diffusion: float
 ) -> FloatArray:
