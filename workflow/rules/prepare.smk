@@ -2,6 +2,9 @@
 
 
 rule quench_glass:
+    input:
+        script=get_lammps_script("in.prepare"),
+        includes=get_lammps_includes("in.prepare"),
     output:
         data=f"{GLASS}/glass.data",
     log:
@@ -15,9 +18,7 @@ rule quench_glass:
         runtime=get_quench_runtime,
         mem_mb=get_quench_mem_mb,
     params:
-        system=config["system"],
-        quench=config["quench"],
-        engine=config["shear"]["engine"],
-        skin=config["shear"]["neighbor_skin"],
+        model=get_model_params(),
+        quench=get_quench_params(),
     script:
         "../scripts/quench_glass.py"
