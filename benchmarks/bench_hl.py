@@ -18,8 +18,8 @@ from collections.abc import Callable
 import numpy as np
 
 from mechnoise import hl
-from mechnoise.hl_modified import modified_flow_curve
-from mechnoise.hl_transient import default_grid, stress_grid, transient_response
+from mechnoise.hl.modified import modified_flow_curve
+from mechnoise.hl.transient import default_grid, stress_grid, transient_response
 
 ALPHA = 0.26
 

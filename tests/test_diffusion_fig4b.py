@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise.stress_plots import plot_fig4b
+from mechnoise.figures.stress import plot_fig4b
 
 
 def _inputs():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mechnoise.lammps import EngineSpec, LammpsError, check_log, inputs_dir, run_lammps
+from mechnoise.lammps.engine import EngineSpec, LammpsError, check_log, inputs_dir, run_lammps
 
 pytestmark = pytest.mark.lammps
 
@@ -31,7 +31,7 @@ def test_prepare_runs_and_writes_provenance(tmp_path: Path) -> None:
     assert len(prov["input_sha256"]) == 64
     assert prov["lammps_version"].startswith(("22 Jul 2025", "2"))
     assert "OPT" in prov["lammps_packages"]
-    assert prov["argv"][:3] == [sys.executable, "-m", "mechnoise._lmp_driver"]
+    assert prov["argv"][:3] == [sys.executable, "-m", "mechnoise.lammps._driver"]
 
 
 def test_external_command_engine_gives_the_same_glass(tmp_path: Path) -> None:

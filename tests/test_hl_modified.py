@@ -10,8 +10,8 @@ from scipy.optimize import brentq
 from scipy.stats import truncnorm
 
 from mechnoise import hl
-from mechnoise.hl import _solve_fixed_diffusion
-from mechnoise.hl_modified import modified_flow_curve, truncated_gaussian_quadrature
+from mechnoise.hl.modified import modified_flow_curve, truncated_gaussian_quadrature
+from mechnoise.hl.stationary import _solve_fixed_diffusion
 
 RATES = [1e-4, 1e-2, 1e-1]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mechnoise import hl
-from mechnoise.hl_transient import default_grid, stress_grid, transient_response
+from mechnoise.hl.transient import default_grid, stress_grid, transient_response
 
 COLUMNS = [
     "time",

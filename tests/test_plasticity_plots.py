@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise.plasticity_plots import plot_fig4a, plot_fig5a, pool_autocorrelations
+from mechnoise.figures.plasticity import plot_fig4a, plot_fig5a
+from mechnoise.plasticity.event_duration import decay_times_by_density, pool_autocorrelations
 
 
 def test_fig4a_draws_stress_and_active_count(tmp_path) -> None:
@@ -33,11 +34,12 @@ def test_fig5a_fits_each_density() -> None:
         ],
         ignore_index=True,
     )
-    fig, fits = plot_fig5a(curves)
+    fits = decay_times_by_density(curves)
     np.testing.assert_allclose(fits["tau_p"], [1.0, 1.6], rtol=1e-8)
+    fig = plot_fig5a(curves, fits)
     assert len(fig.axes[0].lines) == 4  # points and fit per density
     with pytest.raises(ValueError, match="no C_p"):
-        plot_fig5a(curves.iloc[:0])
+        plot_fig5a(curves.iloc[:0], fits)
 
 
 def test_pooling_weights_by_pair_count() -> None:

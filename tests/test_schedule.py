@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mechnoise.schedule import plan_shear, render_segment_schedule
+from mechnoise.lammps.schedule import plan_shear, render_segment_schedule
 
 
 @pytest.mark.parametrize("rate", [1e-2, 3e-3, 1e-4, 1e-6])

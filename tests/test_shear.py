@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from mechnoise import io
-from mechnoise.schedule import plan_shear
-from mechnoise.simulation import Model, merge_segments, prepare_glass, run_shear_segment
+from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
+from mechnoise.lammps.schedule import plan_shear
 
 pytestmark = pytest.mark.lammps
 

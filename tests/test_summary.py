@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise import summary
+from mechnoise.report import table1 as summary
 
 
 def _inputs(alpha_micro: float, yield_ratio: float) -> tuple[pd.DataFrame, ...]:

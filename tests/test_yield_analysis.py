@@ -8,9 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise.yield_runs import select_blocks
-from mechnoise.yield_snapshots import choose_frames, read_data_file, write_data_file
-from mechnoise.yield_stress import (
+from mechnoise.frozen_matrix.analysis import (
     CURVE_COLUMNS,
     LOCAL_YIELD_COLUMNS,
     SUMMARY_COLUMNS,
@@ -19,6 +17,8 @@ from mechnoise.yield_stress import (
     local_yield_table,
     summarize_local_yield,
 )
+from mechnoise.frozen_matrix.runs import select_blocks
+from mechnoise.frozen_matrix.snapshots import choose_frames, read_data_file, write_data_file
 
 
 def saw_tooth(

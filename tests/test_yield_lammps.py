@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mechnoise.lammps import inputs_dir, run_lammps
-from mechnoise.yield_frozen import FrozenMatrixSettings, run_block_test
-from mechnoise.yield_snapshots import write_data_file
-from mechnoise.yield_stress import analyze_curve
+from mechnoise.frozen_matrix.analysis import analyze_curve
+from mechnoise.frozen_matrix.protocol import FrozenMatrixSettings, run_block_test
+from mechnoise.frozen_matrix.snapshots import write_data_file
+from mechnoise.lammps.engine import inputs_dir, run_lammps
 
 pytestmark = pytest.mark.lammps
 
@@ -223,7 +223,7 @@ def pair_stress_xy(positions: np.ndarray, types: np.ndarray, box: tuple) -> floa
 
 def test_block_stresses_add_up_to_the_global_stress(glass: Path, tmp_path: Path) -> None:
     """The 9 blocks partition the system: sum sigma^m A_m / A = sigma_xy (direct pair sum)."""
-    from mechnoise.yield_snapshots import read_data_file
+    from mechnoise.frozen_matrix.snapshots import read_data_file
 
     _, types, positions, box = read_data_file(glass)
     initial = [

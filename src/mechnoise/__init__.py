@@ -1,12 +1,16 @@
 """mechnoise: athermal rheology of amorphous solids with LAMMPS and Snakemake.
 
-Modules (one per topic): :mod:`mechnoise.lammps` (running LAMMPS, provenance),
-:mod:`mechnoise.io` (readers, parquet tables, box conversions), :mod:`mechnoise.config`
-(config validation), :mod:`mechnoise.schedule` (strain segments and frame windows),
-:mod:`mechnoise.rheology` (flow curves, G0, Herschel–Bulkley), :mod:`mechnoise.plasticity`
-(D²min, activity, clusters, C_p), :mod:`mechnoise.blocks` (block stresses),
-:mod:`mechnoise.diffusion` (stress MSD, D_σ), :mod:`mechnoise.yield_stress` (frozen matrix),
-:mod:`mechnoise.hl` (Hébraud–Lequeux model), :mod:`mechnoise.plotting`.
+The package follows the pipeline, config → LAMMPS → parquet → analysis → figures and report:
+
+- :mod:`mechnoise.config` (validation), :mod:`mechnoise.io` (readers, parquet tables, boxes);
+- :mod:`mechnoise.lammps` (engine, protocols, schedule, cost);
+- :mod:`mechnoise.rheology` (flow curves, G0, Herschel–Bulkley);
+- :mod:`mechnoise.plasticity` (D²min, activity, clusters, τ_p, Γ);
+- :mod:`mechnoise.blocks` (block stresses) and :mod:`mechnoise.diffusion` (stress MSD, D_σ);
+- :mod:`mechnoise.frozen_matrix` (local yield stresses);
+- :mod:`mechnoise.hl` (Hébraud–Lequeux model);
+- :mod:`mechnoise.figures` and :mod:`mechnoise.report` (Figs. 2–5, Table 1, report.html);
+- :mod:`mechnoise.stats` (errors and averages), :mod:`mechnoise._typing` (array aliases).
 
 Submodules are imported lazily so ``from mechnoise import hl`` does not load LAMMPS.
 """
@@ -22,14 +26,15 @@ _SUBMODULES = {
     "blocks",
     "config",
     "diffusion",
+    "figures",
+    "frozen_matrix",
     "hl",
     "io",
     "lammps",
     "plasticity",
-    "plotting",
+    "report",
     "rheology",
-    "schedule",
-    "yield_stress",
+    "stats",
 }
 
 

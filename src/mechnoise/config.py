@@ -17,8 +17,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-from mechnoise import cost
-from mechnoise.schedule import plan_shear
+from mechnoise.lammps import cost
+from mechnoise.lammps.schedule import plan_shear
 
 
 class ConfigError(ValueError):

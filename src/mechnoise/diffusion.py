@@ -43,6 +43,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise.plasticity.rate import activity_rate
+from mechnoise.stats import standard_error
+
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
@@ -292,13 +295,6 @@ def pool_stress_msd(samples: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(STRESS_MSD_COLUMNS))
 
 
-def _standard_error(values: FloatArray) -> float:
-    """Standard error of the mean, NaN for fewer than two values."""
-    if values.size < 2:
-        return math.nan
-    return float(np.std(values, ddof=1) / math.sqrt(values.size))
-
-
 @dataclass(frozen=True)
 class DiffusionFit:
     """Linear fit of the block-stress MSD in a window of lags (see module docstring).
@@ -398,8 +394,8 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
         .mean()
     )
     per_window = per_sample.groupby(level="window").mean().to_numpy(np.float64)
-    err_blocks = _standard_error(per_sample.to_numpy(np.float64))
-    err_windows = _standard_error(per_window)
+    err_blocks = standard_error(per_sample.to_numpy(np.float64))
+    err_windows = standard_error(per_window)
     d_err = float(np.nanmax([err_blocks, err_windows])) if per_sample.size > 1 else math.nan
 
     if t.size >= 2:
@@ -431,46 +427,6 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
         exponent=exponent,
         drift_fraction=float(drift_fraction),
     )
-
-
-def activity_rate(
-    phi: float, phi_err: float, tau_p: float, tau_p_err: float
-) -> tuple[float, float]:
-    """Plastic activity rate per block ``Γ = φ / τ_p`` and its error.
-
-    Parameters
-    ----------
-    phi, phi_err : float
-        Mean fraction of coarse blocks holding at least one active particle, and its error.
-    tau_p, tau_p_err : float
-        Plastic event duration (tau0), the decay time of ``C_p``, and its error.
-
-    Returns
-    -------
-    tuple of float
-        ``(Γ, δΓ)`` (1/tau0) with ``δΓ/Γ = sqrt((δφ/φ)² + (δτ_p/τ_p)²)``; NaN errors
-        propagate.
-
-    Raises
-    ------
-    ValueError
-        If ``phi`` is outside [0, 1] or ``tau_p`` is not positive and finite.
-
-    Examples
-    --------
-    >>> gamma, gamma_err = activity_rate(0.3, 0.03, 1.5, 0.15)
-    >>> round(gamma, 12), round(gamma_err, 12)
-    (0.2, 0.028284271247)
-    """
-    if not (0.0 <= phi <= 1.0):
-        raise ValueError(f"phi must be a fraction in [0, 1], got {phi!r}")
-    if not (np.isfinite(tau_p) and tau_p > 0):
-        raise ValueError(f"tau_p must be a positive finite time (tau0), got {tau_p!r}")
-    gamma = phi / tau_p
-    if phi == 0:
-        return 0.0, float(phi_err / tau_p)
-    rel = math.hypot(phi_err / phi, tau_p_err / tau_p)
-    return float(gamma), float(gamma * rel)
 
 
 def shear_modulus_for_density(modulus: pd.DataFrame, density: float) -> tuple[float, float]:

@@ -81,17 +81,17 @@ TABLES: list[tuple[str, str, str]] = [
     ),
     (
         f"{_YIELD}/curves.parquet",
-        "yield_stress:CURVE_COLUMNS",
+        "frozen_matrix:CURVE_COLUMNS",
         "one row per strain step of each frozen-matrix block test",
     ),
     (
         f"{_YIELD}/local_yield.parquet",
-        "yield_stress:LOCAL_YIELD_COLUMNS",
+        "frozen_matrix:LOCAL_YIELD_COLUMNS",
         "one row per tested block, snapshot and loading direction",
     ),
     (
         f"{_YIELD}/yield_summary.parquet",
-        "yield_stress:SUMMARY_COLUMNS",
+        "frozen_matrix:SUMMARY_COLUMNS",
         "one row per loading direction",
     ),
     (
@@ -109,10 +109,10 @@ TABLES: list[tuple[str, str, str]] = [
         "hl:MODIFIED_FLOW_CURVE_COLUMNS",
         "modified-HL stationary flow curves: one row per (alpha, rate)",
     ),
-    ("results/summary.parquet", "summary:SUMMARY_COLUMNS", "Table 1: one row per density"),
+    ("results/summary.parquet", "report:SUMMARY_COLUMNS", "Table 1: one row per density"),
     (
         "results/hl/modified_vs_md.parquet",
-        "summary:PREDICTION_COLUMNS",
+        "report:PREDICTION_COLUMNS",
         "modified HL with each density's measured ingredients: one row per (density, rate)",
     ),
 ]

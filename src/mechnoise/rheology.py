@@ -13,6 +13,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from mechnoise.stats import block_average
+
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,26 +55,6 @@ MODULUS_COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def block_average(values: npt.ArrayLike, n_blocks: int) -> tuple[float, float]:
-    """Mean and standard error of a correlated series by block averaging.
-
-    The series is cut into ``n_blocks`` contiguous blocks; the error is the standard
-    deviation of the block means over sqrt(n_blocks).
-
-    Examples
-    --------
-    >>> block_average([1.0, 1.0, 3.0, 3.0], 2)
-    (2.0, 1.0)
-    """
-    x = np.asarray(values, dtype=np.float64)
-    if n_blocks < 2:
-        raise ValueError(f"n_blocks must be >= 2, got {n_blocks}")
-    if x.size < n_blocks:
-        raise ValueError(f"need at least {n_blocks} values for {n_blocks} blocks, got {x.size}")
-    means = np.array([b.mean() for b in np.array_split(x, n_blocks)])
-    return float(means.mean()), float(means.std(ddof=1) / np.sqrt(n_blocks))
-
-
 def steady_state_stress(
     thermo: pd.DataFrame, steady_strain: float, n_blocks: int
 ) -> tuple[float, float, float]:
@@ -86,17 +68,6 @@ def steady_state_stress(
     mean, err = block_average(steady["stress"].to_numpy(), n_blocks)
     span = float(steady["strain"].max() - steady["strain"].min())
     return mean, err, span
-
-
-def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, float]:
-    """Combine independent runs: plain mean, error from the errors (and the spread)."""
-    m = np.asarray(means, dtype=np.float64)
-    e = np.asarray(errors, dtype=np.float64)
-    if m.size == 1:
-        return float(m[0]), float(e[0])
-    err_prop = float(np.sqrt(np.sum(e**2)) / m.size)
-    err_spread = float(m.std(ddof=1) / np.sqrt(m.size))
-    return float(m.mean()), max(err_prop, err_spread)
 
 
 @dataclass(frozen=True)

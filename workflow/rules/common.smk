@@ -17,8 +17,8 @@ import os
 
 from mechnoise.config import load_schema, slug, sorted_rates, validate_config
 from mechnoise.lammps import included_files
-from mechnoise.schedule import plan_shear
-from mechnoise.simulation import Model
+from mechnoise.lammps.protocols import Model
+from mechnoise.lammps.schedule import plan_shear
 
 validate_config(
     config,

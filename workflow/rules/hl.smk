@@ -8,7 +8,7 @@ rule compute_hl_parametric_curve:
     log:
         f"{LOGS}/hl/parametric_curve.log",
     script:
-        "../scripts/hl_parametric_curve.py"
+        "../scripts/compute_hl_parametric_curve.py"
 
 
 rule solve_hl_flow_curves:
@@ -20,7 +20,7 @@ rule solve_hl_flow_curves:
         alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
         rate_range=get_hl_rate_range(),
     script:
-        "../scripts/hl_flow_curves.py"
+        "../scripts/solve_hl_flow_curves.py"
 
 
 rule solve_modified_hl_flow_curves:
@@ -34,4 +34,4 @@ rule solve_modified_hl_flow_curves:
         threshold_width=float(config["hl_model"]["modified"]["threshold_width"]),
         relaxation_fraction=float(config["hl_model"]["modified"]["relaxation_fraction"]),
     script:
-        "../scripts/hl_modified_flow_curves.py"
+        "../scripts/solve_modified_hl_flow_curves.py"

@@ -15,7 +15,7 @@ rule compute_d2min:
         lag=float(config["analysis"]["d2min"]["lag"]),
         r_max=float(config["analysis"]["d2min"]["r_max"]),
     script:
-        "../scripts/plasticity_d2min.py"
+        "../scripts/compute_d2min.py"
 
 
 rule compute_activity:
@@ -33,7 +33,7 @@ rule compute_activity:
         coarse_width=float(config["analysis"]["blocks"]["width"]),
         from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
     script:
-        "../scripts/plasticity_activity.py"
+        "../scripts/compute_activity.py"
 
 
 rule compute_d2min_autocorr:
@@ -47,7 +47,7 @@ rule compute_d2min_autocorr:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         max_lag=float(config["analysis"]["autocorr"]["max_lag"]),
     script:
-        "../scripts/plasticity_autocorr.py"
+        "../scripts/compute_d2min_autocorr.py"
 
 
 rule summarize_plasticity:
@@ -63,7 +63,7 @@ rule summarize_plasticity:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         lag=float(config["analysis"]["d2min"]["lag"]),
     script:
-        "../scripts/plasticity_summarize.py"
+        "../scripts/summarize_plasticity.py"
 
 
 rule collect_plasticity:
@@ -76,7 +76,7 @@ rule collect_plasticity:
     params:
         pattern=f"{RUN}/plasticity_summary.parquet",
     script:
-        "../scripts/plasticity_collect.py"
+        "../scripts/collect_plasticity.py"
 
 
 rule plot_fig4a:
@@ -90,7 +90,7 @@ rule plot_fig4a:
     params:
         dpi=int(config["figures"]["dpi"]),
     script:
-        "../scripts/plasticity_fig4a.py"
+        "../scripts/plot_fig4a.py"
 
 
 rule plot_fig5a:
@@ -104,4 +104,4 @@ rule plot_fig5a:
         pattern=f"{RUN}/d2min_autocorr.parquet",
         dpi=int(config["figures"]["dpi"]),
     script:
-        "../scripts/plasticity_fig5a.py"
+        "../scripts/plot_fig5a.py"

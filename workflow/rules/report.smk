@@ -35,6 +35,7 @@ rule plot_hl_comparison:
         summary="results/summary.parquet",
         flow="results/flow_curve.parquet",
         prediction="results/hl/modified_vs_md.parquet",
+        parametric="results/hl/parametric_curve.parquet",
     output:
         fig3="results/figures/fig3.png",
         rescaled="results/figures/fig2_rescaled.png",

@@ -1,7 +1,7 @@
 # Resources of the LAMMPS rules (cores, MPI ranks, wall time, memory) as functions of the
 # job's size: N, strain, rate and time step from the config, and the Snakemake attempt.
-# Included right after common.smk. Wall times follow mechnoise.cost: atom-steps divided by
-# a conservative per-core throughput (execution.atom_steps_per_second), times a safety
+# Included right after common.smk. Wall times follow mechnoise.lammps.cost: atom-steps
+# divided by a conservative per-core throughput (execution.atom_steps_per_second), times a safety
 # factor and the attempt number, so a job killed at its wall time is retried (--retries)
 # with more time; capped at execution.max_segment_hours when that is set. Memory grows
 # with the rows of frames a job converts, times the attempt. Units: runtime in minutes,
@@ -9,7 +9,7 @@
 # kept when any of them changes.
 import math
 
-from mechnoise.cost import (
+from mechnoise.lammps.cost import (
     CONSERVATIVE_ATOM_STEPS_PER_SECOND,
     WALL_TIME_SAFETY,
     run_seconds,

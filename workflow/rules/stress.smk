@@ -16,7 +16,7 @@ rule compute_block_stress:
         width=float(config["analysis"]["blocks"]["width"]),
         from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
     script:
-        "../scripts/stress_block_stress.py"
+        "../scripts/compute_block_stress.py"
 
 
 rule compute_stress_msd:
@@ -31,7 +31,7 @@ rule compute_stress_msd:
     params:
         max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
     script:
-        "../scripts/stress_msd.py"
+        "../scripts/compute_stress_msd.py"
 
 
 rule summarize_diffusion:
@@ -47,7 +47,7 @@ rule summarize_diffusion:
     params:
         fit_window=tuple(float(t) for t in config["analysis"]["stress_msd"]["fit_window"]),
     script:
-        "../scripts/stress_summarize.py"
+        "../scripts/summarize_diffusion.py"
 
 
 rule collect_diffusion:
@@ -58,7 +58,7 @@ rule collect_diffusion:
     log:
         f"{LOGS}/stress/diffusion_summary.log",
     script:
-        "../scripts/stress_collect.py"
+        "../scripts/collect_diffusion.py"
 
 
 rule plot_fig4b:
@@ -74,4 +74,4 @@ rule plot_fig4b:
         shear_rate=get_lowest_rate(),
         dpi=int(config["figures"]["dpi"]),
     script:
-        "../scripts/stress_fig4b.py"
+        "../scripts/plot_fig4b.py"

@@ -19,7 +19,7 @@ rule prepare_yield_snapshots:
         cutoffs=get_cutoffs(),
         workdir=f"{YIELD}/snapshots",
     script:
-        "../scripts/yield_prepare_snapshots.py"
+        "../scripts/prepare_yield_snapshots.py"
 
 
 rule run_frozen_matrix:
@@ -43,7 +43,7 @@ rule run_frozen_matrix:
         width=float(config["analysis"]["blocks"]["width"]),
         workdir=f"{YIELD}/frozen_matrix",
     script:
-        "../scripts/yield_run_frozen_matrix.py"
+        "../scripts/run_frozen_matrix.py"
 
 
 rule summarize_local_yield:
@@ -58,7 +58,7 @@ rule summarize_local_yield:
         strain_step=float(config["yield_test"]["strain_step"]),
         drop_factor=float(config["yield_test"]["drop_factor"]),
     script:
-        "../scripts/yield_summarize.py"
+        "../scripts/summarize_local_yield.py"
 
 
 rule plot_fig5b:
@@ -73,4 +73,4 @@ rule plot_fig5b:
         pattern=f"{YIELD}/local_yield.parquet",
         dpi=int(config["figures"]["dpi"]),
     script:
-        "../scripts/yield_plot_fig5b.py"
+        "../scripts/plot_fig5b.py"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from mechnoise import io, rheology
+from mechnoise import io, rheology, stats
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -19,7 +19,7 @@ for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
 per_run = pd.DataFrame(rows)
 out = []
 for (rho, rate), g in per_run.groupby(["density", "shear_rate"]):
-    mean, err = rheology.combine_runs(g["mean"], g["err"])
+    mean, err = stats.combine_runs(g["mean"], g["err"])
     out.append(
         {
             "density": rho,

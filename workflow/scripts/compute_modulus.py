@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from mechnoise import io, rheology
+from mechnoise import io, rheology, stats
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -21,8 +21,8 @@ for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
 rows = []
 for rho, values in sorted(per_density.items()):
     v = np.array(values)
-    g0, g0_err = rheology.combine_runs(v[:, 0], np.nan_to_num(v[:, 1], nan=0.0))
-    gi, gi_err = rheology.combine_runs(v[:, 3], v[:, 4])
+    g0, g0_err = stats.combine_runs(v[:, 0], np.nan_to_num(v[:, 1], nan=0.0))
+    gi, gi_err = stats.combine_runs(v[:, 3], v[:, 4])
     rows.append(
         {
             "density": rho,

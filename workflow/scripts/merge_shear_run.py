@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from mechnoise.lammps.protocols import merge_segments
 from mechnoise.scripting import start_logging
-from mechnoise.simulation import merge_segments
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from mechnoise.plotting import plot_flow_curves
+from mechnoise.figures.flow import plot_flow_curves
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821

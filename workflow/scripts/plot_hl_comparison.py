@@ -2,13 +2,14 @@
 
 import pandas as pd
 
-from mechnoise.plotting import plot_hl_comparison, plot_rescaled_flow_curves
+from mechnoise.figures import plot_hl_comparison, plot_rescaled_flow_curves
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 summary = pd.read_parquet(sm.input.summary)
-plot_hl_comparison(summary).savefig(sm.output.fig3, dpi=sm.params.dpi)
+parametric = pd.read_parquet(sm.input.parametric)
+plot_hl_comparison(summary, parametric).savefig(sm.output.fig3, dpi=sm.params.dpi)
 fig = plot_rescaled_flow_curves(
     pd.read_parquet(sm.input.flow), summary, pd.read_parquet(sm.input.prediction)
 )

@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from mechnoise import io, summary
+from mechnoise import io
+from mechnoise.report import table1 as summary
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from mechnoise.lammps import EngineSpec
+from mechnoise.lammps.engine import EngineSpec
+from mechnoise.lammps.protocols import Model, run_shear_segment
 from mechnoise.scripting import start_logging
-from mechnoise.simulation import Model, run_shear_segment
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821

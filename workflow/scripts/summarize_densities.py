@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from mechnoise import io, summary
+from mechnoise import io
+from mechnoise.report import table1 as summary
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821

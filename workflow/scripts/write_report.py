@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mechnoise.plotting import report_html
+from mechnoise.report import report_html
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821

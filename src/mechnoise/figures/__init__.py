@@ -1,0 +1,21 @@
+"""The workflow's figures (paper Figs. 2–5), one module per stage.
+
+Every function takes the tables it draws and returns a :class:`matplotlib.figure.Figure`;
+none fits, saves or touches pyplot's global state (the workflow scripts save).
+"""
+
+from mechnoise.figures.flow import plot_flow_curves, plot_rescaled_flow_curves
+from mechnoise.figures.frozen_matrix import plot_fig5b
+from mechnoise.figures.hl import plot_hl_comparison
+from mechnoise.figures.plasticity import plot_fig4a, plot_fig5a
+from mechnoise.figures.stress import plot_fig4b
+
+__all__ = [
+    "plot_fig4a",
+    "plot_fig4b",
+    "plot_fig5a",
+    "plot_fig5b",
+    "plot_flow_curves",
+    "plot_hl_comparison",
+    "plot_rescaled_flow_curves",
+]

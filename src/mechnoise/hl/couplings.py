@@ -1,0 +1,215 @@
+"""Couplings α measured from simulations: α_micro (paper Eq. 8, and its HL form) and α_flow.
+
+α_micro = D_σ / (⟨Δσ^m⟩² Γ) with the paper's D_σ = MSD/t; the HL equation's D has
+MSD = 2 D t (DESIGN §3). α_flow inverts σ_Y/σ_c = f(α) of :mod:`mechnoise.hl.asymptotics`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from mechnoise.hl.asymptotics import alpha_from_yield_stress
+
+DiffusionConvention = Literal["msd_over_t", "hl"]
+
+
+def _diffusions(
+    diffusion: float, diffusion_err: float, convention: DiffusionConvention
+) -> tuple[float, float]:
+    """Return the paper's D_σ = MSD/t and its error from a diffusion in ``convention``."""
+    if convention == "msd_over_t":
+        return diffusion, diffusion_err
+    if convention == "hl":
+        return 2.0 * diffusion, 2.0 * diffusion_err
+    raise ValueError(f"diffusion_convention must be 'msd_over_t' or 'hl', got {convention!r}")
+
+
+def _ratio_with_error(
+    d_sigma: float,
+    d_err: float,
+    scale: float,
+    scale_err: float,
+    activity_rate: float,
+    activity_err: float,
+) -> tuple[float, float]:
+    for name, value in (("diffusion", d_sigma), ("stress", scale), ("activity", activity_rate)):
+        if not math.isfinite(value) or value <= 0.0:
+            raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    for name, value in (("d_err", d_err), ("stress_err", scale_err), ("activity", activity_err)):
+        if not math.isfinite(value) or value < 0.0:
+            raise ValueError(f"error {name} must be finite and >= 0, got {value!r}")
+    alpha = d_sigma / (scale * scale * activity_rate)
+    rel = math.sqrt(
+        (d_err / d_sigma) ** 2
+        + (2.0 * scale_err / scale) ** 2
+        + (activity_err / activity_rate) ** 2
+    )
+    return alpha, alpha * rel
+
+
+def alpha_micro(
+    d_sigma: float,
+    stress_drop: float,
+    activity_rate: float,
+    *,
+    d_sigma_err: float = 0.0,
+    stress_drop_err: float = 0.0,
+    activity_rate_err: float = 0.0,
+    diffusion_convention: DiffusionConvention = "msd_over_t",
+    alpha_convention: Literal["paper", "hl"] = "paper",
+) -> tuple[float, float]:
+    """Microscopic coupling α_micro = D_σ / (⟨Δσ^m⟩² Γ) (paper Eq. 8), with its error.
+
+    Parameters
+    ----------
+    d_sigma : float
+        Stress diffusion coefficient (stress²/time), in the convention given by
+        ``diffusion_convention``.
+    stress_drop : float
+        Mean local stress drop ⟨Δσ^m⟩ (stress units).
+    activity_rate : float
+        Plastic activity rate Γ (1/time).
+    d_sigma_err, stress_drop_err, activity_rate_err : float, optional
+        One-standard-deviation errors (independent), default 0.
+    diffusion_convention : {"msd_over_t", "hl"}
+        ``"msd_over_t"``: ``d_sigma`` is the paper's D_σ = ⟨Δσ²⟩(t)/t. ``"hl"``: it is the HL
+        D with ⟨Δσ²⟩ = 2 D t (D_σ = 2 D).
+    alpha_convention : {"paper", "hl"}
+        Which diffusion enters the numerator: ``"paper"`` uses D_σ = MSD/t exactly as Eq. 8
+        and Table 1 of the paper; ``"hl"`` uses the HL D = MSD/(2t), the α that enters Eq. 3
+        and hence :func:`stationary_flow_curve` (half the ``"paper"`` value).
+
+    Returns
+    -------
+    tuple of (float, float)
+        (α_micro, error) with first-order propagation
+        (δα/α)² = (δD/D)² + (2 δΔσ/Δσ)² + (δΓ/Γ)².
+
+    Raises
+    ------
+    ValueError
+        On non-positive values, negative errors or an unknown convention.
+
+    Examples
+    --------
+    >>> alpha_micro(2.0, 1.0, 4.0, d_sigma_err=0.2)
+    (0.5, 0.05)
+    >>> alpha_micro(1.0, 1.0, 4.0, diffusion_convention="hl")[0]
+    0.5
+    """
+    d, d_err = _diffusions(float(d_sigma), float(d_sigma_err), diffusion_convention)
+    if alpha_convention == "hl":
+        d, d_err = 0.5 * d, 0.5 * d_err
+    elif alpha_convention != "paper":
+        raise ValueError(f"alpha_convention must be 'paper' or 'hl', got {alpha_convention!r}")
+    return _ratio_with_error(
+        d,
+        d_err,
+        float(stress_drop),
+        float(stress_drop_err),
+        float(activity_rate),
+        float(activity_rate_err),
+    )
+
+
+def alpha_micro_hl(
+    d_sigma: float,
+    yield_stress_local: float,
+    activity_rate: float,
+    *,
+    d_sigma_err: float = 0.0,
+    yield_stress_local_err: float = 0.0,
+    activity_rate_err: float = 0.0,
+    diffusion_convention: DiffusionConvention = "msd_over_t",
+    alpha_convention: Literal["paper", "hl"] = "paper",
+) -> tuple[float, float]:
+    """HL-style microscopic coupling α_micro^HL = D_σ / (⟨σ_c^m⟩² Γ) (paper §4 (b)).
+
+    Same as :func:`alpha_micro` with the mean local yield stress ⟨σ_c^m⟩ in place of the
+    stress drop (the HL assumption of full relaxation, Δσ = σ_c).
+
+    Parameters
+    ----------
+    d_sigma : float
+        Stress diffusion coefficient, see ``diffusion_convention``.
+    yield_stress_local : float
+        Mean local yield stress ⟨σ_c^m⟩ (stress units).
+    activity_rate : float
+        Plastic activity rate Γ (1/time).
+    d_sigma_err, yield_stress_local_err, activity_rate_err : float, optional
+        One-standard-deviation errors.
+    diffusion_convention, alpha_convention : str
+        As in :func:`alpha_micro`.
+
+    Returns
+    -------
+    tuple of (float, float)
+        (α_micro^HL, error).
+
+    Raises
+    ------
+    ValueError
+        On non-positive values, negative errors or an unknown convention.
+
+    Examples
+    --------
+    >>> alpha_micro_hl(0.02, 1.0, 1.0)
+    (0.02, 0.0)
+    """
+    return alpha_micro(
+        d_sigma,
+        yield_stress_local,
+        activity_rate,
+        d_sigma_err=d_sigma_err,
+        stress_drop_err=yield_stress_local_err,
+        activity_rate_err=activity_rate_err,
+        diffusion_convention=diffusion_convention,
+        alpha_convention=alpha_convention,
+    )
+
+
+def alpha_flow(
+    yield_stress: float,
+    yield_stress_err: float,
+    sigma_c: float,
+    sigma_c_err: float,
+) -> tuple[float, float]:
+    """Macroscopic coupling α_flow from σ_Y/σ_c by inverting Eq. 15, with its error.
+
+    Parameters
+    ----------
+    yield_stress : float
+        Dynamical yield stress σ_Y from a Herschel–Bulkley fit (stress units).
+    yield_stress_err : float
+        Its one-standard-deviation error.
+    sigma_c : float
+        Local yield stress scale σ_c = ⟨σ_c^m⟩ (same units).
+    sigma_c_err : float
+        Its error.
+
+    Returns
+    -------
+    tuple of (float, float)
+        (α_flow, error); the ratio error is (δr/r)² = (δσ_Y/σ_Y)² + (δσ_c/σ_c)², propagated
+        through dα/dr (see :func:`alpha_from_yield_stress`).
+
+    Raises
+    ------
+    ValueError
+        If σ_Y/σ_c is not in (0, ½), σ_c ≤ 0 or an error is negative.
+
+    Examples
+    --------
+    >>> a, err = alpha_flow(0.25278778, 0.0, 1.0, 0.0)
+    >>> round(a, 6), err
+    (0.26, 0.0)
+    """
+    ys, ys_err, sc, sc_err = map(float, (yield_stress, yield_stress_err, sigma_c, sigma_c_err))
+    if not math.isfinite(sc) or sc <= 0.0:
+        raise ValueError(f"sigma_c must be finite and > 0, got {sc!r}")
+    if ys_err < 0.0 or sc_err < 0.0:
+        raise ValueError(f"errors must be >= 0, got {ys_err!r}, {sc_err!r}")
+    ratio = ys / sc
+    ratio_err = abs(ratio) * math.hypot(ys_err / ys, sc_err / sc) if ys != 0.0 else 0.0
+    return alpha_from_yield_stress(ratio, ratio_err)

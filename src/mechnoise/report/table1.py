@@ -1,0 +1,265 @@
+"""Table 1 of the paper and the HL comparison: every per-density quantity in one table.
+
+Inputs are the tables of the earlier stages (flow: G0, Herschel–Bulkley; plasticity: tau_p,
+phi; stress: D_sigma, Gamma; yield: <sigma_c^m>, <Delta sigma^m>). The HL couplings follow
+DESIGN §3: alpha_micro = D_sigma / (<Delta sigma^m>^2 Gamma) (paper Eq. 8, D_sigma = MSD/t),
+alpha_micro^HL = D_sigma / (<sigma_c^m>^2 Gamma), alpha_flow from inverting the HL relation
+sigma_Y/sigma_c = f(alpha) (Eq. 15) at sigma_Y / <sigma_c^m> of the n = 1/2 fit.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from mechnoise import hl
+from mechnoise.stats import combine_runs
+
+log = logging.getLogger(__name__)
+
+_S = "eps/sigma^2"
+
+#: Columns of ``results/summary.parquet`` (one row per density).
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density"),
+    "shear_rate": ("float64", "1/tau0", "rate of the runs giving tau_p, D_sigma, phi, Gamma"),
+    "G0": ("float64", _S, "shear modulus from elastic branches (flow stage)"),
+    "G0_err": ("float64", _S, "error of G0"),
+    "tau_p": ("float64", "tau0", "plastic event duration (C_p decay time), HL tau"),
+    "tau_p_err": ("float64", "tau0", "error of tau_p"),
+    "sigma_c": ("float64", _S, "<sigma_c^m>, mean local yield stress (HL sigma_c)"),
+    "sigma_c_err": ("float64", _S, "standard error of <sigma_c^m>"),
+    "delta_sigma_c": ("float64", _S, "standard deviation of sigma_c^m"),
+    "stress_drop": ("float64", _S, "<Delta sigma^m>, mean local stress drop"),
+    "stress_drop_err": ("float64", _S, "standard error of <Delta sigma^m>"),
+    "D_sigma": ("float64", "eps^2/sigma^4/tau0", "stress diffusion D_sigma = MSD/t"),
+    "D_sigma_err": ("float64", "eps^2/sigma^4/tau0", "error of D_sigma"),
+    "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
+    "phi_err": ("float64", "-", "error of phi"),
+    "Gamma": ("float64", "1/tau0", "activity rate per block Gamma = phi / tau_p"),
+    "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
+    "alpha_micro": ("float64", "-", "D_sigma / (<Delta sigma^m>^2 Gamma) (Eq. 8)"),
+    "alpha_micro_err": ("float64", "-", "propagated error of alpha_micro"),
+    "alpha_micro_dhl": (
+        "float64",
+        "-",
+        "D_HL / (<Delta sigma^m>^2 Gamma) = alpha_micro / 2: Eq. 8 with the HL equation's own "
+        "D (MSD = 2 D t); the coupling that enters the (modified) HL model",
+    ),
+    "alpha_micro_dhl_err": ("float64", "-", "error of alpha_micro_dhl"),
+    "alpha_micro_hl": ("float64", "-", "D_sigma / (<sigma_c^m>^2 Gamma)"),
+    "alpha_micro_hl_err": ("float64", "-", "propagated error of alpha_micro_hl"),
+    "sigma_y": ("float64", _S, "dynamical yield stress (HB fit, n = 1/2)"),
+    "sigma_y_err": ("float64", _S, "error of sigma_y"),
+    "prefactor": ("float64", "eps/sigma^2 tau0^(1/2)", "HB prefactor A (n = 1/2)"),
+    "prefactor_err": ("float64", "eps/sigma^2 tau0^(1/2)", "error of A"),
+    "yield_stress_rescaled": ("float64", "-", "sigma_Y / <sigma_c^m> (Fig. 3 abscissa)"),
+    "yield_stress_rescaled_err": ("float64", "-", "error of sigma_Y / <sigma_c^m>"),
+    "prefactor_rescaled": ("float64", "-", "A / sqrt(G0 <sigma_c^m> tau_p) (Fig. 3 ordinate)"),
+    "prefactor_rescaled_err": ("float64", "-", "error of the rescaled prefactor"),
+    "alpha_flow": ("float64", "-", "alpha with HL sigma_Y/sigma_c(alpha) = sigma_Y/<sigma_c^m>"),
+    "alpha_flow_err": ("float64", "-", "propagated error of alpha_flow (NaN: no HL solution)"),
+    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m>"),
+}
+
+
+def _rel(value: float, err: float) -> float:
+    return abs(err / value) if value else math.inf
+
+
+def _by_drop(
+    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
+) -> tuple[float, float]:
+    return hl.alpha_micro(
+        d,
+        s,
+        g,
+        d_sigma_err=d_e,
+        stress_drop_err=s_e,
+        activity_rate_err=g_e,
+        alpha_convention=alpha_convention,  # type: ignore[arg-type]
+    )
+
+
+def _by_threshold(
+    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
+) -> tuple[float, float]:
+    return hl.alpha_micro_hl(
+        d,
+        s,
+        g,
+        d_sigma_err=d_e,
+        yield_stress_local_err=s_e,
+        activity_rate_err=g_e,
+        alpha_convention=alpha_convention,  # type: ignore[arg-type]
+    )
+
+
+def _coupling(
+    fn: Callable[..., tuple[float, float]],
+    finite: bool,
+    d: float,
+    d_e: float,
+    s: float,
+    s_e: float,
+    gam: float,
+    gam_e: float,
+    convention: str,
+) -> tuple[float, float]:
+    """D / (s^2 Gamma) through ``fn`` with its error: NaN when an input is missing, and a NaN
+    error when an input error is unknown (one yielded block has no standard error)."""
+    if not finite:
+        return math.nan, math.nan
+    errors = [d_e, s_e, gam_e]
+    known = all(math.isfinite(e) for e in errors)
+    d_e, s_e, gam_e = (e if math.isfinite(e) else 0.0 for e in errors)
+    value, err = fn(d, s, gam, d_e, s_e, gam_e, alpha_convention=convention)
+    return value, err if known else math.nan
+
+
+def summary_row(
+    density: float,
+    modulus: pd.Series,
+    fit: pd.Series,
+    yield_summary: pd.Series,
+    diffusion: pd.Series,
+) -> dict[str, float]:
+    """Table 1 row of one density from one row of each stage's table."""
+    g0, g0_e = float(modulus["G0"]), float(modulus["G0_err"])
+    sc, sc_e = float(yield_summary["sigma_c_mean"]), float(yield_summary["sigma_c_mean_err"])
+    ds, ds_e = float(yield_summary["sigma_drop_mean"]), float(yield_summary["sigma_drop_mean_err"])
+    d, d_e = float(diffusion["D_sigma"]), float(diffusion["D_sigma_err"])
+    gam, gam_e = float(diffusion["Gamma"]), float(diffusion["Gamma_err"])
+    tau, tau_e = float(diffusion["tau_p"]), float(diffusion["tau_p_err"])
+    sy, sy_e = float(fit["sigma_y"]), float(fit["sigma_y_err"])
+    a, a_e = float(fit["prefactor"]), float(fit["prefactor_err"])
+    nan = (math.nan, math.nan)
+    finite = all(math.isfinite(v) and v > 0 for v in (d, gam, ds, sc))
+    am = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
+    am_dhl = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
+    am_hl = _coupling(_by_threshold, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
+    try:
+        af = hl.alpha_flow(sy, sy_e, sc, sc_e)
+    except ValueError as exc:
+        log.warning("density %g: no alpha_flow (%s)", density, exc)
+        af = nan
+    ys = sy / sc
+    ys_e = abs(ys) * math.hypot(_rel(sy, sy_e), _rel(sc, sc_e))
+    scale = math.sqrt(g0 * sc * tau) if g0 > 0 and sc > 0 and tau > 0 else math.nan
+    pr = a / scale
+    pr_e = abs(pr) * math.sqrt(
+        _rel(a, a_e) ** 2
+        + 0.25 * (_rel(g0, g0_e) ** 2 + _rel(sc, sc_e) ** 2 + _rel(tau, tau_e) ** 2)
+    )
+    return {
+        "density": density,
+        "shear_rate": float(diffusion["shear_rate"]),
+        "G0": g0,
+        "G0_err": g0_e,
+        "tau_p": tau,
+        "tau_p_err": tau_e,
+        "sigma_c": sc,
+        "sigma_c_err": sc_e,
+        "delta_sigma_c": float(yield_summary["sigma_c_std"]),
+        "stress_drop": ds,
+        "stress_drop_err": ds_e,
+        "D_sigma": d,
+        "D_sigma_err": d_e,
+        "phi": float(diffusion["phi"]),
+        "phi_err": float(diffusion["phi_err"]),
+        "Gamma": gam,
+        "Gamma_err": gam_e,
+        "alpha_micro": am[0],
+        "alpha_micro_err": am[1],
+        "alpha_micro_dhl": am_dhl[0],
+        "alpha_micro_dhl_err": am_dhl[1],
+        "alpha_micro_hl": am_hl[0],
+        "alpha_micro_hl_err": am_hl[1],
+        "sigma_y": sy,
+        "sigma_y_err": sy_e,
+        "prefactor": a,
+        "prefactor_err": a_e,
+        "yield_stress_rescaled": ys,
+        "yield_stress_rescaled_err": ys_e,
+        "prefactor_rescaled": pr,
+        "prefactor_rescaled_err": pr_e,
+        "alpha_flow": af[0],
+        "alpha_flow_err": af[1],
+        "drop_ratio": ds / sc if sc else math.nan,
+    }
+
+
+def summary_table(
+    modulus: pd.DataFrame,
+    hb_fit: pd.DataFrame,
+    yield_summary: pd.DataFrame,
+    diffusion: pd.DataFrame,
+    shear_rate: float,
+) -> pd.DataFrame:
+    """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
+
+    ``diffusion`` is the collected per-run diffusion summary; rows at ``shear_rate`` are
+    averaged over seeds with :func:`mechnoise.stats.combine_runs`. The yield summary
+    row along the flow (direction +1) is used.
+    """
+    rows = []
+    for density in sorted(modulus["density"]):
+        mod = modulus[np.isclose(modulus["density"], density)].iloc[0]
+        fit = hb_fit[np.isclose(hb_fit["density"], density) & (hb_fit["exponent_mode"] == "fixed")]
+        ys = yield_summary[
+            np.isclose(yield_summary["density"], density) & (yield_summary["direction"] == 1)
+        ]
+        dif = diffusion[
+            np.isclose(diffusion["density"], density)
+            & np.isclose(diffusion["shear_rate"], shear_rate)
+        ]
+        if fit.empty or ys.empty or dif.empty:
+            raise ValueError(f"density {density}: missing fit, yield or diffusion results")
+        mean = dif.mean(numeric_only=True)
+        for col in ("D_sigma", "Gamma", "phi", "tau_p"):
+            mean[col], mean[f"{col}_err"] = combine_runs(dif[col], dif[f"{col}_err"])
+        rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean))
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd.DataFrame:
+    """Modified-HL flow curves with each density's measured ingredients.
+
+    Uses alpha_micro_dhl (the HL equation's convention D = alpha <Delta sigma>^2 Gamma with
+    MSD = 2 D t), the threshold width delta_sigma_c / <sigma_c^m> and the relaxation
+    fraction <Delta sigma^m> / <sigma_c^m> (DESIGN §3, paper's conclusion). Returns
+    density, shear_rate (dimensionless, units sigma_c / (G0 tau)) and stress (units sigma_c).
+    """
+    from mechnoise.hl.modified import modified_flow_curve
+
+    out = []
+    for _, row in summary.iterrows():
+        if not all(
+            math.isfinite(row[c]) for c in ("alpha_micro_dhl", "delta_sigma_c", "drop_ratio")
+        ):
+            continue
+        width = float(row["delta_sigma_c"] / row["sigma_c"])
+        frac = float(min(max(row["drop_ratio"], 1e-3), 1.0))
+        curve = modified_flow_curve(
+            float(row["alpha_micro_dhl"]),
+            shear_rates,
+            threshold_width=width,
+            relaxation_fraction=frac,
+        )
+        curve.insert(0, "density", float(row["density"]))
+        out.append(curve[["density", "shear_rate", "stress"]])
+    if not out:
+        return pd.DataFrame(columns=["density", "shear_rate", "stress"])
+    return pd.concat(out, ignore_index=True)
+
+
+#: Columns of ``results/hl/modified_vs_md.parquet``.
+PREDICTION_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "density whose measured ingredients were used"),
+    "shear_rate": ("float64", "sigma_c/(G0 tau)", "dimensionless shear rate"),
+    "stress": ("float64", "sigma_c", "modified-HL mean stress <sigma> / <sigma_c^m>"),
+}

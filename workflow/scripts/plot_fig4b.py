@@ -1,0 +1,18 @@
+"""Rule plot_fig4b: stress MSD per density at one rate + D_sigma(rho) inset -> fig4b.png."""
+
+import pandas as pd
+
+from mechnoise.figures.stress import plot_fig4b
+from mechnoise.scripting import start_logging
+
+log = start_logging(snakemake.log[0])  # noqa: F821
+sm = snakemake  # noqa: F821
+
+curves = []
+for path, run in zip(sm.input.msd, sm.params.runs, strict=True):
+    rho, _rate, seed = run.split()
+    curves.append(pd.read_parquet(path).assign(density=float(rho), seed=int(seed)))
+summary = pd.read_parquet(sm.input.summary)
+fig = plot_fig4b(pd.concat(curves, ignore_index=True), summary, float(sm.params.shear_rate))
+fig.savefig(sm.output[0], dpi=sm.params.dpi)
+log.info("wrote %s", sm.output[0])
