@@ -143,7 +143,7 @@ def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
         df = df.sort_values("id")
         first = df.iloc[0]
         yield Frame(
-            frame=int(frame_index),  # type: ignore[call-overload]
+            frame=int(frame_index),
             window=int(first["window"]),
             step=int(first["step"]),
             time=float(first["time"]),

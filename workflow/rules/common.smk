@@ -22,7 +22,9 @@ from mechnoise.lammps.schedule import plan_shear
 
 validate_config(
     config,
-    load_schema(os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")),
+    load_schema(
+        os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+    ),
 )
 
 DENSITIES = [slug(r) for r in sorted(config["system"]["densities"])]
@@ -226,6 +228,18 @@ def get_hl_rate_range():
     """(min, max, n) of the dimensionless rates of the HL curves (hl_model.shear_rates)."""
     rates = config["hl_model"]["shear_rates"]
     return (float(rates["min"]), float(rates["max"]), int(rates["n"]))
+
+
+def get_label_pattern(pattern):
+    """Params function: `pattern` with its wildcards left in; an aggregating rule's script
+    reads each input's density, rate or seed back from its path with it
+    (mechnoise.scripting.wildcards_from_path), instead of a list of them in its params.
+    """
+
+    def inner(wildcards):
+        return pattern
+
+    return inner
 
 
 def get_report_figures():

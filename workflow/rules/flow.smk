@@ -9,7 +9,7 @@ rule compute_flow_curve:
     log:
         f"{LOGS}/flow/flow_curve.log",
     params:
-        pattern=f"{RUN}/thermo.parquet",
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
         steady_strain=float(config["shear"]["steady_strain"]),
         n_blocks=int(config["analysis"]["flow"]["n_error_blocks"]),
     script:
@@ -35,7 +35,7 @@ rule compute_modulus:
     log:
         f"{LOGS}/flow/modulus.log",
     params:
-        pattern=f"{RUN}/thermo.parquet",
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
         steady_strain=float(config["shear"]["steady_strain"]),
         elastic_strain_max=float(config["analysis"]["flow"]["elastic_strain_max"]),
     script:

@@ -74,7 +74,7 @@ rule collect_plasticity:
     log:
         f"{LOGS}/plasticity/plasticity_summary.log",
     params:
-        pattern=f"{RUN}/plasticity_summary.parquet",
+        pattern=get_label_pattern(f"{RUN}/plasticity_summary.parquet"),
     script:
         "../scripts/collect_plasticity.py"
 
@@ -101,7 +101,7 @@ rule plot_fig5a:
     log:
         f"{LOGS}/plasticity/fig5a.log",
     params:
-        pattern=f"{RUN}/d2min_autocorr.parquet",
+        pattern=get_label_pattern(f"{RUN}/d2min_autocorr.parquet"),
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5a.py"

@@ -45,7 +45,9 @@ rule summarize_diffusion:
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_diffusion_summary.log",
     params:
-        fit_window=tuple(float(t) for t in config["analysis"]["stress_msd"]["fit_window"]),
+        fit_window=tuple(
+            float(t) for t in config["analysis"]["stress_msd"]["fit_window"]
+        ),
     script:
         "../scripts/summarize_diffusion.py"
 
@@ -70,7 +72,7 @@ rule plot_fig4b:
     log:
         f"{LOGS}/stress/fig4b.log",
     params:
-        pattern=f"{RUN}/stress_msd.parquet",
+        pattern=get_label_pattern(f"{RUN}/stress_msd.parquet"),
         shear_rate=get_lowest_rate(),
         dpi=int(config["figures"]["dpi"]),
     script:

@@ -70,7 +70,7 @@ rule plot_fig5b:
     log:
         f"{LOGS}/yield/fig5b.log",
     params:
-        pattern=f"{YIELD}/local_yield.parquet",
+        pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5b.py"

@@ -3,13 +3,13 @@
 import pandas as pd
 
 from mechnoise.figures.frozen_matrix import plot_fig5b
-from mechnoise.scripting import start_logging
+from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 local = {
-    float(rho): pd.read_parquet(path)
-    for rho, path in zip(sm.params.densities, sm.input.local, strict=True)
+    float(wildcards_from_path(sm.params.pattern, path)["rho"]): pd.read_parquet(path)
+    for path in sm.input.local
 }
 summary = pd.concat([pd.read_parquet(p) for p in sm.input.summary], ignore_index=True)
 plot_fig5b(local, summary).savefig(sm.output[0], dpi=sm.params.dpi)

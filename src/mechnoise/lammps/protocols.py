@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import io
-from mechnoise.lammps.engine import EngineSpec, RunResult, inputs_dir, run_lammps
+from mechnoise.lammps.engine import EngineSpec, RunResult, run_lammps
 from mechnoise.lammps.schedule import ShearPlan, render_segment_schedule
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def prepare_glass(
     seed: int,
     data_out: Path,
     *,
+    script: Path,
     temperature: float,
     equilibration_time: float,
     quench_time: float,
@@ -64,7 +65,11 @@ def prepare_glass(
     skin: float = 0.3,
     engine: EngineSpec | None = None,
 ) -> RunResult:
-    """Quench a random liquid into a minimized T = 0 glass (``in.prepare``)."""
+    """Quench a random liquid into a minimized T = 0 glass.
+
+    ``script`` is ``lammps_inputs/in.prepare`` (its includes are read from ``include/``
+    beside it); the other keywords are its variables.
+    """
     data_out = Path(data_out)
     tmp = data_out.with_name(data_out.name + ".partial")
     variables = {
@@ -81,7 +86,7 @@ def prepare_glass(
         **model.cutoffs(),
     }
     result = run_lammps(
-        inputs_dir() / "in.prepare",
+        script,
         variables,
         workdir=data_out.parent,
         name=f"prepare rho={density:g} seed={seed}",
@@ -98,6 +103,7 @@ def run_shear_segment(
     plan: ShearPlan,
     k: int,
     *,
+    script: Path,
     glass: Path,
     restart_in: Path | None,
     restart_out: Path,
@@ -112,7 +118,8 @@ def run_shear_segment(
 ) -> RunResult:
     """Run segment ``k`` of a shear run and convert its thermo and frames to parquet.
 
-    The segment starts from ``glass`` (k = 0) or from ``restart_in`` (k > 0) and ends with a
+    ``script`` is ``lammps_inputs/in.shear`` (includes from ``include/`` beside it). The
+    segment starts from ``glass`` (k = 0) or from ``restart_in`` (k > 0) and ends with a
     restart file. ``thermo_out`` / ``frames_out`` are per-segment parquet files with the
     columns of :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window
     indices are filled in by :func:`merge_segments`). The exact schedule include is kept in
@@ -151,7 +158,7 @@ def run_shear_segment(
         **model.cutoffs(),
     }
     result = run_lammps(
-        inputs_dir() / "in.shear",
+        script,
         variables,
         workdir=workdir,
         name=f"shear rate={plan.rate:g} segment {k}",
