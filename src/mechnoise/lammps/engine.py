@@ -474,7 +474,7 @@ def run_lammps(
         LAMMPS input script (a file of ``lammps_inputs/``).
     variables : mapping
         ``-var`` values; an ``inc`` entry pointing at the ``include/`` directory beside
-        ``input_file`` is added unless given.
+        ``input_file`` is added unless given or absent (a replay file sets its own).
     workdir : path
         Working directory of the run; log and provenance go there.
     name : str
@@ -507,7 +507,8 @@ def run_lammps(
     log_file = workdir / log_name
     outputs = [Path(p) for p in expected_outputs]
     variables = dict(variables)
-    variables.setdefault("inc", str(include_dir(input_file)))
+    if "inc" not in variables and include_dir(input_file).is_dir():
+        variables["inc"] = str(include_dir(input_file))
     argv = engine_argv(engine, input_file, variables, log_file)
     env = lammps_environment(os.environ)
     env.update(engine.env)
