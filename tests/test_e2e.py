@@ -189,6 +189,7 @@ FIGURE_RULES = {
     "plot_fig5a",
     "plot_fig5b",
     "plot_hl_comparison",
+    "plot_glass_quality",
     "write_report",
 }
 

@@ -26,15 +26,13 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, Frame, fractional_coordinates
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: column -> (dtype, unit, description) of ``block_stress.parquet`` (one row per block and frame).
 BLOCK_STRESS_COLUMNS: dict[str, tuple[str, str, str]] = {

@@ -40,15 +40,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import FloatArray
 from mechnoise.plasticity.rate import activity_rate
 from mechnoise.stats import standard_error
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 _STRESS2 = "eps^2/sigma^4"
 _DIFF = "eps^2/(sigma^4 tau0)"

@@ -13,11 +13,11 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from mechnoise._typing import FloatArray
 from mechnoise.stats import block_average
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Columns of ``results/flow_curve.parquet``.
 FLOW_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {

@@ -57,6 +57,11 @@ def all_densities(pattern):
     return expand(pattern, rho=DENSITIES)
 
 
+def all_glasses(pattern):
+    """Expand a pattern over every configured density and seed."""
+    return expand(pattern, rho=DENSITIES, seed=SEEDS)
+
+
 def get_lammps_script(name):
     """Path of the LAMMPS input `name` (e.g. "in.shear") in lammps_inputs/."""
     return os.path.join(LAMMPS_INPUTS, name)
@@ -244,7 +249,16 @@ def get_label_pattern(pattern):
 
 def get_report_figures():
     """Every figure the report shows."""
-    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+    names = [
+        "fig2",
+        "fig2_rescaled",
+        "fig3",
+        "fig4a",
+        "fig4b",
+        "fig5a",
+        "fig5b",
+        "glass_quality",
+    ]
     return [f"results/figures/{n}.png" for n in names]
 
 
@@ -261,6 +275,7 @@ def get_final_targets():
         "results/hl/parametric_curve.parquet",
         "results/hl/flow_curves.parquet",
         "results/hl/modified_flow_curves.parquet",
+        "results/glass_quality.parquet",
         "results/report.html",
     ]
     targets += all_densities(f"{YIELD}/local_yield.parquet")

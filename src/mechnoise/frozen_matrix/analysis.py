@@ -25,14 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import FloatArray
 from mechnoise.stats import standard_error
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Lower bound of the modulus entering the drop threshold (eps/sigma²), for the rare block whose
 #: probe slope is not positive; local moduli of the model glass are ~10-40.

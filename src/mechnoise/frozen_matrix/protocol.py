@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
+
+from mechnoise._typing import FloatArray
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Frozen shell kept beyond the largest cutoff (sigma): the largest displacement of a block atom
 #: towards the carved-away region that leaves the curve exact (tests check carved == uncarved).

@@ -16,15 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, fractional_coordinates
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 def choose_frames(frame_table: pd.DataFrame, n_configs: int) -> list[int]:

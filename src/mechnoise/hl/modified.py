@@ -52,6 +52,7 @@ from scipy.optimize import brentq
 from scipy.special import roots_legendre
 from scipy.stats import truncnorm
 
+from mechnoise._typing import FloatArray
 from mechnoise.hl.kernel import (
     Operator,
     control_volumes,
@@ -62,7 +63,6 @@ from mechnoise.hl.kernel import (
 
 logger = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Relative tolerance on log D in the self-consistency root find.
 _ROOT_RTOL = 1e-12

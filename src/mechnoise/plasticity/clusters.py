@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import BoolArray, FloatArray, IntArray
 from mechnoise.blocks import block_indices, block_width, n_blocks_per_side
 from mechnoise.io import Box, Frame
 from mechnoise.stats import standard_error
@@ -37,9 +38,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: column -> (dtype, unit, description) of ``activity.parquet`` (one row per reference frame).
 ACTIVITY_COLUMNS: dict[str, tuple[str, str, str]] = {

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, Frame
 from mechnoise.plasticity.neighbors import as_positions, minimum_image, neighbor_pairs
 
@@ -37,8 +38,6 @@ __all__ = ["D2MIN_COLUMNS", "d2min", "d2min_frames", "lagged_frame_pairs"]
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.intp]
 
 #: column -> (dtype, unit, description) of ``d2min.parquet`` (one row per atom and frame pair).
 D2MIN_COLUMNS: dict[str, tuple[str, str, str]] = {

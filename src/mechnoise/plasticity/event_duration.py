@@ -14,11 +14,12 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from mechnoise._typing import FloatArray
+
 __all__ = ["AUTOCORR_COLUMNS", "d2min_autocorrelation", "fit_decay_time"]
 
 log = logging.getLogger(__name__)
 
-FloatArray = npt.NDArray[np.float64]
 
 #: A fitted tau_p beyond this many times the largest lag is reported as unresolved.
 _UNRESOLVED = 5.0
