@@ -1,4 +1,7 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists.
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
+# the config (every error names its dotted key), the paths LAMMPS will be given, and the
+# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
+# Snakemake on this host is removed first, so the same command resumes.
 #
 # Reuse of finished jobs (README, "Reuse of finished jobs"). Snakemake reruns a job when the
 # repr of one of its params changes, when its set of input files changes, when an input is
@@ -8,24 +11,52 @@
 #   repr follows the YAML's key order), never the list of densities, rates or seeds;
 # - numbers are normalised with float()/int(), so `1` and `1.0` or `1.0e-3` and `0.001` in the
 #   YAML are the same param;
-# - the `execution:` block (engine, MPI ranks, launcher, throughput, wall-time cap) is never a
-#   param: scripts read it from snakemake.config when they run (mechnoise.scripting), and the
-#   resource functions of resources.smk use it (resources are no rerun trigger);
+# - the `execution:` block (engine, MPI ranks, launcher, throughput, wall-time cap, watchdog)
+#   is never a param: scripts read it from snakemake.config when they run
+#   (mechnoise.scripting), and the resource functions of resources.smk use it (resources are
+#   no rerun trigger);
 # - the LAMMPS scripts a job runs, with their include files, are declared inputs;
 # - densities, rates and seeds are sorted, so their order in the YAML does not matter.
 import os
 
-from mechnoise.config import load_schema, slug, sorted_rates, validate_config
+from mechnoise import workdir as mechnoise_workdir
+from mechnoise.config import (
+    load_schema,
+    shear_plan,
+    slug,
+    sorted_rates,
+    validate_config,
+)
 from mechnoise.lammps import included_files
 from mechnoise.lammps.protocols import Model
-from mechnoise.lammps.schedule import plan_shear
 
+mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(
     config,
     load_schema(
         os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
     ),
 )
+mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
+mechnoise_workdir.check_physics_stamp(
+    "results",
+    config,
+    replace=str(config.get("replace_results", False)).lower() == "true",
+)
+
+
+onstart:
+    mechnoise_workdir.record_lock_owner(os.getcwd())
+    mechnoise_workdir.write_physics_stamp("results", config)
+
+
+onsuccess:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
+
+onerror:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
 
 DENSITIES = [slug(r) for r in sorted(config["system"]["densities"])]
 RATES = [slug(r) for r in sorted_rates(config)]
@@ -111,7 +142,7 @@ def get_quench_params():
 
 
 def get_plan_settings():
-    """Arguments of mechnoise.schedule.plan_shear after the rate, in its order (shear.*)."""
+    """Arguments of mechnoise.lammps.schedule.plan_shear after the rate, in its order."""
     shear = config["shear"]
     frames = shear["frames"]
     return (
@@ -138,7 +169,7 @@ def get_dynamics_params():
 
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
-    return plan_shear(float(wildcards.rate), *get_plan_settings())
+    return shear_plan(config, float(wildcards.rate))
 
 
 def get_segment_ids(wildcards):

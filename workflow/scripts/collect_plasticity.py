@@ -12,7 +12,7 @@ rows = []
 for path in sm.input:
     run = wildcards_from_path(sm.params.pattern, path)
     rho, rate, seed = run["rho"], run["rate"], run["seed"]
-    row = pd.read_parquet(path)
+    row = io.read_table(path)
     row.insert(0, "seed", int(seed))
     row.insert(0, "shear_rate", float(rate))
     row.insert(0, "density", float(rho))

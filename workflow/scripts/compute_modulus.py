@@ -12,7 +12,7 @@ per_density = {}
 for path in sm.input.thermo:
     run = wildcards_from_path(sm.params.pattern, path)
     rho, rate = run["rho"], run["rate"]
-    thermo = pd.read_parquet(path)
+    thermo = io.read_thermo(path)
     steady = thermo[thermo["strain"] >= sm.params.steady_strain]
     g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])
     gi, gi_err = rheology.initial_modulus(

@@ -2,15 +2,14 @@
 
 from pathlib import Path
 
-import pandas as pd
-
+from mechnoise import io
 from mechnoise.frozen_matrix.snapshots import prepare_snapshots
 from mechnoise.scripting import execution_engine, start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 paths = prepare_snapshots(
-    pd.read_parquet(sm.input.frames),
+    io.read_frames_table(sm.input.frames),
     sm.params.n_configs,
     Path(sm.params.workdir),
     script=Path(sm.input.script),

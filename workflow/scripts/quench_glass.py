@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from mechnoise.lammps.engine import RunLimits
 from mechnoise.lammps.protocols import Model, prepare_glass
 from mechnoise.scripting import execution_engine, start_logging
 
@@ -20,5 +21,6 @@ result = prepare_glass(
     dt=dt,
     skin=skin,
     engine=execution_engine(sm.config),
+    limits=RunLimits.from_config(sm.config["execution"]),
 )
 log.info("glass written in %.1f s: %s", result.seconds, sm.output.data)

@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pandas as pd
-
 from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
 from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
@@ -17,7 +15,7 @@ sm = snakemake  # noqa: F821
 strain_step, refine_steps, max_strain, drop_factor = sm.params.protocol
 cluster_size = None
 if sm.input.plasticity:
-    cluster_size = float(pd.read_parquet(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
+    cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
 grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
 settings = FrozenMatrixSettings(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from mechnoise.lammps.engine import RunLimits
 from mechnoise.lammps.protocols import Model, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear
 from mechnoise.scripting import execution_engine, start_logging
@@ -26,5 +27,7 @@ result = run_shear_segment(
     skin=skin,
     seed=int(sm.wildcards.seed),
     engine=execution_engine(sm.config),
+    density=float(sm.wildcards.rho),
+    limits=RunLimits.from_config(sm.config["execution"]),
 )
 log.info("segment %d done in %.1f s", k, result.seconds)
