@@ -18,7 +18,7 @@ SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 LAMMPS_INPUTS = ROOT / "lammps_inputs"
 SCHEMA_FILE = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 #: What a user's checkout holds for `make run`; the package itself comes from the venv.
-CHECKOUT_FILES = ["Snakefile", "config.yaml", "workflow", "lammps_inputs"]
+CHECKOUT_FILES = ["Snakefile", "config.yaml", "profiles", "workflow", "lammps_inputs"]
 TINY = Path("workflow") / "presets" / "tiny.yaml"
 
 

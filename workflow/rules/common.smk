@@ -1,7 +1,7 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
-# the config (every error names its dotted key), the paths LAMMPS will be given, and the
-# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
-# Snakemake on this host is removed first, so the same command resumes.
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists;
+# it checks the config (every error names its dotted key), the paths LAMMPS will be given
+# and the physics the results folder was made with (mechnoise.workdir). A lock left by a
+# killed Snakemake on this host is removed first, so the same command resumes.
 #
 # Reuse of finished jobs (README, "Reuse of finished jobs"). Snakemake reruns a job when the
 # repr of one of its params changes, when its set of input files changes, when an input is
