@@ -248,8 +248,8 @@ def test_loading_continues_to_the_second_drop_and_the_rule_is_analysis(
     its first-drop curve is a prefix of that curve, and every rule in [bisect, stop] (and
     the literal first maximum) is re-applied to the stored curve without LAMMPS."""
     s2 = settings(max_strain=0.3, n_drops=2)
-    two = run_block_test(glass, 3, 0, 0, 1, s2, tmp_path / "two")
-    one = run_block_test(glass, 3, 0, 0, 1, settings(max_strain=0.3, n_drops=1), tmp_path / "one")
+    two = block_test(glass, 3, 0, 0, 1, s2, tmp_path / "two")
+    one = block_test(glass, 3, 0, 0, 1, settings(max_strain=0.3, n_drops=1), tmp_path / "one")
     assert not hasattr(s2, "drop_factor")
     # same quasi-static path: the one-drop curve is the start of the two-drop curve
     n = len(one.strain)
