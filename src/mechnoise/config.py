@@ -3,7 +3,10 @@
 :func:`validate_config` runs before any Snakemake rule is defined. It checks the JSON schema
 (types, ranges, no unknown keys) and then what a schema cannot say: a box large enough for the
 block grids, windows that fit the steady state at every rate, lags that fit a window, indices
-inside their lists. Every error names the offending key as a dotted path.
+inside their lists. Every error names the offending key as a dotted path. Before the schema,
+:func:`check_finite` rejects any nan or inf; the schema's ``integer`` means a Python int
+(``1.0`` is refused, not silently taken); :func:`check_folder_names` refuses two densities
+or rates that would share a run folder.
 """
 
 from __future__ import annotations
@@ -18,26 +21,21 @@ import jsonschema
 import yaml
 
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.schedule import ShearPlan, plan_shear
 
 
 class ConfigError(ValueError):
     """A configuration value is wrong; the message starts with the dotted key."""
 
 
-def schema_path() -> Path:
-    """Path of ``workflow/schemas/config.schema.yaml`` in this checkout."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "workflow" / "schemas" / "config.schema.yaml"
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("cannot find workflow/schemas/config.schema.yaml")
+#: Keys that moved: old dotted key -> where it lives now.
+MOVED_KEYS = {"shear.engine": "execution"}
 
 
-def load_schema() -> dict[str, Any]:
-    """The config JSON schema as a dict."""
-    return dict(yaml.safe_load(schema_path().read_text()))
+def load_schema(path: str | Path) -> dict[str, Any]:
+    """The config JSON schema (``workflow/schemas/config.schema.yaml``, passed by the caller:
+    the schema belongs to the workflow, not to the installed package) as a dict."""
+    return dict(yaml.safe_load(Path(path).read_text()))
 
 
 def deep_update(base: MutableMapping[str, Any], update: Mapping[str, Any]) -> None:
@@ -49,12 +47,12 @@ def deep_update(base: MutableMapping[str, Any], update: Mapping[str, Any]) -> No
             base[key] = copy.deepcopy(value)
 
 
-def load_config(*paths: str | Path) -> dict[str, Any]:
-    """Load and merge YAML config files (later ones override), then validate."""
+def load_config(*paths: str | Path, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Load and merge YAML config files (later ones override), then validate with ``schema``."""
     config: dict[str, Any] = {}
     for p in paths:
         deep_update(config, yaml.safe_load(Path(p).read_text()) or {})
-    validate_config(config)
+    validate_config(config, schema)
     return config
 
 
@@ -63,17 +61,23 @@ def _dotted(path: Any) -> str:
     return ".".join(parts) if parts else "(top level)"
 
 
-def validate_config(config: Mapping[str, Any]) -> None:
-    """Validate a config dict; raise :class:`ConfigError` naming the first bad key.
+def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """Validate a config dict against ``schema`` (:func:`load_schema`) and the cross-field
+    rules; raise :class:`ConfigError` naming the first bad key.
 
     Examples
     --------
-    >>> validate_config({})  # doctest: +ELLIPSIS
+    >>> validate_config({}, {"type": "object", "required": ["system"]})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     mechnoise.config.ConfigError: (top level): 'system' is a required property
     """
-    validator = jsonschema.Draft202012Validator(load_schema())
+    for old, new in MOVED_KEYS.items():
+        section, key = old.split(".")
+        if isinstance(config.get(section), Mapping) and key in config[section]:
+            raise ConfigError(f"{old}: moved to the top-level `{new}:` block (see config.yaml)")
+    check_finite(config)
+    validator = _strict_validator()(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -83,7 +87,70 @@ def validate_config(config: Mapping[str, Any]) -> None:
             keys = ", ".join(f"{where}.{k}" if err.absolute_path else k for k in sorted(extra))
             raise ConfigError(f"{keys}: unknown key (check the spelling; see config.yaml)")
         raise ConfigError(f"{_dotted(err.absolute_path)}: {err.message}")
+    check_folder_names(config)
     _check_cross_fields(config)
+
+
+def _strict_validator() -> type:
+    """The schema's validator class with ``integer`` meaning a Python int (1.0 is no integer).
+
+    JSON Schema counts 1.0 as an integer; a float for a count or a seed then passes and fails
+    late (a float ``mpi_ranks`` even made Snakemake rerun and delete a valid glass).
+    """
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    return jsonschema.validators.extend(base, type_checker=checker)
+
+
+def check_finite(node: Any, path: tuple[Any, ...] = ()) -> None:
+    """Raise :class:`ConfigError` naming the first non-finite number (nan, inf) in ``node``.
+
+    Examples
+    --------
+    >>> check_finite({"shear": {"damping_time": float("nan")}})
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: shear.damping_time: nan is not a finite number
+    """
+    if isinstance(node, float) and not math.isfinite(node):
+        raise ConfigError(f"{_dotted(path)}: {node} is not a finite number")
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            check_finite(value, (*path, key))
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            check_finite(value, (*path, i))
+
+
+def check_folder_names(config: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` if two densities or two rates share one folder name.
+
+    Folders are named by :func:`slug` (``%g``, six significant digits); two values that
+    print alike would share one run folder and be counted twice.
+
+    Examples
+    --------
+    >>> check_folder_names({"system": {"densities": [1.149, 1.1490000001]},
+    ...                     "shear": {"shear_rates": [0.01]}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: system.densities: 1.149 and 1.1490000001 share the folder ...
+    """
+    for key, prefix, values in [
+        ("system.densities", "rho", config["system"]["densities"]),
+        ("shear.shear_rates", "rate", config["shear"]["shear_rates"]),
+    ]:
+        seen: dict[str, float] = {}
+        for value in values:
+            name = slug(value)
+            if name in seen:
+                raise ConfigError(
+                    f"{key}: {seen[name]!r} and {value!r} share the folder name "
+                    f"'{prefix}{name}' (values must differ within 6 significant digits)"
+                )
+            seen[name] = value
 
 
 def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
@@ -123,10 +190,9 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"shear.steady_strain: {shear['steady_strain']} must be below shear.total_strain "
             f"{shear['total_strain']}"
         )
-    if shear["engine"]["kind"] == "command" and not shear["engine"].get("command"):
-        raise ConfigError(
-            "shear.engine.command: required (a non-empty list) when kind is 'command'"
-        )
+    execution = cfg["execution"]
+    if execution["kind"] == "command" and not execution.get("command"):
+        raise ConfigError("execution.command: required (a non-empty list) when kind is 'command'")
     frames = shear["frames"]
     if frames["frame_interval"] < shear["timestep"]:
         raise ConfigError(
@@ -134,23 +200,10 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
         )
     min_window = math.inf
     for rate in shear["shear_rates"]:
-        try:
-            plan = plan_shear(
-                rate,
-                shear["timestep"],
-                shear["total_strain"],
-                shear["segment_strain"],
-                shear["steady_strain"],
-                shear["thermo_strain_interval"],
-                frames["n_windows"],
-                frames["window_duration"],
-                frames["frame_interval"],
-            )
-        except ValueError as exc:
-            raise ConfigError(f"shear.frames: {exc}") from None
+        plan = shear_plan(cfg, rate)
         w = plan.windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
-    _check_segment_wall_time(system["n_particles"], shear)
+    _check_segment_wall_time(system["n_particles"], shear, execution)
     lag = analysis["d2min"]["lag"]
     if lag >= min_window:
         raise ConfigError(
@@ -186,14 +239,85 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     ]:
         if not -n_rates <= index < n_rates:
             raise ConfigError(f"{key}: {index} is outside the {n_rates} configured shear rates")
+    _check_yield_test(cfg["yield_test"])
+    rate_range = analysis["flow"].get("hb_rate_range")
+    if rate_range is not None and not 0 < rate_range[0] < rate_range[1]:
+        raise ConfigError(
+            f"analysis.flow.hb_rate_range: need 0 < min < max, got {list(rate_range)}"
+        )
     hl = cfg["hl_model"]["shear_rates"]
     if hl["min"] >= hl["max"]:
         raise ConfigError(f"hl_model.shear_rates.min: {hl['min']} must be below max {hl['max']}")
 
 
-def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None:
-    """A shear segment's estimated wall time must fit shear.engine.max_segment_hours."""
-    engine = shear["engine"]
+def _check_yield_test(yt: Mapping[str, Any]) -> None:
+    """The stored curves must support the drop rule and its halved / doubled sensitivity."""
+    if yt["max_strain"] <= yt["strain_step"]:
+        raise ConfigError(
+            f"yield_test.max_strain: {yt['max_strain']} must exceed yield_test.strain_step "
+            f"{yt['strain_step']}"
+        )
+    factor, lo, hi = yt["drop_factor"], yt["bisect_factor"], yt["stop_factor"]
+    if not lo <= factor / 2 or not 2 * factor <= hi:
+        raise ConfigError(
+            f"yield_test.drop_factor: {factor} needs yield_test.bisect_factor <= drop_factor / 2 "
+            f"and yield_test.stop_factor >= 2 drop_factor (got {lo} and {hi}): the curves must "
+            "resolve the halved and doubled rules of the sensitivity table"
+        )
+
+
+#: plan_shear's parameter names -> config keys (errors of planning name the key).
+_PLAN_KEYS = {
+    "rate": "shear.shear_rates",
+    "dt": "shear.timestep",
+    "total_strain": "shear.total_strain",
+    "segment_strain": "shear.segment_strain",
+    "steady_strain": "shear.steady_strain",
+    "thermo_strain_interval": "shear.thermo_strain_interval",
+    "frame_interval": "shear.frames.frame_interval",
+    "window_duration": "shear.frames.window_duration",
+}
+
+
+def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
+    """The segments and frame windows of a run at ``rate`` under ``config``.
+
+    The one place the workflow plans a shear run (validation and the rules' input
+    functions), so an impossible plan is a :class:`ConfigError` naming its key.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"timestep": 0.005, "total_strain": 0.6, "segment_strain": 0.3,
+    ...        "steady_strain": 0.2, "thermo_strain_interval": 0.001,
+    ...        "frames": {"n_windows": 200, "window_duration": 8.0, "frame_interval": 0.2}}}
+    >>> shear_plan(cfg, 0.02)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: shear.frames.n_windows: at rate 0.02, the steady state ...
+    """
+    shear = config["shear"]
+    frames = shear["frames"]
+    try:
+        return plan_shear(
+            rate,
+            shear["timestep"],
+            shear["total_strain"],
+            shear["segment_strain"],
+            shear["steady_strain"],
+            shear["thermo_strain_interval"],
+            frames["n_windows"],
+            frames["window_duration"],
+            frames["frame_interval"],
+        )
+    except ValueError as exc:
+        key = _PLAN_KEYS.get(str(exc).split()[0], "shear.frames.n_windows")
+        raise ConfigError(f"{key}: at rate {rate:g}, {exc}") from None
+
+
+def _check_segment_wall_time(
+    n_particles: int, shear: Mapping[str, Any], engine: Mapping[str, Any]
+) -> None:
+    """A shear segment's estimated wall time must fit execution.max_segment_hours."""
     max_hours = engine.get("max_segment_hours", 0) or 0
     if max_hours <= 0:
         return
@@ -218,7 +342,7 @@ def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None
             f"shear.segment_strain: a segment of {shear['segment_strain']} at rate {rate:g} "
             f"needs about {hours:.3g} h (x{cost.WALL_TIME_SAFETY} safety at "
             f"{throughput:g} atom-steps/s on {ranks} rank(s)), more than "
-            f"shear.engine.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
+            f"execution.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
         )
 
 

@@ -51,6 +51,11 @@ TABLES: list[tuple[str, str, str]] = [
         "rheology:HB_FIT_COLUMNS",
         "two rows per density: exponent free and n = 1/2",
     ),
+    (
+        "results/hl_fit.parquet",
+        "rheology:HL_FIT_COLUMNS",
+        "one row per density: the HL stationary curve fitted to the flow curve",
+    ),
     ("results/modulus.parquet", "rheology:MODULUS_COLUMNS", "one row per density"),
     (
         f"{_RUN}/d2min.parquet",
@@ -124,6 +129,11 @@ TABLES: list[tuple[str, str, str]] = [
         f"{_YIELD}/yield_summary.parquet",
         "frozen_matrix:SUMMARY_COLUMNS",
         "one row per loading direction",
+    ),
+    (
+        f"{_YIELD}/drop_rule_sensitivity.parquet",
+        "frozen_matrix:SENSITIVITY_COLUMNS",
+        "one row per loading direction and drop rule (stored curves re-analysed, no LAMMPS)",
     ),
     (
         "results/hl/parametric_curve.parquet",
@@ -210,10 +220,15 @@ def _range(spec: Mapping[str, Any]) -> str:
 
 
 def config_keys_markdown(config_path: Path) -> str:
-    """Markdown table of every config key: default (config.yaml), type, range, meaning."""
+    """Markdown table of every config key: default (config.yaml), type, range, meaning.
+
+    The schema is ``workflow/schemas/config.schema.yaml`` of the checkout holding
+    ``config_path``.
+    """
     config = yaml.safe_load(config_path.read_text())
+    schema = load_schema(config_path.parent / "workflow" / "schemas" / "config.schema.yaml")
     lines = ["| key | default | type | range | meaning |", "|---|---|---|---|---|"]
-    for dotted, spec in _walk(load_schema()):
+    for dotted, spec in _walk(schema):
         default = _lookup(config, dotted)
         typ = spec.get("type", "")
         if typ == "array":

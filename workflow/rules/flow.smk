@@ -9,9 +9,9 @@ rule compute_flow_curve:
     log:
         f"{LOGS}/flow/flow_curve.log",
     params:
-        runs=all_runs("{rho} {rate} {seed}"),
-        steady_strain=config["shear"]["steady_strain"],
-        n_blocks=config["analysis"]["flow"]["n_error_blocks"],
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
+        steady_strain=float(config["shear"]["steady_strain"]),
+        n_blocks=int(config["analysis"]["flow"]["n_error_blocks"]),
     script:
         "../scripts/compute_flow_curve.py"
 
@@ -20,34 +20,28 @@ rule fit_herschel_bulkley:
     input:
         "results/flow_curve.parquet",
     output:
-        "results/hb_fit.parquet",
+        hb="results/hb_fit.parquet",
+        hl="results/hl_fit.parquet",
     log:
         f"{LOGS}/flow/hb_fit.log",
+    params:
+        rate_min=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[0],
+        rate_max=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[1],
     script:
         "../scripts/fit_herschel_bulkley.py"
 
 
 rule compute_modulus:
     input:
-        thermo=expand(
-            f"{RUN}/thermo.parquet",
-            rho=DENSITIES,
-            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
-            seed=SEEDS,
-        ),
+        thermo=get_modulus_runs(f"{RUN}/thermo.parquet"),
     output:
         "results/modulus.parquet",
     log:
         f"{LOGS}/flow/modulus.log",
     params:
-        runs=expand(
-            "{rho} {rate} {seed}",
-            rho=DENSITIES,
-            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
-            seed=SEEDS,
-        ),
-        steady_strain=config["shear"]["steady_strain"],
-        elastic_strain_max=config["analysis"]["flow"]["elastic_strain_max"],
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
+        steady_strain=float(config["shear"]["steady_strain"]),
+        elastic_strain_max=float(config["analysis"]["flow"]["elastic_strain_max"]),
     script:
         "../scripts/compute_modulus.py"
 
@@ -61,6 +55,6 @@ rule plot_flow_curves:
     log:
         f"{LOGS}/flow/fig2.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_flow_curves.py"

@@ -6,6 +6,7 @@ rule summarize_densities:
     input:
         modulus="results/modulus.parquet",
         fit="results/hb_fit.parquet",
+        hl_fit="results/hl_fit.parquet",
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
         diffusion="results/diffusion_summary.parquet",
     output:
@@ -13,7 +14,7 @@ rule summarize_densities:
     log:
         f"{LOGS}/report/summary.log",
     params:
-        shear_rate=float(get_rate_slug(-1)),
+        shear_rate=get_lowest_rate(),
     script:
         "../scripts/summarize_densities.py"
 
@@ -38,7 +39,7 @@ rule predict_modified_hl:
     log:
         f"{LOGS}/report/modified_vs_md.log",
     params:
-        rates=config["hl_model"]["shear_rates"],
+        rate_range=get_hl_rate_range(),
     script:
         "../scripts/predict_modified_hl.py"
 
@@ -55,7 +56,7 @@ rule plot_hl_comparison:
     log:
         f"{LOGS}/report/fig3.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_hl_comparison.py"
 
@@ -66,6 +67,10 @@ rule write_report:
         runs="results/run_couplings.parquet",
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
+        hl_fit="results/hl_fit.parquet",
+        sensitivity=all_densities(
+            "results/yield/rho{rho}/drop_rule_sensitivity.parquet"
+        ),
         glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:

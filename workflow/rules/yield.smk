@@ -1,30 +1,23 @@
-# Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b).
+# Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b), the distances to
+# threshold before and after the first event (fig5c_thresholds) and the drop-rule sensitivity.
 # Snapshots come from the steady state of the run at rate index yield_test.shear_rate_index
-# (-1: the lowest rate) and the first seed; every per-density result lives in YIELD.
-# Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
+# (-1: the lowest rate) and the first seed (get_yield_run_dir); every per-density result lives
+# in YIELD. Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
 # RUN/plasticity_summary.parquet (plasticity: l_pl).
-
-YIELD = "results/yield/rho{rho}"
-YIELD_RUN = RUN.replace(
-    "{rate}", get_rate_slug(config["yield_test"]["shear_rate_index"])
-).replace("{seed}", SEEDS[0])
 
 
 rule prepare_yield_snapshots:
     input:
-        frames=f"{YIELD_RUN}/frames.parquet",
+        frames=f"{get_yield_run_dir()}/frames.parquet",
+        script=get_lammps_script("in.frozen_matrix"),
+        includes=get_lammps_includes("include/frozen_snapshot.lmp"),
     output:
-        expand(
-            f"{YIELD}/snapshots/snapshot{{k}}.data",
-            k=range(config["yield_test"]["n_configs"]),
-            allow_missing=True,
-        ),
+        get_snapshot_outputs(),
     log:
         f"{LOGS}/yield/rho{{rho}}_snapshots.log",
     params:
-        n_configs=config["yield_test"]["n_configs"],
-        system=config["system"],
-        engine=config["shear"]["engine"],
+        n_configs=int(config["yield_test"]["n_configs"]),
+        cutoffs=get_cutoffs(),
         workdir=f"{YIELD}/snapshots",
     script:
         "../scripts/prepare_yield_snapshots.py"
@@ -33,10 +26,10 @@ rule prepare_yield_snapshots:
 rule run_frozen_matrix:
     input:
         snapshots=rules.prepare_yield_snapshots.output,
-        plasticity=(
-            f"{YIELD_RUN}/plasticity_summary.parquet"
-            if config["analysis"]["blocks"]["from_cluster_size"]
-            else []
+        plasticity=get_cluster_size_input(get_yield_run_dir()),
+        setup=get_lammps_script("include/frozen_setup.lmp"),
+        includes=get_lammps_includes(
+            "include/frozen_setup.lmp", "include/frozen_step.lmp"
         ),
     output:
         curves=f"{YIELD}/curves.parquet",
@@ -44,9 +37,13 @@ rule run_frozen_matrix:
         f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
     threads: 2
     params:
-        yield_test=config["yield_test"],
-        system=config["system"],
-        width=config["analysis"]["blocks"]["width"],
+        # the protocol only: the drop rule (yield_test.drop_factor) is analysis and changing
+        # it must not rerun LAMMPS (summarize_local_yield re-applies it to the curves)
+        protocol=get_frozen_matrix_params(),
+        directions=tuple(int(d) for d in config["yield_test"]["directions"]),
+        max_blocks=int(config["yield_test"]["max_blocks"]),
+        cutoffs=get_cutoffs(),
+        width=float(config["analysis"]["blocks"]["width"]),
         workdir=f"{YIELD}/frozen_matrix",
     script:
         "../scripts/run_frozen_matrix.py"
@@ -58,11 +55,12 @@ rule summarize_local_yield:
     output:
         local=f"{YIELD}/local_yield.parquet",
         summary=f"{YIELD}/yield_summary.parquet",
+        sensitivity=f"{YIELD}/drop_rule_sensitivity.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
     params:
-        strain_step=config["yield_test"]["strain_step"],
-        drop_factor=config["yield_test"]["drop_factor"],
+        strain_step=float(config["yield_test"]["strain_step"]),
+        drop_factor=float(config["yield_test"]["drop_factor"]),
     script:
         "../scripts/summarize_local_yield.py"
 
@@ -72,11 +70,12 @@ rule plot_fig5b:
         local=all_densities(f"{YIELD}/local_yield.parquet"),
         summary=all_densities(f"{YIELD}/yield_summary.parquet"),
     output:
-        "results/figures/fig5b.png",
+        fig5b="results/figures/fig5b.png",
+        thresholds="results/figures/fig5c_thresholds.png",
     log:
         f"{LOGS}/yield/fig5b.log",
     params:
-        densities=config["system"]["densities"],
-        dpi=config["figures"]["dpi"],
+        pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5b.py"

@@ -4,7 +4,6 @@ The time-resolved event duration tau_p (C(t) of the short-lag non-affine amplitu
 particles, background-subtracted, fitted with a plateau) at the short lags ds, 2 ds, ...
 """
 
-import pandas as pd
 
 from mechnoise import io, plasticity
 from mechnoise.scripting import start_logging
@@ -15,7 +14,7 @@ p = sm.params
 
 curves, durations = plasticity.event_duration_tables(
     io.read_frames(sm.input.frames),
-    pd.read_parquet(sm.input.d2min),
+    io.read_table(sm.input.d2min),
     threshold=p.threshold,
     lag=p.lag,
     short_lag=p.short_lag,

@@ -2,25 +2,29 @@
 
 import pandas as pd
 
+from mechnoise import io
 from mechnoise.figures import plot_fig5a
 from mechnoise.plasticity.event_duration import decay_times_by_density, event_durations_by_density
-from mechnoise.scripting import start_logging
+from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
 
-def gather(paths):
+
+def gather(paths, pattern):
     """One table of every run's curve, with its density and seed."""
     parts = []
-    for path, run in zip(paths, sm.params.runs, strict=True):
-        rho, _rate, seed = run.split()
-        parts.append(pd.read_parquet(path).assign(density=float(rho), seed=int(seed)))
+    for path in paths:
+        run = wildcards_from_path(pattern, path)
+        parts.append(
+            io.read_table(path).assign(density=float(run["rho"]), seed=int(run["seed"]))
+        )
     return pd.concat(parts, ignore_index=True)
 
 
-table = gather(sm.input.autocorr)
-events = gather(sm.input.event_autocorr)
+table = gather(sm.input.autocorr, sm.params.pattern)
+events = gather(sm.input.event_autocorr, sm.params.event_pattern)
 fits = decay_times_by_density(table)
 event_fits = event_durations_by_density(events)
 fig = plot_fig5a(table, fits, event_curves=events, event_fits=event_fits)

@@ -1,6 +1,6 @@
 """Rule run_frozen_matrix: frozen-matrix tests of every snapshot of one density -> curves."""
 
-import pandas as pd
+from pathlib import Path
 
 from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
@@ -8,27 +8,24 @@ from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
 from mechnoise.frozen_matrix.protocol import SHELL_MARGIN, FrozenMatrixSettings
 from mechnoise.frozen_matrix.runs import run_frozen_matrix
 from mechnoise.frozen_matrix.snapshots import read_data_file
-from mechnoise.lammps.protocols import Model
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-yt, system = sm.params.yield_test, sm.params.system
-cut = Model(
-    system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"]
-).cutoffs()
+strain_step, refine_steps, max_strain, bisect_factor, stop_factor = sm.params.protocol
 cluster_size = None
 if sm.input.plasticity:
-    cluster_size = float(pd.read_parquet(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
+    cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
 grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
 settings = FrozenMatrixSettings(
-    strain_step=yt["strain_step"],
-    refine_steps=yt["refine_steps"],
-    max_strain=yt["max_strain"],
-    drop_factor=yt["drop_factor"],
-    cutoffs=(cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"]),
-    shell=max(cut.values()) + SHELL_MARGIN,
+    strain_step=strain_step,
+    refine_steps=refine_steps,
+    max_strain=max_strain,
+    bisect_factor=bisect_factor,
+    stop_factor=stop_factor,
+    cutoffs=sm.params.cutoffs,
+    shell=max(sm.params.cutoffs) + SHELL_MARGIN,
 )
 log.info("grid %d x %d (box %s), settings %s", grid, grid, box, settings)
 results = run_frozen_matrix(
@@ -36,8 +33,9 @@ results = run_frozen_matrix(
     grid,
     settings,
     sm.params.workdir,
-    directions=yt["directions"],
-    max_blocks=yt["max_blocks"],
+    include_dir=Path(sm.input.setup).parent,
+    directions=sm.params.directions,
+    max_blocks=sm.params.max_blocks,
     processes=sm.threads,
 )
 io.write_table(curves_table(results), sm.output.curves, CURVE_COLUMNS)

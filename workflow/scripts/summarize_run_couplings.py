@@ -12,8 +12,8 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 table = report.run_couplings(
-    pd.read_parquet(sm.input.diffusion),
-    pd.concat([pd.read_parquet(p) for p in sm.input.yield_summary], ignore_index=True),
+    io.read_table(sm.input.diffusion),
+    pd.concat([io.read_table(p) for p in sm.input.yield_summary], ignore_index=True),
 )
 io.write_table(table, sm.output[0], report.RUN_COUPLING_COLUMNS)
 log.info("per-run couplings:\n%s", table.to_string(index=False))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mechnoise import io
 from mechnoise.report import report_html
 from mechnoise.scripting import start_logging
 
@@ -12,12 +13,18 @@ sm = snakemake  # noqa: F821
 out = Path(sm.output[0])
 figures = [Path(f).resolve().relative_to(out.parent.resolve()) for f in sm.input.figures]
 html = report_html(
-    pd.read_parquet(sm.input.summary),
-    pd.read_parquet(sm.input.flow),
-    pd.read_parquet(sm.input.fit),
+    io.read_table(sm.input.summary),
+    io.read_table(sm.input.flow),
+    io.read_table(sm.input.fit),
     [str(f) for f in figures],
-    runs=pd.read_parquet(sm.input.runs),
-    glass_quality=pd.read_parquet(sm.input.glass_quality),
+    runs=io.read_table(sm.input.runs),
+    extra_tables={
+        "Drop-rule sensitivity (frozen matrix, stored curves re-analysed; bootstrap errors)": (
+            pd.concat([io.read_table(p) for p in sm.input.sensitivity], ignore_index=True)
+        ),
+        "HL stationary curve fitted to the flow curves": io.read_table(sm.input.hl_fit),
+    },
+    glass_quality=io.read_table(sm.input.glass_quality),
 )
 out.write_text(html)
 log.info("wrote %s", out)

@@ -1,7 +1,7 @@
 """Table 1 (one row per density), per-run couplings (R, κ), the modified-HL prediction and
 report.html."""
 
-from mechnoise.report.html import report_html
+from mechnoise.report.html import report_html, table1_html
 from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 from mechnoise.report.table1 import (
     PREDICTION_COLUMNS,
@@ -20,4 +20,5 @@ __all__ = [
     "run_couplings",
     "summary_row",
     "summary_table",
+    "table1_html",
 ]

@@ -34,7 +34,11 @@ RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = {
     "shear_rate": ("float64", "1/tau0", "shear rate of the run"),
     "seed": ("int64", "-", "seed of the run"),
     "G0": ("float64", _S, "macroscopic shear modulus (flow stage)"),
-    "sigma_c": ("float64", _S, "<sigma_c^m> of the density (frozen matrix, along the flow)"),
+    "sigma_c": (
+        "float64",
+        _S,
+        "<sigma_c^m> of the density (frozen matrix, along the flow; censored estimate as Table 1)",
+    ),
     "stress_drop": ("float64", _S, "<Delta sigma^m> of the density (frozen matrix)"),
     "tau_p": ("float64", "tau0", "event duration, time-resolved estimator"),
     "tau_p_window": ("float64", "tau0", "paper's literal estimator (C_p of the lag D2min)"),
@@ -78,7 +82,7 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
         D_sigma_var, Gamma, Gamma_phi, tau_p, tau_p_window and errors).
     yield_summary : DataFrame
         Every density's ``yield_summary.parquet`` (columns density, direction,
-        sigma_c_mean, sigma_c_mean_err, sigma_drop_mean, sigma_drop_mean_err).
+        sigma_c_km or sigma_c_mean with its error, sigma_drop_mean, sigma_drop_mean_err).
 
     Returns
     -------
@@ -98,7 +102,9 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
         if ys.empty:
             raise ValueError(f"density {run['density']}: no yield summary along the flow")
         y = ys.iloc[0]
-        sc, sc_e = float(y["sigma_c_mean"]), _finite_or_zero(float(y["sigma_c_mean_err"]))
+        # the censored (Kaplan-Meier) <sigma_c^m> when the yield summary has it (as Table 1)
+        key = "sigma_c_km" if "sigma_c_km" in y.index else "sigma_c_mean"
+        sc, sc_e = float(y[key]), _finite_or_zero(float(y[f"{key}_err"]))
         ds, ds_e = float(y["sigma_drop_mean"]), _finite_or_zero(float(y["sigma_drop_mean_err"]))
         g0, g0_e, rate = float(run["G0"]), float(run["G0_err"]), float(run["shear_rate"])
         gam, gam_e = float(run["Gamma"]), _finite_or_zero(float(run["Gamma_err"]))
