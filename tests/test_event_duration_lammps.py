@@ -9,6 +9,7 @@ the lag-δt criterion flags) moves by less than 25 %, and converges as the short
 from __future__ import annotations
 
 import pytest
+from conftest import LAMMPS_INPUTS
 
 from mechnoise import io, plasticity
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
@@ -26,12 +27,13 @@ def frames(tmp_path_factory: pytest.TempPathFactory) -> list[io.Frame]:
     work = tmp_path_factory.mktemp("event_duration")
     glass = work / "glass.data"
     prepare_glass(
-        MODEL, 1.189, 11, glass, temperature=1.0, equilibration_time=10.0, quench_time=5.0,
-        dt=0.005,
+        MODEL, 1.189, 11, glass, script=LAMMPS_INPUTS / "in.prepare", temperature=1.0,
+        equilibration_time=10.0, quench_time=5.0, dt=0.005,
     )  # fmt: skip
     plan = plan_shear(RATE, 0.005, 0.45, 0.45, 0.15, 0.001, 4, 30.0, 0.2)
     run_shear_segment(
-        MODEL, plan, 0, glass=glass, restart_in=None, restart_out=work / "seg0.restart",
+        MODEL, plan, 0, script=LAMMPS_INPUTS / "in.shear", glass=glass, restart_in=None,
+        restart_out=work / "seg0.restart",
         thermo_out=work / "thermo0.parquet", frames_out=work / "frames0.parquet", workdir=work,
         damping="viscous", damping_time=1.0, skin=0.3, seed=3,
     )  # fmt: skip
