@@ -18,7 +18,7 @@ import jsonschema
 import yaml
 
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.schedule import plan_shear, run_strains
 
 
 class ConfigError(ValueError):
@@ -127,14 +127,21 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"shear.frames.frame_interval: {frames['frame_interval']} is below the time step"
         )
     min_window = math.inf
-    for rate in shear["shear_rates"]:
+    cascade = shear["cascade"]
+    for i, rate in enumerate(sorted_rates(cfg)):
+        from_glass = i == 0 or not cascade["enabled"]
+        total, discarded = run_strains(
+            shear["total_strain"],
+            shear["steady_strain"],
+            None if from_glass else cascade["transient_strain"],
+        )
         try:
             plan = plan_shear(
                 rate,
                 shear["timestep"],
-                shear["total_strain"],
+                total,
                 shear["segment_strain"],
-                shear["steady_strain"],
+                discarded,
                 shear["thermo_strain_interval"],
                 frames["n_windows"],
                 frames["window_duration"],

@@ -1,6 +1,6 @@
 # Shared names and helpers of every rule file. Validation runs here, before any rule exists.
 from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.schedule import plan_shear, run_strains
 
 validate_config(config)
 
@@ -30,16 +30,36 @@ def all_densities(pattern):
     return expand(pattern, rho=DENSITIES)
 
 
+def starts_from_glass(rate):
+    """True if the run at ``rate`` (a slug) starts from the glass, False in a rate cascade."""
+    return not config["shear"]["cascade"]["enabled"] or RATES.index(rate) == 0
+
+
+def get_run_strains(rate):
+    """(total, discarded) strain of the run at ``rate`` (a slug)."""
+    shear = config["shear"]
+    cascade = None
+    if not starts_from_glass(rate):
+        cascade = shear["cascade"]["transient_strain"]
+    return run_strains(shear["total_strain"], shear["steady_strain"], cascade)
+
+
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
+    return get_rate_plan(wildcards.rate)
+
+
+def get_rate_plan(rate):
+    """Segments and frame windows of a run at ``rate`` (a slug; same for every density, seed)."""
     shear = config["shear"]
     frames = shear["frames"]
+    total, discarded = get_run_strains(rate)
     return plan_shear(
-        float(wildcards.rate),
+        float(rate),
         shear["timestep"],
-        shear["total_strain"],
+        total,
         shear["segment_strain"],
-        shear["steady_strain"],
+        discarded,
         shear["thermo_strain_interval"],
         frames["n_windows"],
         frames["window_duration"],
@@ -53,11 +73,17 @@ def get_segment_ids(wildcards):
 
 
 def get_previous_restart(wildcards):
-    """Restart file the segment starts from ([] for the first segment)."""
+    """Restart file the segment starts from: the previous segment's; for the first segment
+    none (from the glass) or, in a rate cascade, the last one of the next higher rate's run."""
     k = int(wildcards.segment)
-    if k == 0:
+    if k > 0:
+        return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)
+    if starts_from_glass(wildcards.rate):
         return []
-    return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)
+    higher = RATES[RATES.index(wildcards.rate) - 1]
+    last = len(get_rate_plan(higher).segment_ends) - 1
+    run = RUN.format(rho=wildcards.rho, rate=higher, seed=wildcards.seed)
+    return f"{run}/segments/seg{last}.restart"
 
 
 def get_segment_tables(kind):

@@ -10,7 +10,6 @@ rule compute_flow_curve:
         f"{LOGS}/flow/flow_curve.log",
     params:
         runs=all_runs("{rho} {rate} {seed}"),
-        steady_strain=config["shear"]["steady_strain"],
         n_blocks=config["analysis"]["flow"]["n_error_blocks"],
     script:
         "../scripts/compute_flow_curve.py"
@@ -46,7 +45,9 @@ rule compute_modulus:
             rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
             seed=SEEDS,
         ),
-        steady_strain=config["shear"]["steady_strain"],
+        from_glass=starts_from_glass(
+            get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"])
+        ),
         elastic_strain_max=config["analysis"]["flow"]["elastic_strain_max"],
     script:
         "../scripts/compute_modulus.py"

@@ -12,11 +12,13 @@ per_density = {}
 for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
     rho, rate, _seed = run.split()
     thermo = pd.read_parquet(path)
-    steady = thermo[thermo["strain"] >= sm.params.steady_strain]
+    steady = thermo[thermo["steady"]]
     g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])
-    gi, gi_err = rheology.initial_modulus(
-        thermo["strain"], thermo["stress"], sm.params.elastic_strain_max
-    )
+    gi, gi_err = float("nan"), float("nan")  # a cascaded run has no initial loading
+    if sm.params.from_glass:
+        gi, gi_err = rheology.initial_modulus(
+            thermo["strain"], thermo["stress"], sm.params.elastic_strain_max
+        )
     per_density.setdefault(float(rho), []).append((g0, g0_err, n_branches, gi, gi_err, float(rate)))
 rows = []
 for rho, values in sorted(per_density.items()):

@@ -112,8 +112,9 @@ def run_shear_segment(
 ) -> RunResult:
     """Run segment ``k`` of a shear run and convert its thermo and frames to parquet.
 
-    The segment starts from ``glass`` (k = 0) or from ``restart_in`` (k > 0) and ends with a
-    restart file. ``thermo_out`` / ``frames_out`` are per-segment parquet files with the
+    The segment starts from ``glass`` (k = 0), from ``restart_in`` (k > 0), or, in a rate
+    cascade, from ``restart_in`` given for k = 0: the end state of the run at the next higher
+    rate, with the step counter (time and strain) reset to 0. It ends with a restart file. ``thermo_out`` / ``frames_out`` are per-segment parquet files with the
     columns of :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window
     indices are filled in by :func:`merge_segments`). The exact schedule include is kept in
     ``workdir`` beside the log, so ``lmp -in in.shear -var …`` reruns it by hand.
@@ -122,6 +123,8 @@ def run_shear_segment(
         raise ValueError(f"damping must be 'viscous' or 'langevin', got {damping!r}")
     if k > 0 and restart_in is None:
         raise ValueError(f"segment {k} needs the restart file of segment {k - 1}")
+    # in.shear: 0 = from the glass, 1 = resume a run, 2 = new run from another run's end state
+    resume = 0 if restart_in is None else (1 if k > 0 else 2)
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     schedule = workdir / f"schedule{k}.lmp"
@@ -133,7 +136,7 @@ def run_shear_segment(
         if stale.exists():
             stale.unlink()
     variables: dict[str, object] = {
-        "resume": 0 if k == 0 else 1,
+        "resume": resume,
         "data_in": str(Path(glass).resolve()),
         "restart_in": str(Path(restart_in).resolve()) if restart_in else "none",
         "rate": float(plan.rate),
@@ -161,6 +164,7 @@ def run_shear_segment(
         log_name=f"shear{k}.log",
     )
     thermo = io.read_thermo_file(thermo_txt)
+    thermo["steady"] = thermo["step"] >= plan.steady_step
     _write_segment_frames(dump, frames_out, plan)
     io.write_table(thermo, thermo_out, io.THERMO_COLUMNS)
     restart_tmp.replace(restart_out)
