@@ -1,8 +1,14 @@
 # Shared names and helpers of every rule file. Validation runs here, before any rule exists.
+import sys
+
 from mechnoise.config import sorted_rates, slug, validate_config
 from mechnoise.lammps.schedule import plan_shear, run_strains
 
 validate_config(config)
+
+# A rate cascade chains every segment of every rate of a run (paper preset: ~800 jobs deep);
+# Snakemake builds the DAG recursively, a few Python frames per job.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 50000))
 
 DENSITIES = [slug(r) for r in config["system"]["densities"]]
 RATES = [slug(r) for r in sorted_rates(config)]

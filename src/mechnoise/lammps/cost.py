@@ -23,6 +23,10 @@ CONSERVATIVE_ATOM_STEPS_PER_SECOND = 2.0e6
 PARALLEL_EFFICIENCY = 0.8
 #: Factor between an estimated run time and the wall time requested for it.
 WALL_TIME_SAFETY = 1.5
+#: Bytes of ``frames.parquet`` per atom and frame. Measured 26.9 on a demo run (N = 1600,
+#: 323200 rows, snappy): x, y and sxy (float64, incompressible) 8.84 each, the id 0.24,
+#: the per-frame columns (step, time, box, ...) ~0.05 after run-length encoding.
+FRAME_BYTES_PER_ATOM = 27.0
 
 
 def run_seconds(
@@ -224,3 +228,14 @@ def shear_core_hours(
         steps += strain / (rate * dt)
     seconds = n_particles * steps / atom_steps_per_second
     return seconds * n_densities * n_seeds / 3600.0
+
+
+def frame_bytes(n_particles: int, n_frames: int) -> float:
+    """Bytes of a run's ``frames.parquet`` (:data:`FRAME_BYTES_PER_ATOM` per atom-frame).
+
+    Examples
+    --------
+    >>> round(frame_bytes(16000, 40000) / 1e9, 1)
+    17.3
+    """
+    return float(FRAME_BYTES_PER_ATOM * n_particles * n_frames)
