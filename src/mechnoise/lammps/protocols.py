@@ -115,9 +115,10 @@ def run_shear_segment(
     The segment starts from ``glass`` (k = 0), from ``restart_in`` (k > 0), or, in a rate
     cascade, from ``restart_in`` given for k = 0: the end state of the run at the next higher
     rate, with the step counter (time and strain) reset to 0. It ends with a restart file.
-    ``thermo_out`` / ``frames_out`` are per-segment parquet files with the columns of :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window
-    indices are filled in by :func:`merge_segments`). The exact schedule include is kept in
-    ``workdir`` beside the log, so ``lmp -in in.shear -var …`` reruns it by hand.
+    ``thermo_out`` / ``frames_out`` are per-segment parquet files with the columns of
+    :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window indices are filled
+    in by :func:`merge_segments`). The exact schedule include is kept in ``workdir`` beside the
+    log, so ``lmp -in in.shear -var …`` reruns it by hand.
     """
     if damping not in ("viscous", "langevin"):
         raise ValueError(f"damping must be 'viscous' or 'langevin', got {damping!r}")
