@@ -122,10 +122,10 @@ def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> No
     shear, frames = cfg["shear"], cfg["shear"]["frames"]
     rates = sorted(shear["shear_rates"], reverse=True)
     for i, rate in enumerate(rates):
-        cascade = None
+        strains = [shear["total_strain"], shear["steady_strain"]]
         if shear["cascade"]["enabled"] and i > 0:
-            cascade = shear["cascade"]["transient_strain"]
-        total, discarded = run_strains(shear["total_strain"], shear["steady_strain"], cascade)
+            strains += [shear["cascade"]["transient_strain"], shear["cascade"]["sampled_strain"]]
+        total, discarded = run_strains(*strains)
         plan = plan_shear(
             rate, shear["timestep"], total, shear["segment_strain"], discarded,
             shear["thermo_strain_interval"], frames["n_windows"], frames["window_duration"],

@@ -134,6 +134,7 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             shear["total_strain"],
             shear["steady_strain"],
             None if from_glass else cascade["transient_strain"],
+            None if from_glass else cascade["sampled_strain"],
         )
         try:
             plan = plan_shear(

@@ -44,10 +44,15 @@ def starts_from_glass(rate):
 def get_run_strains(rate):
     """(total, discarded) strain of the run at ``rate`` (a slug)."""
     shear = config["shear"]
-    cascade = None
-    if not starts_from_glass(rate):
-        cascade = shear["cascade"]["transient_strain"]
-    return run_strains(shear["total_strain"], shear["steady_strain"], cascade)
+    if starts_from_glass(rate):
+        return run_strains(shear["total_strain"], shear["steady_strain"])
+    cascade = shear["cascade"]
+    return run_strains(
+        shear["total_strain"],
+        shear["steady_strain"],
+        cascade["transient_strain"],
+        cascade["sampled_strain"],
+    )
 
 
 def get_shear_plan(wildcards):

@@ -195,13 +195,14 @@ def shear_core_hours(
     atom_steps_per_second: float = CONSERVATIVE_ATOM_STEPS_PER_SECOND,
     steady_strain: float = 0.0,
     cascade_strain: float | None = None,
+    sampled_strain: float | None = None,
 ) -> float:
     """Serial core-hours of all shear runs (every rate, density and seed).
 
     Without a cascade every run is sheared to ``total_strain`` from the glass. With
     ``cascade_strain`` given (rate cascade), only the highest rate starts from the glass; the
-    others run ``cascade_strain + total_strain - steady_strain``
-    (:func:`mechnoise.lammps.schedule.run_strains`).
+    others run ``cascade_strain + total_strain - steady_strain``, or
+    ``cascade_strain + sampled_strain`` (:func:`mechnoise.lammps.schedule.run_strains`).
 
     Examples
     --------
@@ -224,7 +225,7 @@ def shear_core_hours(
     steps = 0.0
     for i, rate in enumerate(ordered):
         cascade = None if i == 0 else cascade_strain
-        strain, _ = run_strains(total_strain, steady_strain, cascade)
+        strain, _ = run_strains(total_strain, steady_strain, cascade, sampled_strain)
         steps += strain / (rate * dt)
     seconds = n_particles * steps / atom_steps_per_second
     return seconds * n_densities * n_seeds / 3600.0

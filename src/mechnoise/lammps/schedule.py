@@ -164,19 +164,24 @@ def plan_shear(
 
 
 def run_strains(
-    total_strain: float, steady_strain: float, cascade_strain: float | None = None
+    total_strain: float,
+    steady_strain: float,
+    cascade_strain: float | None = None,
+    sampled_strain: float | None = None,
 ) -> tuple[float, float]:
     """Total and discarded strain of one run: ``(total, discarded)``.
 
     A run from the quenched glass is sheared to ``total_strain`` and discards
     ``steady_strain``. A cascaded run (``cascade_strain`` given) starts from the end state of
     the next higher rate, discards only ``cascade_strain`` (the re-equilibration after the
-    rate switch) and samples the same steady span ``total_strain - steady_strain``.
+    rate switch) and samples ``sampled_strain``, by default the same steady span
+    ``total_strain - steady_strain`` as a run from the glass.
 
     Raises
     ------
     ValueError
-        If ``steady_strain`` is not in [0, total_strain) or ``cascade_strain`` is negative.
+        If ``steady_strain`` is not in [0, total_strain), ``cascade_strain`` is negative or
+        ``sampled_strain`` is not positive.
 
     Examples
     --------
@@ -184,6 +189,8 @@ def run_strains(
     (1.0, 0.2)
     >>> run_strains(1.0, 0.2, cascade_strain=0.05)
     (0.85, 0.05)
+    >>> run_strains(1.0, 0.2, cascade_strain=0.05, sampled_strain=0.3)
+    (0.35, 0.05)
     """
     if not 0 <= steady_strain < total_strain:
         raise ValueError(
@@ -193,7 +200,9 @@ def run_strains(
         return total_strain, steady_strain
     if not cascade_strain >= 0:
         raise ValueError(f"cascade_strain must be >= 0, got {cascade_strain}")
-    sampled = total_strain - steady_strain
+    sampled = total_strain - steady_strain if sampled_strain is None else sampled_strain
+    if not sampled > 0:
+        raise ValueError(f"sampled_strain must be > 0, got {sampled_strain}")
     return round(cascade_strain + sampled, 12), cascade_strain
 
 
