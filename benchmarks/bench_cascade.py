@@ -40,7 +40,8 @@ def run_workflow(workdir: Path, config: Path, cascade: bool, transient: float, c
     cmd = [
         str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
         "--configfile", str(config), str(extra), "--cores", str(cores),
-        "--rerun-incomplete", "results/flow_curve.parquet",
+        "--rerun-incomplete", "--rerun-triggers", "mtime", "input", "params",
+        "results/flow_curve.parquet",
     ]  # fmt: skip
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
