@@ -38,10 +38,10 @@ def run_workflow(workdir: Path, config: Path, cascade: bool, transient: float, c
         f"    transient_strain: {transient}\n"
     )
     cmd = [
-        str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+        str(SNAKEMAKE), "results/flow_curve.parquet", "-s", str(ROOT / "Snakefile"),
+        "-d", str(workdir),
         "--configfile", str(config), str(extra), "--cores", str(cores),
         "--rerun-incomplete", "--rerun-triggers", "mtime", "input", "params",
-        "results/flow_curve.parquet",
     ]  # fmt: skip
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
