@@ -11,8 +11,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 #: Boolean mask.
 BoolArray = npt.NDArray[np.bool_]
+#: Complex array (bond-orientational order parameters).
+ComplexArray = npt.NDArray[np.complex128]
 
 #: A periodic 2D box as LAMMPS gives it: ``(lx, ly, xy)`` with origin at 0 (sigma).
 Box = tuple[float, float, float]
 
-__all__ = ["BoolArray", "Box", "FloatArray", "IntArray"]
+__all__ = ["BoolArray", "Box", "ComplexArray", "FloatArray", "IntArray"]

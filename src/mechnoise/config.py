@@ -97,6 +97,12 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"grid, but system.n_particles={n} at density {max(system['densities'])} gives "
             f"a side of {side_min:.3g}"
         )
+    rdf_r_max = analysis["structure"]["rdf_r_max"]
+    if rdf_r_max >= side_min / 2:
+        raise ConfigError(
+            f"analysis.structure.rdf_r_max: {rdf_r_max} must be below half the box side "
+            f"{side_min:.3g} (system.n_particles={n} at density {max(system['densities'])})"
+        )
     if side_min < 2 * analysis["activity_block"]:
         raise ConfigError(
             f"analysis.activity_block: {analysis['activity_block']} is larger than half the box "

@@ -175,6 +175,26 @@ def freud_box(box: Box) -> object:
     return freud.box.Box(Lx=lx, Ly=ly, xy=xy / ly, is2D=True)
 
 
+def freud_system(positions: FloatArray, box: Box) -> tuple[object, FloatArray]:
+    """freud box and points ``(N, 3)`` for positions in a LAMMPS ``(lx, ly, xy)`` box.
+
+    freud's box is centred on the origin and the points must lie inside it with z = 0: the
+    positions are wrapped in fractional coordinates (any image, tilt or flip) and mapped
+    with :meth:`freud.box.Box.make_absolute`. Pass the pair as ``system=(box, points)``.
+
+    Examples
+    --------
+    >>> fbox, points = freud_system(np.array([[0.5, 0.5], [20.5, 3.0]]), (10.0, 4.0, 2.0))
+    >>> np.round(points, 12).tolist()
+    [[-5.5, -1.5, 0.0], [4.5, 1.0, 0.0]]
+    """
+    fbox = freud_box(box)
+    frac = np.zeros((len(positions), 3))
+    frac[:, :2] = np.mod(fractional_coordinates(positions, box), 1.0)
+    points = np.asarray(fbox.make_absolute(frac), dtype=np.float64)  # type: ignore[attr-defined]
+    return fbox, points
+
+
 def fractional_coordinates(positions: FloatArray, box: Box) -> FloatArray:
     """Fractional (lattice) coordinates ``(s_x, s_y)`` of positions in a triclinic box.
 

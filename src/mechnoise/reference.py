@@ -21,8 +21,20 @@ from mechnoise.config import load_schema
 #: (path pattern, "module:ATTRIBUTE" of its COLUMNS dict, what one row is).
 _RUN = "results/shear/rho{rho}/rate{rate}/seed{seed}"
 _YIELD = "results/yield/rho{rho}"
+_GLASS = "results/glass/rho{rho}/seed{seed}"
 
 TABLES: list[tuple[str, str, str]] = [
+    (
+        f"{_GLASS}/rdf.parquet",
+        "structure:RDF_COLUMNS",
+        "one row per pair (AA, AB, BB, all) and r bin",
+    ),
+    (f"{_GLASS}/structure.parquet", "structure:LOCAL_ORDER_COLUMNS", "one row per particle"),
+    (
+        "results/glass_quality.parquet",
+        "structure:GLASS_QUALITY_COLUMNS",
+        "one row per glass (density, seed)",
+    ),
     (f"{_RUN}/thermo.parquet", "io:THERMO_COLUMNS", "one row per thermo output of a shear run"),
     (
         f"{_RUN}/frames.parquet",

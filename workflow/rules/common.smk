@@ -36,6 +36,11 @@ def all_densities(pattern):
     return expand(pattern, rho=DENSITIES)
 
 
+def all_glasses(pattern):
+    """Expand a pattern over every configured density and seed."""
+    return expand(pattern, rho=DENSITIES, seed=SEEDS)
+
+
 def starts_from_glass(rate):
     """True if the run at ``rate`` (a slug) starts from the glass, False in a rate cascade."""
     return not config["shear"]["cascade"]["enabled"] or RATES.index(rate) == 0
@@ -116,7 +121,16 @@ def get_rate_slug(index):
 
 def get_report_figures():
     """Every figure the report shows."""
-    names = ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+    names = [
+        "fig2",
+        "fig2_rescaled",
+        "fig3",
+        "fig4a",
+        "fig4b",
+        "fig5a",
+        "fig5b",
+        "glass_quality",
+    ]
     return [f"results/figures/{n}.png" for n in names]
 
 
@@ -133,6 +147,7 @@ def get_final_targets():
         "results/hl/parametric_curve.parquet",
         "results/hl/flow_curves.parquet",
         "results/hl/modified_flow_curves.parquet",
+        "results/glass_quality.parquet",
         "results/report.html",
     ]
     targets += all_densities("results/yield/rho{rho}/local_yield.parquet")

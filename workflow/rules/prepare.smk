@@ -21,3 +21,52 @@ rule quench_glass:
         skin=config["shear"]["neighbor_skin"],
     script:
         "../scripts/quench_glass.py"
+
+
+# Glass quality: partial g(r) and local hexatic order with freud; crystallised glasses are
+# flagged in the job log, results/glass_quality.parquet and the report.
+rule compute_glass_structure:
+    input:
+        data=rules.quench_glass.output.data,
+    output:
+        rdf=f"{GLASS}/rdf.parquet",
+        structure=f"{GLASS}/structure.parquet",
+    log:
+        f"{LOGS}/prepare/structure_rho{{rho}}_seed{{seed}}.log",
+    params:
+        rdf_r_max=config["analysis"]["structure"]["rdf_r_max"],
+        rdf_bins=config["analysis"]["structure"]["rdf_bins"],
+        psi6_threshold=config["analysis"]["structure"]["psi6_threshold"],
+    script:
+        "../scripts/compute_glass_structure.py"
+
+
+rule summarize_glass_quality:
+    input:
+        all_glasses(f"{GLASS}/structure.parquet"),
+    output:
+        "results/glass_quality.parquet",
+    log:
+        f"{LOGS}/prepare/glass_quality.log",
+    params:
+        psi6_threshold=config["analysis"]["structure"]["psi6_threshold"],
+        max_crystalline_fraction=config["analysis"]["structure"][
+            "max_crystalline_fraction"
+        ],
+    script:
+        "../scripts/summarize_glass_quality.py"
+
+
+rule plot_glass_quality:
+    input:
+        quality="results/glass_quality.parquet",
+        rdf=all_glasses(f"{GLASS}/rdf.parquet"),
+        structure=all_glasses(f"{GLASS}/structure.parquet"),
+    output:
+        "results/figures/glass_quality.png",
+    log:
+        f"{LOGS}/prepare/glass_quality_figure.log",
+    params:
+        dpi=config["figures"]["dpi"],
+    script:
+        "../scripts/plot_glass_quality.py"

@@ -52,6 +52,7 @@ rule write_report:
         summary="results/summary.parquet",
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
+        glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:
         "results/report.html",

@@ -1,4 +1,4 @@
-"""The workflow's figures (paper Figs. 2–5), one module per stage.
+"""The workflow's figures (paper Figs. 2–5, glass quality), one module per stage.
 
 Every function takes the tables it draws and returns a :class:`matplotlib.figure.Figure`;
 none fits, saves or touches pyplot's global state (the workflow scripts save).
@@ -9,6 +9,11 @@ from mechnoise.figures.frozen_matrix import plot_fig5b
 from mechnoise.figures.hl import plot_hl_comparison
 from mechnoise.figures.plasticity import plot_fig4a, plot_fig5a
 from mechnoise.figures.stress import plot_fig4b
+from mechnoise.figures.structure import (
+    plot_glass_quality,
+    plot_partial_rdf,
+    plot_psi6_distribution,
+)
 
 __all__ = [
     "plot_fig4a",
@@ -16,6 +21,9 @@ __all__ = [
     "plot_fig5a",
     "plot_fig5b",
     "plot_flow_curves",
+    "plot_glass_quality",
     "plot_hl_comparison",
+    "plot_partial_rdf",
+    "plot_psi6_distribution",
     "plot_rescaled_flow_curves",
 ]

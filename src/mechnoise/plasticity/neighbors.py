@@ -104,9 +104,9 @@ def neighbor_pairs(
     The positions are wrapped in fractional coordinates, copied as ghost images within
     ``r_max`` of the cell's faces (perpendicular distance), and paired with a non-periodic
     :class:`scipy.spatial.cKDTree` in double precision. A pair ``(i, ghost of j)`` is kept
-    only if ``i < j`` (its twin ``(ghost of i, j)`` is dropped). This is ~10× faster than
-    freud's ``AABBQuery`` on one core for N = 16000, and a test checks that both find the
-    same pairs.
+    only if ``i < j`` (its twin ``(ghost of i, j)`` is dropped). This is ~4× faster than
+    freud's ``AABBQuery`` on one core for N = 16000 (``benchmarks/bench_d2min.py``), and a
+    test checks that both find the same pairs.
 
     Examples
     --------

@@ -1,14 +1,24 @@
-"""report.html: Table 1, the flow-curve fits and every figure in one self-contained page."""
+"""report.html: Table 1, the flow-curve fits, glass quality and every figure in one page."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from mechnoise.structure import crystallisation_warnings
+
 
 def report_html(
-    summary: pd.DataFrame, flow: pd.DataFrame, fits: pd.DataFrame, figures: list[str]
+    summary: pd.DataFrame,
+    flow: pd.DataFrame,
+    fits: pd.DataFrame,
+    figures: list[str],
+    glass_quality: pd.DataFrame | None = None,
 ) -> str:
-    """A self-contained HTML report (figures linked by relative path)."""
+    """A self-contained HTML report (figures linked by relative path).
+
+    ``glass_quality`` (``glass_quality.parquet``) adds a section that warns, in red, about
+    every glass that crystallised after the quench.
+    """
     import html
 
     def table(df: pd.DataFrame) -> str:
@@ -29,8 +39,13 @@ def report_html(
         table(flow),
         "<h2>Herschel-Bulkley fits</h2>",
         table(fits),
-        "<h2>Figures</h2>",
     ]
+    if glass_quality is not None:
+        parts.append("<h2>Glass quality after the quench</h2>")
+        for message in crystallisation_warnings(glass_quality):
+            parts.append(f"<p style='color:#b00'><b>Warning:</b> {html.escape(message)}</p>")
+        parts.append(table(glass_quality))
+    parts.append("<h2>Figures</h2>")
     for f in figures:
         parts.append(
             f"<figure><img src='{html.escape(f)}'><figcaption>{html.escape(f)}"
