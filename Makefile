@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Rerunning `make run` resumes after Ctrl-C, a killed Snakemake or a killed job: Snakemake
+# loads profiles/default (rerun-incomplete) by itself, and common.smk removes a lock left by
+# a Snakemake killed on this host (README: "Resuming, faults and the results folder").
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile config.yaml
 

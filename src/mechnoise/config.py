@@ -3,7 +3,10 @@
 :func:`validate_config` runs before any Snakemake rule is defined. It checks the JSON schema
 (types, ranges, no unknown keys) and then what a schema cannot say: a box large enough for the
 block grids, windows that fit the steady state at every rate, lags that fit a window, indices
-inside their lists. Every error names the offending key as a dotted path.
+inside their lists. Every error names the offending key as a dotted path. Before the schema,
+:func:`check_finite` rejects any nan or inf; the schema's ``integer`` means a Python int
+(``1.0`` is refused, not silently taken); :func:`check_folder_names` refuses two densities
+or rates that would share a run folder.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import jsonschema
 import yaml
 
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import plan_shear, run_strains
+from mechnoise.lammps.schedule import ShearPlan, plan_shear, run_strains
 
 
 class ConfigError(ValueError):
@@ -73,7 +76,8 @@ def validate_config(config: Mapping[str, Any]) -> None:
     ...
     mechnoise.config.ConfigError: (top level): 'system' is a required property
     """
-    validator = jsonschema.Draft202012Validator(load_schema())
+    check_finite(config)
+    validator = _strict_validator()(load_schema())
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -83,7 +87,70 @@ def validate_config(config: Mapping[str, Any]) -> None:
             keys = ", ".join(f"{where}.{k}" if err.absolute_path else k for k in sorted(extra))
             raise ConfigError(f"{keys}: unknown key (check the spelling; see config.yaml)")
         raise ConfigError(f"{_dotted(err.absolute_path)}: {err.message}")
+    check_folder_names(config)
     _check_cross_fields(config)
+
+
+def _strict_validator() -> type:
+    """The schema's validator class with ``integer`` meaning a Python int (1.0 is no integer).
+
+    JSON Schema counts 1.0 as an integer; a float for a count or a seed then passes and fails
+    late (a float ``mpi_ranks`` even made Snakemake rerun and delete a valid glass).
+    """
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    return jsonschema.validators.extend(base, type_checker=checker)
+
+
+def check_finite(node: Any, path: tuple[Any, ...] = ()) -> None:
+    """Raise :class:`ConfigError` naming the first non-finite number (nan, inf) in ``node``.
+
+    Examples
+    --------
+    >>> check_finite({"shear": {"damping_time": float("nan")}})
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: shear.damping_time: nan is not a finite number
+    """
+    if isinstance(node, float) and not math.isfinite(node):
+        raise ConfigError(f"{_dotted(path)}: {node} is not a finite number")
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            check_finite(value, (*path, key))
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            check_finite(value, (*path, i))
+
+
+def check_folder_names(config: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` if two densities or two rates share one folder name.
+
+    Folders are named by :func:`slug` (``%g``, six significant digits); two values that
+    print alike would share one run folder and be counted twice.
+
+    Examples
+    --------
+    >>> check_folder_names({"system": {"densities": [1.149, 1.1490000001]},
+    ...                     "shear": {"shear_rates": [0.01]}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: system.densities: 1.149 and 1.1490000001 share the folder ...
+    """
+    for key, prefix, values in [
+        ("system.densities", "rho", config["system"]["densities"]),
+        ("shear.shear_rates", "rate", config["shear"]["shear_rates"]),
+    ]:
+        seen: dict[str, float] = {}
+        for value in values:
+            name = slug(value)
+            if name in seen:
+                raise ConfigError(
+                    f"{key}: {seen[name]!r} and {value!r} share the folder name "
+                    f"'{prefix}{name}' (values must differ within 6 significant digits)"
+                )
+            seen[name] = value
 
 
 def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
@@ -133,29 +200,8 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"shear.frames.frame_interval: {frames['frame_interval']} is below the time step"
         )
     min_window = math.inf
-    cascade = shear["cascade"]
-    for i, rate in enumerate(sorted_rates(cfg)):
-        from_glass = i == 0 or not cascade["enabled"]
-        total, discarded = run_strains(
-            shear["total_strain"],
-            shear["steady_strain"],
-            None if from_glass else cascade["transient_strain"],
-            None if from_glass else cascade["sampled_strain"],
-        )
-        try:
-            plan = plan_shear(
-                rate,
-                shear["timestep"],
-                total,
-                shear["segment_strain"],
-                discarded,
-                shear["thermo_strain_interval"],
-                frames["n_windows"],
-                frames["window_duration"],
-                frames["frame_interval"],
-            )
-        except ValueError as exc:
-            raise ConfigError(f"shear.frames: {exc}") from None
+    for rate in shear["shear_rates"]:
+        plan = shear_plan(cfg, rate)
         w = plan.windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
     _check_segment_wall_time(system["n_particles"], shear)
@@ -183,6 +229,77 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     hl = cfg["hl_model"]["shear_rates"]
     if hl["min"] >= hl["max"]:
         raise ConfigError(f"hl_model.shear_rates.min: {hl['min']} must be below max {hl['max']}")
+
+
+#: plan_shear's parameter names -> config keys (errors of planning name the key).
+_PLAN_KEYS = {
+    "rate": "shear.shear_rates",
+    "dt": "shear.timestep",
+    "total_strain": "shear.total_strain",
+    "segment_strain": "shear.segment_strain",
+    "steady_strain": "shear.steady_strain",
+    "thermo_strain_interval": "shear.thermo_strain_interval",
+    "frame_interval": "shear.frames.frame_interval",
+    "window_duration": "shear.frames.window_duration",
+}
+
+
+def starts_from_glass(config: Mapping[str, Any], rate: float) -> bool:
+    """True if the run at ``rate`` starts from the glass: always without a rate cascade
+    (``shear.cascade.enabled``), only the highest rate with one.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"shear_rates": [1e-3, 1e-2], "cascade": {"enabled": True}}}
+    >>> starts_from_glass(cfg, 1e-2), starts_from_glass(cfg, 1e-3)
+    (True, False)
+    """
+    cascade = config["shear"].get("cascade", {})
+    return not cascade.get("enabled", False) or rate == max(config["shear"]["shear_rates"])
+
+
+def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
+    """The segments and frame windows of a run at ``rate`` under ``config``.
+
+    In a rate cascade every run but the highest rate's discards
+    ``shear.cascade.transient_strain`` and samples ``shear.cascade.sampled_strain``
+    (:func:`mechnoise.lammps.schedule.run_strains`).
+
+    The one place the workflow plans a shear run (validation and the rules' input
+    functions), so an impossible plan is a :class:`ConfigError` naming its key.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"timestep": 0.005, "total_strain": 0.6, "segment_strain": 0.3,
+    ...        "steady_strain": 0.2, "thermo_strain_interval": 0.001,
+    ...        "frames": {"n_windows": 200, "window_duration": 8.0, "frame_interval": 0.2}}}
+    >>> shear_plan(cfg, 0.02)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.config.ConfigError: shear.frames.n_windows: at rate 0.02, the steady state ...
+    """
+    shear = config["shear"]
+    frames = shear["frames"]
+    strains = [shear["total_strain"], shear["steady_strain"]]
+    if not starts_from_glass(config, rate):
+        cascade = shear["cascade"]
+        strains += [cascade["transient_strain"], cascade["sampled_strain"]]
+    try:
+        total, discarded = run_strains(*strains)
+        return plan_shear(
+            rate,
+            shear["timestep"],
+            total,
+            shear["segment_strain"],
+            discarded,
+            shear["thermo_strain_interval"],
+            frames["n_windows"],
+            frames["window_duration"],
+            frames["frame_interval"],
+        )
+    except ValueError as exc:
+        key = _PLAN_KEYS.get(str(exc).split()[0], "shear.frames.n_windows")
+        raise ConfigError(f"{key}: at rate {rate:g}, {exc}") from None
 
 
 def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None:

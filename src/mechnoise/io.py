@@ -6,12 +6,20 @@ the README's table section is written from the same dictionaries.
 Box convention: a box is LAMMPS's ``(lx, ly, xy)`` for a 2D triclinic cell with its lower
 corner at the origin; ``xy`` is the tilt *length* (not freud's tilt factor ``xy / ly``).
 Positions are ``(N, 2)`` float64 arrays of *unwrapped* coordinates.
+
+Integrity at every table boundary: :func:`write_table` writes page checksums and
+:func:`read_table` (the one parquet reader of the package and the workflow's scripts)
+verifies them, so a corrupt file is an error naming it, never silently wrong numbers.
+:func:`read_thermo` and :func:`read_frames` also reject non-finite or absurd values
+(:data:`ABSURD_STRESS`). Data and restart files LAMMPS reads get a SHA-256 sidecar
+(:func:`write_checksum`, :func:`verify_checksum`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +32,19 @@ import pyarrow.parquet as pq
 from mechnoise._typing import Box, FloatArray
 
 log = logging.getLogger(__name__)
+
+
+#: |stress| (eps/sigma^2), |pressure| and |per-atom stress x area| (eps) above which a value
+#: cannot come from the LJ glass (its stresses are of order 1-100): a corrupt file.
+ABSURD_STRESS = 1.0e4
+#: |potential energy per particle| (eps) above which a value is absurd.
+ABSURD_ENERGY = 1.0e4
+
+REGENERATE = "delete it and rerun the same command to regenerate it"
+
+
+class CorruptFileError(ValueError):
+    """A file the workflow made is damaged or holds impossible values; the message names it."""
 
 
 #: column -> (dtype, unit, description) of ``thermo.parquet``.
@@ -139,8 +160,170 @@ def write_table(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
-    pq.write_table(table, tmp)
+    pq.write_table(table, tmp, write_page_checksum=True)
     tmp.replace(path)
+
+
+def read_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a parquet table, verifying its page checksums.
+
+    Parameters
+    ----------
+    path : path
+        A parquet file (written by :func:`write_table`, which adds the checksums).
+    columns : sequence of str, optional
+        Read only these columns.
+
+    Raises
+    ------
+    CorruptFileError
+        If the file cannot be decoded or a page checksum does not match; the message names
+        the file and says how to regenerate it.
+    FileNotFoundError
+        If the file does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such table")
+    try:
+        table = pq.read_table(
+            path,
+            columns=list(columns) if columns is not None else None,
+            page_checksum_verification=True,
+        )
+    except (OSError, pa.ArrowException) as exc:
+        raise CorruptFileError(f"{path}: corrupt parquet file ({exc}); {REGENERATE}") from exc
+    return table.to_pandas()
+
+
+def check_values(df: pd.DataFrame, path: str | Path, limits: Mapping[str, float]) -> None:
+    """Raise :class:`CorruptFileError` if a column holds a non-finite or absurd value.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table read from ``path``.
+    path : path
+        Its file (named in the message).
+    limits : mapping
+        Column -> largest plausible absolute value (``inf``: only finiteness is checked).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"stress": [0.5, 1e85]})
+    >>> check_values(df, "t.parquet", {"stress": 1e4})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mechnoise.io.CorruptFileError: t.parquet: column 'stress' holds 1e+85 at row 1, beyond any ...
+    """
+    for column, limit in limits.items():
+        if column not in df.columns:
+            continue
+        values = df[column].to_numpy(np.float64)
+        bad = ~np.isfinite(values) | (np.abs(values) > limit)
+        if bad.any():
+            row = int(np.argmax(bad))
+            what = "beyond any LJ value" if np.isfinite(values[row]) else "not finite"
+            raise CorruptFileError(
+                f"{path}: column {column!r} holds {values[row]:g} at row {row}, {what} "
+                f"(|x| <= {limit:g}); {REGENERATE}"
+            )
+
+
+#: Plausibility limits of the thermo table's columns.
+THERMO_LIMITS: dict[str, float] = {
+    "time": np.inf,
+    "strain": np.inf,
+    "stress": ABSURD_STRESS,
+    "pressure": ABSURD_STRESS,
+    "pe": ABSURD_ENERGY,
+    "lx": np.inf,
+    "ly": np.inf,
+    "xy": np.inf,
+}
+#: Plausibility limits of the frames table's columns.
+FRAME_LIMITS: dict[str, float] = {
+    "time": np.inf,
+    "strain": np.inf,
+    "lx": np.inf,
+    "ly": np.inf,
+    "xy": np.inf,
+    "x": np.inf,
+    "y": np.inf,
+    "sxy": ABSURD_STRESS,
+}
+
+
+def read_thermo(path: str | Path) -> pd.DataFrame:
+    """Read a ``thermo.parquet`` (a run's or a segment's), checked: checksums, finite and
+    plausible values (:data:`THERMO_LIMITS`)."""
+    df = read_table(path)
+    check_values(df, path, THERMO_LIMITS)
+    return df
+
+
+def read_frames_table(path: str | Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a ``frames.parquet`` as a DataFrame, checked like :func:`read_thermo`."""
+    df = read_table(path, columns)
+    check_values(df, path, FRAME_LIMITS)
+    return df
+
+
+def checksum_path(path: str | Path) -> Path:
+    """The SHA-256 sidecar of a file: ``<file>.sha256``."""
+    path = Path(path)
+    return path.with_name(path.name + ".sha256")
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file (read in chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_checksum(path: str | Path, name: str | None = None) -> Path:
+    """Write the sidecar ``<name or file>.sha256`` of ``path`` (``sha256sum`` format).
+
+    Call it on the finished temporary file with ``name`` = the final name, *before* the
+    rename, so a file in place always has its sidecar.
+    """
+    path = Path(path)
+    target = path.with_name(name) if name else path
+    side = checksum_path(target)
+    side.write_text(f"{file_sha256(path)}  {target.name}\n")
+    return side
+
+
+def verify_checksum(path: str | Path) -> bool:
+    """Check a file against its ``.sha256`` sidecar before LAMMPS reads it.
+
+    Returns
+    -------
+    bool
+        True if checked; False if the file has no sidecar (made by an older mechnoise; a
+        warning is logged and the file is trusted).
+
+    Raises
+    ------
+    CorruptFileError
+        If the file's SHA-256 differs from the one recorded when it was made.
+    """
+    path = Path(path)
+    side = checksum_path(path)
+    if not side.exists():
+        log.warning("%s has no checksum file %s; trusting it", path, side.name)
+        return False
+    recorded = side.read_text().split()[0] if side.read_text().split() else ""
+    actual = file_sha256(path)
+    if actual != recorded:
+        raise CorruptFileError(
+            f"{path}: its SHA-256 differs from the one recorded when it was made "
+            f"({side.name}): the file is damaged or was changed; {REGENERATE}"
+        )
+    return True
 
 
 def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
@@ -163,8 +346,8 @@ def iter_frames(frames: pd.DataFrame) -> Iterator[Frame]:
 
 
 def read_frames(path: str | Path) -> list[Frame]:
-    """Read every frame of a ``frames.parquet`` file."""
-    return list(iter_frames(pd.read_parquet(path)))
+    """Read every frame of a ``frames.parquet`` file (checked, :func:`read_frames_table`)."""
+    return list(iter_frames(read_frames_table(path)))
 
 
 def freud_box(box: Box) -> object:

@@ -1,10 +1,36 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists.
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
+# the config (every error names its dotted key), the paths LAMMPS will be given, and the
+# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
+# Snakemake on this host is removed first, so the same command resumes.
+import os
 import sys
 
-from mechnoise.config import sorted_rates, slug, validate_config
-from mechnoise.lammps.schedule import plan_shear, run_strains
+from mechnoise import workdir as mechnoise_workdir
+from mechnoise.config import shear_plan, sorted_rates, slug, validate_config
+from mechnoise.config import starts_from_glass as run_starts_from_glass
 
+mechnoise_workdir.remove_stale_lock(os.getcwd())
 validate_config(config)
+mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
+mechnoise_workdir.check_physics_stamp(
+    "results",
+    config,
+    replace=str(config.get("replace_results", False)).lower() == "true",
+)
+
+
+onstart:
+    mechnoise_workdir.record_lock_owner(os.getcwd())
+    mechnoise_workdir.write_physics_stamp("results", config)
+
+
+onsuccess:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
+
+onerror:
+    mechnoise_workdir.clear_lock_owner(os.getcwd())
+
 
 # A rate cascade chains every segment of every rate of a run (paper preset: ~800 jobs deep);
 # Snakemake builds the DAG recursively, a few Python frames per job.
@@ -43,21 +69,7 @@ def all_glasses(pattern):
 
 def starts_from_glass(rate):
     """True if the run at ``rate`` (a slug) starts from the glass, False in a rate cascade."""
-    return not config["shear"]["cascade"]["enabled"] or RATES.index(rate) == 0
-
-
-def get_run_strains(rate):
-    """(total, discarded) strain of the run at ``rate`` (a slug)."""
-    shear = config["shear"]
-    if starts_from_glass(rate):
-        return run_strains(shear["total_strain"], shear["steady_strain"])
-    cascade = shear["cascade"]
-    return run_strains(
-        shear["total_strain"],
-        shear["steady_strain"],
-        cascade["transient_strain"],
-        cascade["sampled_strain"],
-    )
+    return run_starts_from_glass(config, float(rate))
 
 
 def get_shear_plan(wildcards):
@@ -67,20 +79,7 @@ def get_shear_plan(wildcards):
 
 def get_rate_plan(rate):
     """Segments and frame windows of a run at ``rate`` (a slug; same for every density, seed)."""
-    shear = config["shear"]
-    frames = shear["frames"]
-    total, discarded = get_run_strains(rate)
-    return plan_shear(
-        float(rate),
-        shear["timestep"],
-        total,
-        shear["segment_strain"],
-        discarded,
-        shear["thermo_strain_interval"],
-        frames["n_windows"],
-        frames["window_duration"],
-        frames["frame_interval"],
-    )
+    return shear_plan(config, float(rate))
 
 
 def get_segment_ids(wildcards):
@@ -90,7 +89,8 @@ def get_segment_ids(wildcards):
 
 def get_previous_restart(wildcards):
     """Restart file the segment starts from: the previous segment's; for the first segment
-    none (from the glass) or, in a rate cascade, the last one of the next higher rate's run."""
+    none (from the glass) or, in a rate cascade, the last one of the next higher rate's run.
+    """
     k = int(wildcards.segment)
     if k > 0:
         return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)

@@ -13,6 +13,7 @@ from mechnoise.lammps.cost import (
     WALL_TIME_SAFETY,
     run_seconds,
 )
+from mechnoise.lammps.protocols import PREPARE_EXTRA_STEPS
 
 #: Seconds added to every LAMMPS job: Python start-up, LAMMPS set-up, parquet conversion.
 JOB_OVERHEAD_SECONDS = 180
@@ -21,8 +22,6 @@ BYTES_PER_FRAME_ROW = 400
 #: Memory of a LAMMPS run of N particles and the Python around it: base + per particle.
 BASE_MEM_MB = 1000
 MEM_MB_PER_PARTICLE = 0.02
-#: Steps of the minimizations and the soft push-off of in.prepare (upper bound).
-PREPARE_EXTRA_STEPS = 20000
 
 
 def get_lammps_ranks(wildcards=None):

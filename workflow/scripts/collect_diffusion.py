@@ -8,7 +8,7 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
-table = pd.concat([pd.read_parquet(p) for p in sm.input], ignore_index=True)
+table = pd.concat([io.read_table(p) for p in sm.input], ignore_index=True)
 table = table.sort_values(["density", "shear_rate", "seed"], ignore_index=True)
 io.write_table(table, sm.output[0], diffusion.DIFFUSION_SUMMARY_COLUMNS)
 log.info(

@@ -11,7 +11,7 @@ sm = snakemake  # noqa: F821
 rows = []
 for path, run in zip(sm.input, sm.params.runs, strict=True):
     rho, rate, seed = run.split()
-    row = pd.read_parquet(path)
+    row = io.read_table(path)
     row.insert(0, "seed", int(seed))
     row.insert(0, "shear_rate", float(rate))
     row.insert(0, "density", float(rho))

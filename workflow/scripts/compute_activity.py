@@ -1,7 +1,5 @@
 """Rule compute_activity: frames + D2min -> activity.parquet, clusters.parquet (paper §3.2)."""
 
-import pandas as pd
-
 from mechnoise import io, plasticity
 from mechnoise.scripting import start_logging
 
@@ -9,7 +7,7 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
 frames = io.read_frames(sm.input.frames)
-d2min = pd.read_parquet(sm.input.d2min, columns=["frame", "id", "d2min"])
+d2min = io.read_table(sm.input.d2min, columns=["frame", "id", "d2min"])
 coarse_width = None if sm.params.from_cluster_size else sm.params.coarse_width
 activity, clusters = plasticity.activity_tables(
     frames, d2min, sm.params.threshold, sm.params.activity_block, coarse_width

@@ -1,7 +1,5 @@
 """Rule compute_block_stress: frames.parquet -> block_stress.parquet (Eq. 6, M x M grid)."""
 
-import pandas as pd
-
 from mechnoise import blocks, io
 from mechnoise.scripting import start_logging
 
@@ -13,7 +11,7 @@ if not frames:
     raise ValueError(f"{sm.input.frames} holds no frame")
 cluster_size = None
 if sm.params.from_cluster_size:
-    plasticity = pd.read_parquet(sm.input.plasticity, columns=["l_pl"])
+    plasticity = io.read_table(sm.input.plasticity, columns=["l_pl"])
     if len(plasticity) != 1:
         raise ValueError(f"{sm.input.plasticity}: expected one row, found {len(plasticity)}")
     cluster_size = float(plasticity["l_pl"].iloc[0])

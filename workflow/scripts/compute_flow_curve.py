@@ -10,7 +10,7 @@ sm = snakemake  # noqa: F821
 rows = []
 for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
     rho, rate, seed = run.split()
-    mean, err, span = rheology.steady_state_stress(pd.read_parquet(path), sm.params.n_blocks)
+    mean, err, span = rheology.steady_state_stress(io.read_thermo(path), sm.params.n_blocks)
     rows.append(
         {"density": float(rho), "shear_rate": float(rate), "mean": mean, "err": err, "span": span}
     )

@@ -1,16 +1,14 @@
 """Rule compute_stress_msd: block_stress + modulus -> stress_msd(.parquet, _blocks.parquet)."""
 
-import pandas as pd
-
 from mechnoise import diffusion, io
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
-block_stress = pd.read_parquet(sm.input.block_stress)
+block_stress = io.read_table(sm.input.block_stress)
 g0, _ = diffusion.shear_modulus_for_density(
-    pd.read_parquet(sm.input.modulus), float(sm.wildcards.rho)
+    io.read_table(sm.input.modulus), float(sm.wildcards.rho)
 )
 samples = diffusion.stress_msd_samples(block_stress, g0, sm.params.max_lag)
 pooled = diffusion.pool_stress_msd(samples)

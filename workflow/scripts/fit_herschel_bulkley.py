@@ -9,7 +9,7 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-flow = pd.read_parquet(sm.input[0])
+flow = io.read_table(sm.input[0])
 rows = []
 for rho, g in flow.groupby("density"):
     for mode, n in (("free", None), ("fixed", 0.5)):

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from mechnoise import io
 from mechnoise.figures.stress import plot_fig4b
 from mechnoise.scripting import start_logging
 
@@ -11,8 +12,8 @@ sm = snakemake  # noqa: F821
 curves = []
 for path, run in zip(sm.input.msd, sm.params.runs, strict=True):
     rho, _rate, seed = run.split()
-    curves.append(pd.read_parquet(path).assign(density=float(rho), seed=int(seed)))
-summary = pd.read_parquet(sm.input.summary)
+    curves.append(io.read_table(path).assign(density=float(rho), seed=int(seed)))
+summary = io.read_table(sm.input.summary)
 fig = plot_fig4b(pd.concat(curves, ignore_index=True), summary, float(sm.params.shear_rate))
 fig.savefig(sm.output[0], dpi=sm.params.dpi)
 log.info("wrote %s", sm.output[0])

@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from mechnoise import io
 from mechnoise.figures import plot_fig5a
 from mechnoise.plasticity.event_duration import decay_times_by_density
 from mechnoise.scripting import start_logging
@@ -12,7 +13,7 @@ sm = snakemake  # noqa: F821
 curves = []
 for path, run in zip(sm.input.autocorr, sm.params.runs, strict=True):
     rho, _rate, seed = run.split()
-    curves.append(pd.read_parquet(path).assign(density=float(rho), seed=int(seed)))
+    curves.append(io.read_table(path).assign(density=float(rho), seed=int(seed)))
 table = pd.concat(curves, ignore_index=True)
 fits = decay_times_by_density(table)
 fig = plot_fig5a(table, fits)

@@ -2,15 +2,16 @@
 
 import pandas as pd
 
+from mechnoise import io
 from mechnoise.figures.frozen_matrix import plot_fig5b
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 local = {
-    float(rho): pd.read_parquet(path)
+    float(rho): io.read_table(path)
     for rho, path in zip(sm.params.densities, sm.input.local, strict=True)
 }
-summary = pd.concat([pd.read_parquet(p) for p in sm.input.summary], ignore_index=True)
+summary = pd.concat([io.read_table(p) for p in sm.input.summary], ignore_index=True)
 plot_fig5b(local, summary).savefig(sm.output[0], dpi=sm.params.dpi)
 log.info("wrote %s", sm.output[0])

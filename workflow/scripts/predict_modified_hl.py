@@ -1,7 +1,6 @@
 """Rule predict_modified_hl: modified-HL flow curves from each density's measured ingredients."""
 
 import numpy as np
-import pandas as pd
 
 from mechnoise import io
 from mechnoise.report import table1 as summary
@@ -11,6 +10,6 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 r = sm.params.rates
 rates = np.geomspace(r["min"], r["max"], r["n"])
-table = summary.modified_hl_prediction(pd.read_parquet(sm.input[0]), rates)
+table = summary.modified_hl_prediction(io.read_table(sm.input[0]), rates)
 io.write_table(table, sm.output[0], summary.PREDICTION_COLUMNS)
 log.info("modified HL prediction:\n%s", table.to_string())

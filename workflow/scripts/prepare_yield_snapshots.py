@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import pandas as pd
-
+from mechnoise import io
 from mechnoise.frozen_matrix.snapshots import prepare_snapshots
 from mechnoise.lammps.engine import EngineSpec
 from mechnoise.lammps.protocols import Model
@@ -15,7 +14,7 @@ system = sm.params.system
 model = Model(system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"])
 cut = model.cutoffs()
 paths = prepare_snapshots(
-    pd.read_parquet(sm.input.frames),
+    io.read_frames_table(sm.input.frames),
     sm.params.n_configs,
     Path(sm.params.workdir),
     cutoffs=(cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"]),

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mechnoise.lammps.engine import EngineSpec
+from mechnoise.lammps.engine import EngineSpec, RunLimits
 from mechnoise.lammps.protocols import Model, prepare_glass
 from mechnoise.scripting import start_logging
 
@@ -21,5 +21,6 @@ result = prepare_glass(
     dt=quench["timestep"],
     skin=sm.params.skin,
     engine=EngineSpec.from_config(sm.params.engine),
+    limits=RunLimits.from_config(sm.config["shear"]["engine"]),
 )
 log.info("glass written in %.1f s: %s", result.seconds, sm.output.data)

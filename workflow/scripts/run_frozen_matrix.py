@@ -1,7 +1,5 @@
 """Rule run_frozen_matrix: frozen-matrix tests of every snapshot of one density -> curves."""
 
-import pandas as pd
-
 from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
 from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
@@ -19,7 +17,7 @@ cut = Model(
 ).cutoffs()
 cluster_size = None
 if sm.input.plasticity:
-    cluster_size = float(pd.read_parquet(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
+    cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
 grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
 settings = FrozenMatrixSettings(

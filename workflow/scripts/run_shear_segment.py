@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mechnoise.lammps.engine import EngineSpec
+from mechnoise.lammps.engine import EngineSpec, RunLimits
 from mechnoise.lammps.protocols import Model, run_shear_segment
 from mechnoise.scripting import start_logging
 
@@ -26,5 +26,7 @@ result = run_shear_segment(
     skin=shear["neighbor_skin"],
     seed=int(sm.wildcards.seed),
     engine=EngineSpec.from_config(shear["engine"]),
+    density=float(sm.wildcards.rho),
+    limits=RunLimits.from_config(sm.config["shear"]["engine"]),
 )
 log.info("segment %d done in %.1f s", k, result.seconds)

@@ -9,10 +9,10 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 table = summary.summary_table(
-    pd.read_parquet(sm.input.modulus),
-    pd.read_parquet(sm.input.fit),
-    pd.concat([pd.read_parquet(p) for p in sm.input.yield_summary], ignore_index=True),
-    pd.read_parquet(sm.input.diffusion),
+    io.read_table(sm.input.modulus),
+    io.read_table(sm.input.fit),
+    pd.concat([io.read_table(p) for p in sm.input.yield_summary], ignore_index=True),
+    io.read_table(sm.input.diffusion),
     sm.params.shear_rate,
 )
 io.write_table(table, sm.output[0], summary.SUMMARY_COLUMNS)

@@ -2,8 +2,6 @@
 
 import math
 
-import pandas as pd
-
 from mechnoise import diffusion, io
 from mechnoise.scripting import start_logging
 
@@ -11,13 +9,13 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 wc = sm.wildcards
 
-fit = diffusion.fit_stress_diffusion(pd.read_parquet(sm.input.samples), *sm.params.fit_window)
-plasticity = pd.read_parquet(sm.input.plasticity)
+fit = diffusion.fit_stress_diffusion(io.read_table(sm.input.samples), *sm.params.fit_window)
+plasticity = io.read_table(sm.input.plasticity)
 if len(plasticity) != 1:
     raise ValueError(f"{sm.input.plasticity}: expected one row, found {len(plasticity)}")
 p = plasticity.iloc[0]
-g0, g0_err = diffusion.shear_modulus_for_density(pd.read_parquet(sm.input.modulus), float(wc.rho))
-grid = pd.read_parquet(sm.input.block_stress, columns=["bx", "block_area"])
+g0, g0_err = diffusion.shear_modulus_for_density(io.read_table(sm.input.modulus), float(wc.rho))
+grid = io.read_table(sm.input.block_stress, columns=["bx", "block_area"])
 summary = diffusion.diffusion_summary(
     fit,
     phi=float(p["phi"]),

@@ -8,7 +8,7 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 quality = structure.summarize_glass_quality(
-    pd.concat([pd.read_parquet(p) for p in sm.input], ignore_index=True),
+    pd.concat([io.read_table(p) for p in sm.input], ignore_index=True),
     sm.params.psi6_threshold,
     sm.params.max_crystalline_fraction,
 )

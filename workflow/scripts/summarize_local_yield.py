@@ -1,7 +1,5 @@
 """Rule summarize_local_yield: curves -> local_yield.parquet and yield_summary.parquet."""
 
-import pandas as pd
-
 from mechnoise import io
 from mechnoise.frozen_matrix.analysis import (
     LOCAL_YIELD_COLUMNS,
@@ -13,7 +11,7 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-curves = pd.read_parquet(sm.input.curves)
+curves = io.read_table(sm.input.curves)
 step, factor = sm.params.strain_step, sm.params.drop_factor
 local = local_yield_table(curves, step, factor)
 summary = summarize_local_yield(curves, float(sm.wildcards.rho), step, factor)

@@ -1,7 +1,5 @@
 """Rule summarize_plasticity: activity, clusters, C_p -> plasticity_summary.parquet (1 row)."""
 
-import pandas as pd
-
 from mechnoise import io, plasticity
 from mechnoise.scripting import start_logging
 
@@ -9,9 +7,9 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
 row = plasticity.summarize_plasticity(
-    pd.read_parquet(sm.input.activity),
-    pd.read_parquet(sm.input.clusters),
-    pd.read_parquet(sm.input.autocorr),
+    io.read_table(sm.input.activity),
+    io.read_table(sm.input.clusters),
+    io.read_table(sm.input.autocorr),
     threshold=sm.params.threshold,
     lag=sm.params.lag,
 )

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import pandas as pd
-
+from mechnoise import io
 from mechnoise.report import report_html
 from mechnoise.scripting import start_logging
 
@@ -12,11 +11,11 @@ sm = snakemake  # noqa: F821
 out = Path(sm.output[0])
 figures = [Path(f).resolve().relative_to(out.parent.resolve()) for f in sm.input.figures]
 html = report_html(
-    pd.read_parquet(sm.input.summary),
-    pd.read_parquet(sm.input.flow),
-    pd.read_parquet(sm.input.fit),
+    io.read_table(sm.input.summary),
+    io.read_table(sm.input.flow),
+    io.read_table(sm.input.fit),
     [str(f) for f in figures],
-    glass_quality=pd.read_parquet(sm.input.glass_quality),
+    glass_quality=io.read_table(sm.input.glass_quality),
 )
 out.write_text(html)
 log.info("wrote %s", out)

@@ -16,7 +16,16 @@ from mechnoise.lammps.cost import (
     shear_core_hours,
     suggest_segment_strain,
 )
-from mechnoise.lammps.engine import EngineSpec, LammpsError, RunResult, inputs_dir, run_lammps
+from mechnoise.lammps.engine import (
+    EngineSpec,
+    LammpsError,
+    Progress,
+    RunLimits,
+    RunResult,
+    Watchdog,
+    inputs_dir,
+    run_lammps,
+)
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
 from mechnoise.lammps.schedule import ShearPlan, Window, plan_shear, render_segment_schedule
 
@@ -24,8 +33,11 @@ __all__ = [
     "EngineSpec",
     "LammpsError",
     "Model",
+    "Progress",
+    "RunLimits",
     "RunResult",
     "ShearPlan",
+    "Watchdog",
     "Window",
     "inputs_dir",
     "merge_segments",

@@ -16,10 +16,22 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import io
-from mechnoise.lammps.engine import EngineSpec, RunResult, inputs_dir, run_lammps
+from mechnoise.lammps.engine import (
+    EngineSpec,
+    Progress,
+    RunLimits,
+    RunResult,
+    inputs_dir,
+    run_lammps,
+)
 from mechnoise.lammps.schedule import ShearPlan, render_segment_schedule
 
 log = logging.getLogger(__name__)
+
+#: Upper bound of the steps of in.prepare outside its timed runs (soft push-off: 2000 steps,
+#: and minimizations of up to 10000 iterations each); also its longest stretch without
+#: thermo output.
+PREPARE_EXTRA_STEPS = 20000
 
 #: LJ parameters of the paper: (epsilon, sigma) per pair.
 PAIR_SIGMA = {"aa": 1.0, "ab": 0.8, "bb": 0.88}
@@ -63,9 +75,18 @@ def prepare_glass(
     dt: float,
     skin: float = 0.3,
     engine: EngineSpec | None = None,
+    limits: RunLimits | None = None,
 ) -> RunResult:
-    """Quench a random liquid into a minimized T = 0 glass (``in.prepare``)."""
+    """Quench a random liquid into a minimized T = 0 glass (``in.prepare``).
+
+    The glass gets a SHA-256 sidecar (``glass.data.sha256``) that the shear run checks
+    before LAMMPS reads it. ``limits`` bound the run's wall time and silence
+    (:class:`~mechnoise.lammps.engine.RunLimits`, default: the defaults).
+    """
     data_out = Path(data_out)
+    engine = engine or EngineSpec()
+    limits = limits or RunLimits()
+    steps = round((equilibration_time + quench_time) / dt) + PREPARE_EXTRA_STEPS
     tmp = data_out.with_name(data_out.name + ".partial")
     variables = {
         "n_particles": model.n_particles,
@@ -88,7 +109,14 @@ def prepare_glass(
         engine=engine,
         expected_outputs=[tmp],
         log_name="prepare.log",
+        watchdog=limits.watchdog(
+            model.n_particles * steps,
+            model.n_particles * PREPARE_EXTRA_STEPS,
+            ranks=engine.mpi_ranks,
+            progress=Progress(data_out.parent / "prepare.log", 0, steps, model.n_particles),
+        ),
     )
+    io.write_checksum(tmp, name=data_out.name)
     tmp.replace(data_out)
     return result
 
@@ -109,8 +137,15 @@ def run_shear_segment(
     skin: float,
     seed: int,
     engine: EngineSpec | None = None,
+    density: float | None = None,
+    limits: RunLimits | None = None,
 ) -> RunResult:
     """Run segment ``k`` of a shear run and convert its thermo and frames to parquet.
+
+    The glass (k = 0) or the previous restart file is checked against its SHA-256 sidecar
+    before LAMMPS reads it, and the new restart file gets one. ``density`` only names the
+    run in messages and progress lines; ``limits`` bound its wall time and silence and set
+    how often it reports strain reached, throughput and ETA in the job's log.
 
     The segment starts from ``glass`` (k = 0), from ``restart_in`` (k > 0), or, in a rate
     cascade, from ``restart_in`` given for k = 0: the end state of the run at the next higher
@@ -154,20 +189,34 @@ def run_shear_segment(
         "restart_out": str(restart_tmp),
         **model.cutoffs(),
     }
+    engine = engine or EngineSpec()
+    limits = limits or RunLimits()
+    start, end = plan.segment_start(k), plan.segment_ends[k]
+    n = model.n_particles
+    rho = f"rho={density:g} " if density is not None else ""
     result = run_lammps(
         inputs_dir() / "in.shear",
         variables,
         workdir=workdir,
-        name=f"shear rate={plan.rate:g} segment {k}",
+        name=f"shear {rho}rate={plan.rate:g} seed={seed} segment {k}",
         engine=engine,
         expected_outputs=[restart_tmp, thermo_txt],
         extra_inputs=[schedule],
+        checked_inputs=[Path(glass) if k == 0 else Path(restart_in)],  # type: ignore[arg-type]
         log_name=f"shear{k}.log",
+        watchdog=limits.watchdog(
+            n * (end - start),
+            n * plan.thermo_every,
+            ranks=engine.mpi_ranks,
+            progress=Progress(thermo_txt, start, end, n, strain_per_step=plan.rate * plan.dt),
+            watch_files=[thermo_txt, dump],
+        ),
     )
     thermo = io.read_thermo_file(thermo_txt)
     thermo["steady"] = thermo["step"] >= plan.steady_step
     _write_segment_frames(dump, frames_out, plan)
     io.write_table(thermo, thermo_out, io.THERMO_COLUMNS)
+    io.write_checksum(restart_tmp, name=Path(restart_out).name)
     restart_tmp.replace(restart_out)
     thermo_txt.unlink()
     if dump.exists():
@@ -204,9 +253,9 @@ def merge_segments(
         If steps are not strictly increasing after de-duplication, or the number of frames
         differs from ``expected_frames``.
     """
-    thermo = pd.concat([pd.read_parquet(p) for p in thermo_parts], ignore_index=True)
+    thermo = pd.concat([io.read_thermo(p) for p in thermo_parts], ignore_index=True)
     thermo = thermo.drop_duplicates("step", keep="first").sort_values("step")
-    frames = pd.concat([pd.read_parquet(p) for p in frame_parts], ignore_index=True)
+    frames = pd.concat([io.read_frames_table(p) for p in frame_parts], ignore_index=True)
     frames = frames.drop_duplicates(["step", "id"], keep="first").sort_values(["step", "id"])
     steps = np.sort(frames["step"].unique())
     index = {int(s): i for i, s in enumerate(steps)}

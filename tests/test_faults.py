@@ -1,0 +1,499 @@
+"""Faults and bad input (issue 13): every hole found by injecting faults has a test here.
+
+Each test reproduces one fault a careless or unlucky user met and checks the message the
+user now sees: it names the config key, the file, or the run (density, rate, seed, segment).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import test_shear
+import yaml
+from test_config import _set
+
+from mechnoise import io
+from mechnoise.config import ConfigError, deep_update, validate_config
+from mechnoise.lammps import LammpsError, merge_segments, run_lammps
+from mechnoise.lammps import run_shear_segment as shear_segment
+from mechnoise.lammps.schedule import plan_shear
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+
+@pytest.fixture()
+def tiny() -> dict:
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text())
+    deep_update(cfg, yaml.safe_load((ROOT / "workflow" / "presets" / "tiny.yaml").read_text()))
+    return cfg
+
+
+# --- 3. Validation holes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "analysis.d2min.threshold",
+        "analysis.blocks.width",
+        "shear.damping_time",
+        "yield_test.drop_factor",
+        "hl_model.shear_rates.max",
+        "quench.equilibration_time",
+        "shear.frames.window_duration",
+    ],
+)
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_number_is_rejected_naming_its_key(tiny: dict, key: str, value: float) -> None:
+    with pytest.raises(ConfigError, match=rf"^{key}: {value} is not a finite number"):
+        validate_config(_set(tiny, key, value))
+
+
+def test_non_finite_number_inside_a_list_is_rejected(tiny: dict) -> None:
+    with pytest.raises(ConfigError, match=r"^shear\.shear_rates\.1: nan is not a finite"):
+        validate_config(_set(tiny, "shear.shear_rates", [0.02, float("nan")]))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("system.seeds", [1.0], "system.seeds.0"),
+        ("yield_test.n_configs", 1.0, "yield_test.n_configs"),
+        ("shear.engine.mpi_ranks", 1.0, "shear.engine.mpi_ranks"),
+        ("system.n_particles", 400.0, "system.n_particles"),
+    ],
+)
+def test_integer_key_given_as_float_is_rejected(
+    tiny: dict, key: str, value: object, named: str
+) -> None:
+    with pytest.raises(ConfigError, match=rf"^{named}: .* is not of type 'integer'"):
+        validate_config(_set(tiny, key, value))
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("system.densities", [1.149, 1.1490000001]),
+        ("shear.shear_rates", [0.02, 0.0200000001]),
+    ],
+)
+def test_values_sharing_a_folder_name_are_rejected(tiny: dict, key: str, values: list) -> None:
+    with pytest.raises(ConfigError, match=rf"^{key}: .*share the folder name"):
+        validate_config(_set(tiny, key, values))
+
+
+def test_planning_error_names_its_key(tiny: dict) -> None:
+    """A schedule that cannot be planned names the key to change, not a section."""
+    with pytest.raises(ConfigError, match=r"^shear\.frames\.n_windows: at rate 0\.02, "):
+        validate_config(_set(tiny, "shear.frames.n_windows", 1000))
+
+
+# --- 1. Checksums and sanity at every table boundary ---------------------------------------
+
+
+def _thermo_table(n: int = 3000) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    strain = np.arange(n) * 1e-3
+    return pd.DataFrame(
+        {
+            "step": np.arange(n) * 20,
+            "time": strain / 0.01,
+            "strain": strain,
+            "stress": 1.0 + 0.05 * rng.standard_normal(n),
+            "pressure": 8.0 + 0.1 * rng.standard_normal(n),
+            "pe": -3.0 + 0.01 * rng.standard_normal(n),
+            "lx": 18.0,
+            "ly": 18.0,
+            "xy": 18.0 * (strain % 1.0),
+            "steady": strain >= 0.2,
+        }
+    )
+
+
+def _corrupt_column(path: Path, column: str, n_bytes: int = 21) -> None:
+    """Overwrite ``n_bytes`` in the middle of a column's data pages (as a bad disk would)."""
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    names = [meta.column(i).path_in_schema for i in range(meta.num_columns)]
+    chunk = meta.column(names.index(column))
+    offset = chunk.data_page_offset + chunk.total_compressed_size // 2
+    data = bytearray(path.read_bytes())
+    old = data[offset : offset + n_bytes]
+    data[offset : offset + n_bytes] = bytes((b + 0x55) % 256 for b in old)
+    path.write_bytes(bytes(data))
+
+
+def _empty_frames() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, (d, _, _) in io.FRAME_COLUMNS.items()})
+
+
+def test_corrupt_parquet_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """Bytes changed in the stress pages of a finished thermo table: merging the run's
+    segments (the first reader) stops with the file's name and how to regenerate it."""
+    part = tmp_path / "segments" / "thermo0.parquet"
+    io.write_table(_thermo_table(), part, io.THERMO_COLUMNS)
+    _corrupt_column(part, "stress")
+    frames = tmp_path / "segments" / "frames0.parquet"
+    io.write_table(_empty_frames(), frames, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{part}: corrupt parquet .*rerun the same command"):
+        merge_segments([part], [frames], tmp_path / "thermo.parquet", tmp_path / "frames.parquet")
+    assert not (tmp_path / "thermo.parquet").exists()
+
+
+def test_every_parquet_read_goes_through_the_checked_reader() -> None:
+    """No module or workflow script reads parquet except through mechnoise.io.read_table."""
+    offenders = []
+    for path in [*(ROOT / "src").rglob("*.py"), *(ROOT / "workflow" / "scripts").glob("*.py")]:
+        text = path.read_text()
+        for call in ("pd.read_parquet(", "pq.read_table(", "pandas.read_parquet("):
+            if call in text and path.name != "io.py":
+                offenders.append(f"{path.relative_to(ROOT)}: {call}")
+    assert not offenders, offenders
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("stress", 1e85), ("pressure", float("nan")), ("pe", float("-inf"))]
+)
+def test_absurd_thermo_value_is_an_error_naming_file_and_column(
+    tmp_path: Path, column: str, value: float
+) -> None:
+    df = _thermo_table(50)
+    df.loc[17, column] = value
+    path = tmp_path / "segments" / "thermo0.parquet"
+    io.write_table(df, path, io.THERMO_COLUMNS)
+    frames = tmp_path / "segments" / "frames0.parquet"
+    io.write_table(_empty_frames(), frames, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{path}: column '{column}' holds"):
+        merge_segments([path], [frames], tmp_path / "thermo.parquet", tmp_path / "frames.parquet")
+
+
+def test_absurd_frame_value_is_an_error_naming_file_and_column(tmp_path: Path) -> None:
+    n = 10
+    df = pd.DataFrame(
+        {
+            "frame": 0, "window": 0, "step": 0, "time": 0.0, "strain": 0.0,
+            "lx": 5.0, "ly": 5.0, "xy": 0.0, "id": np.arange(1, n + 1), "type": 1,
+            "x": np.linspace(0, 4, n), "y": np.linspace(0, 4, n), "sxy": 0.1,
+        }
+    )  # fmt: skip
+    df.loc[3, "sxy"] = -3e90
+    path = tmp_path / "frames.parquet"
+    io.write_table(df, path, io.FRAME_COLUMNS)
+    with pytest.raises(ValueError, match=rf"{path}: column 'sxy' holds -3e\+90"):
+        io.read_frames(path)
+
+
+# --- 1./2. Glass and restart files, endless runs -------------------------------------------
+
+MODEL = test_shear.MODEL
+glass = test_shear.glass  # the fixture: one small quenched glass per module
+
+def _segment(glass: Path, workdir: Path, k: int, **kw: object):
+    plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
+    return shear_segment(
+        MODEL,
+        plan,
+        k,
+        glass=glass,
+        restart_in=workdir / f"seg{k - 1}.restart" if k else None,
+        restart_out=workdir / f"seg{k}.restart",
+        thermo_out=workdir / f"thermo{k}.parquet",
+        frames_out=workdir / f"frames{k}.parquet",
+        workdir=workdir,
+        damping="viscous",
+        damping_time=1.0,
+        skin=0.3,
+        seed=7,
+        density=1.2,
+        **kw,
+    )
+
+
+def _garble_middle(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    data[mid : mid + 64] = os.urandom(64)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.lammps
+def test_glass_and_restart_files_carry_a_checksum(glass: Path, tmp_path: Path) -> None:
+    _segment(glass, tmp_path, 0)
+    for f in (glass, tmp_path / "seg0.restart"):
+        recorded = io.checksum_path(f).read_text().split()[0]
+        assert recorded == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+@pytest.mark.lammps
+def test_garbage_in_a_restart_file_is_refused_before_lammps_reads_it(
+    glass: Path, tmp_path: Path
+) -> None:
+    """Garbage bytes in a restart file once made LAMMPS loop in read_restart for ever."""
+    _segment(glass, tmp_path, 0)
+    restart = tmp_path / "seg0.restart"
+    _garble_middle(restart)
+    start = time.monotonic()
+    with pytest.raises(LammpsError) as err:
+        _segment(glass, tmp_path, 1)
+    assert time.monotonic() - start < 60
+    msg = str(err.value)
+    assert str(restart) in msg and "SHA-256" in msg
+    assert "rho=1.2 rate=0.01 seed=7 segment 1" in msg
+    assert not (tmp_path / "seg1.restart").exists()
+
+
+@pytest.mark.lammps
+def test_truncated_glass_is_refused_naming_the_file(glass: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "glass.data"
+    shutil.copy(glass, bad)
+    shutil.copy(io.checksum_path(glass), io.checksum_path(bad))
+    bad.write_bytes(bad.read_bytes()[: bad.stat().st_size // 2])
+    with pytest.raises(LammpsError, match=rf"{bad}: its SHA-256 differs"):
+        _segment(bad, tmp_path / "run", 0)
+
+
+LOOP_FOREVER = "echo none\nunits lj\nlabel again\njump SELF again\n"
+
+
+@pytest.mark.lammps
+def test_silent_lammps_is_killed_and_named_with_its_inputs(tmp_path: Path) -> None:
+    """A LAMMPS that writes nothing for far longer than its output interval is killed."""
+    from mechnoise.lammps import Watchdog
+
+    script = tmp_path / "in.hang"
+    script.write_text(LOOP_FOREVER)
+    start = time.monotonic()
+    with pytest.raises(LammpsError) as err:
+        run_lammps(
+            script,
+            {},
+            workdir=tmp_path,
+            name="shear rho=1.2 rate=0.01 seed=7 segment 3",
+            watchdog=Watchdog(stall_seconds=3.0),
+        )
+    assert time.monotonic() - start < 30
+    msg = str(err.value)
+    assert "no new output for" in msg and "rho=1.2 rate=0.01 seed=7 segment 3" in msg
+    assert str(script) in msg
+
+
+@pytest.mark.lammps
+def test_run_over_its_wall_clock_limit_is_killed(tmp_path: Path) -> None:
+    """A run that keeps writing but never ends is stopped at its wall-clock limit."""
+    from mechnoise.lammps import Watchdog
+
+    script = tmp_path / "in.chatty"
+    script.write_text(
+        "units lj\ndimension 2\nlattice sq 1.0\nregion b block 0 4 0 4 -0.5 0.5\n"
+        "create_box 1 b\ncreate_atoms 1 box\nmass 1 1\npair_style lj/cut 2.5\n"
+        "pair_coeff 1 1 1 1\nfix 1 all nve\nthermo 100\nthermo_modify flush yes\n"
+        "label again\nrun 2000\njump SELF again\n"
+    )
+    with pytest.raises(LammpsError, match="over its wall-clock limit of 3 s"):
+        run_lammps(
+            script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0)
+        )
+
+
+@pytest.mark.lammps
+def test_run_stops_when_its_snakemake_dies(tmp_path: Path) -> None:
+    """A killed Snakemake leaves no LAMMPS running on behind it."""
+    from mechnoise.lammps import Watchdog
+
+    supervisor = subprocess.Popen(["sleep", "2"])
+    script = tmp_path / "in.hang"
+    script.write_text(LOOP_FOREVER)
+    try:
+        with pytest.raises(LammpsError, match=rf"Snakemake \(pid {supervisor.pid}\) .* died"):
+            run_lammps(
+                script, {}, workdir=tmp_path, name="orphan",
+                watchdog=Watchdog(supervisor_pid=supervisor.pid, time_limit=60),
+            )  # fmt: skip
+    finally:
+        supervisor.wait()
+
+
+@pytest.mark.lammps
+def test_progress_lines_give_strain_throughput_and_eta(
+    glass: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mechnoise.lammps import RunLimits
+
+    plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
+    caplog.set_level("INFO", logger="mechnoise")
+    shear_segment(
+        MODEL, plan, 0, glass=glass, restart_in=None,
+        restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
+        frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
+        damping_time=1.0, skin=0.3, seed=7, density=1.2,
+        limits=RunLimits(progress_minutes=0.3 / 60),
+    )  # fmt: skip
+    lines = [r.getMessage() for r in caplog.records if "atom-steps/s" in r.getMessage()]
+    assert lines, [r.getMessage() for r in caplog.records]
+    head = "shear rho=1.2 rate=0.0002 seed=7 segment 0: strain "
+    assert all(line.startswith(head) for line in lines)
+    assert all(" of 0.04 (" in line and "ETA" in line for line in lines)
+
+
+# --- 3./4./5. The real workflow: failing jobs, interrupts, paths, results folders ----------
+
+#: One density, one slow rate: the first segment lasts long enough to be interrupted.
+SLOW = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.0005]}}
+SEG0 = "results/shear/rho1.149/rate0.0005/seed1/segments/seg0.restart"
+GLASS = "results/glass/rho1.149/seed1/glass.data"
+
+
+def _checkout(where: Path) -> Path:
+    """A copy of this checkout at ``where`` (the code, not the venv, results or git)."""
+    skip = shutil.ignore_patterns(
+        ".venv", ".git", "results", "logs", ".snakemake", "__pycache__", "*_cache", "*.egg-info"
+    )
+    shutil.copytree(ROOT, where, ignore=skip)
+    return where
+
+
+def _command(checkout: Path, *extra: str) -> list[str]:
+    """The README's command for the tiny preset plus an overlay config and targets."""
+    return [
+        str(SNAKEMAKE), "--cores", "2", "--configfile", "workflow/presets/tiny.yaml",
+        str(checkout / "overlay.yaml"), *extra,
+    ]  # fmt: skip
+
+
+def _snakemake(checkout: Path, overlay: dict, *extra: str) -> subprocess.CompletedProcess:
+    (checkout / "overlay.yaml").write_text(yaml.safe_dump(overlay))
+    env = {**os.environ, "MECHNOISE_INPUTS": str(checkout / "lammps_inputs")}
+    return subprocess.run(
+        _command(checkout, *extra), cwd=checkout, capture_output=True, text=True, env=env
+    )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.e2e
+def test_failing_job_never_deletes_a_valid_glass(tmp_path: Path) -> None:
+    """``mpi_ranks: 1.0`` once made a job fail and Snakemake delete a valid glass.data."""
+    repo = _checkout(tmp_path / "repo")
+    first = _snakemake(repo, SLOW, "--", GLASS)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = _sha(repo / GLASS)
+    bad = copy.deepcopy(SLOW)
+    bad["shear"]["engine"] = {"mpi_ranks": 1.0}
+    second = _snakemake(repo, bad, "--", SEG0)
+    assert second.returncode != 0
+    assert "shear.engine.mpi_ranks: 1.0 is not of type 'integer'" in second.stdout + second.stderr
+    assert _sha(repo / GLASS) == before
+
+
+def _lammps_pids(marker: str) -> list[int]:
+    out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "interrupt",
+    ["ctrl-c", "sigint-snakemake", "sigterm-snakemake", "sigkill-snakemake", "sigkill-lammps"],
+)
+def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str) -> None:
+    """Ctrl-C, a killed Snakemake or a killed job: rerunning the same command finishes."""
+    repo = _checkout(tmp_path / "repo")
+    (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOW))
+    env = {**os.environ, "MECHNOISE_INPUTS": str(repo / "lammps_inputs")}
+    cmd = _command(repo, "--", SEG0)
+    proc = subprocess.Popen(
+        cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
+    marker = str(log)
+    deadline = time.monotonic() + 600
+    while not (log.exists() and _lammps_pids(marker)):
+        assert proc.poll() is None and time.monotonic() < deadline, "segment 0 never started"
+        time.sleep(0.2)
+    time.sleep(1.0)
+    if interrupt == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    elif interrupt == "sigkill-lammps":
+        os.kill(_lammps_pids(marker)[0], signal.SIGKILL)
+    else:
+        name = interrupt.split("-")[0].upper()
+        os.kill(proc.pid, getattr(signal, name))
+    proc.wait(timeout=300)
+    if interrupt in ("ctrl-c", "sigkill-lammps"):  # the segment was cut short
+        assert not (repo / SEG0).exists()
+    deadline = time.monotonic() + 60
+    while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
+        assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
+        time.sleep(0.5)
+    if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
+        job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
+        assert "that started it died" in job_log.read_text()
+    again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert io.verify_checksum(repo / SEG0)
+
+
+@pytest.mark.e2e
+def test_checkout_path_with_a_space_works(tmp_path: Path) -> None:
+    repo = _checkout(tmp_path / "my projects" / "mech noise")
+    fast = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.02]}}
+    run = _snakemake(repo, fast, "--", "results/shear/rho1.149/rate0.02/seed1/thermo.parquet")
+    assert run.returncode == 0, run.stderr[-3000:]
+    thermo = io.read_thermo(repo / "results/shear/rho1.149/rate0.02/seed1/thermo.parquet")
+    assert thermo["strain"].max() == pytest.approx(0.6, abs=1e-3)
+
+
+@pytest.mark.e2e
+def test_other_physics_in_a_used_results_folder_is_refused(tmp_path: Path) -> None:
+    """Tiny-preset results are not silently overwritten by another configuration; adding a
+    density or a rate is not another configuration."""
+    repo = _checkout(tmp_path / "repo")
+    assert _snakemake(repo, SLOW, "--", GLASS).returncode == 0
+    other = copy.deepcopy(SLOW)
+    other["system"]["n_particles"] = 1600
+    refused = _snakemake(repo, other, "-n")
+    assert refused.returncode != 0
+    assert "system.n_particles: 400 there, 1600 now" in refused.stdout + refused.stderr
+    more = {"system": {"densities": [1.149, 1.253]}, "shear": {"shear_rates": [0.0005, 0.02]}}
+    assert _snakemake(repo, more, "-n").returncode == 0
+    asked = _snakemake(repo, other, "-n", "--config", "replace_results=true")
+    assert asked.returncode == 0, asked.stderr[-3000:]
+
+
+def test_stale_lock_is_removed_only_when_its_snakemake_is_dead(tmp_path: Path) -> None:
+    from mechnoise.workdir import record_lock_owner, remove_stale_lock
+
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (locks / "0.input.lock").write_text("x")
+    record_lock_owner(tmp_path, pid=dead.pid)
+    assert remove_stale_lock(tmp_path)
+    assert not (locks / "0.input.lock").exists()
+    (locks / "0.input.lock").write_text("x")
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "snakemake"])
+    try:
+        while b"snakemake" not in Path(f"/proc/{live.pid}/cmdline").read_bytes():
+            time.sleep(0.05)  # until the child has exec'd
+        record_lock_owner(tmp_path, pid=live.pid)
+        assert not remove_stale_lock(tmp_path)
+        assert (locks / "0.input.lock").exists()
+    finally:
+        live.kill()
+        live.wait()
