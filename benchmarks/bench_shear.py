@@ -121,8 +121,11 @@ def main() -> None:
         results = {n: measure(n, args.steps, args.repeat, Path(tmp)) for n in args.n}
     for n, rates in results.items():
         r = list(rates.values())
-        print(f"N = {n}: tuned / defaults {r[1] / r[0]:.2f}x, wrapper / raw lmp {r[2] / r[1]:.2f}x, "
-              f"skin 0.2 / 0.3 {r[3] / r[1]:.2f}x, omp / opt {r[4] / r[1]:.2f}x")
+        print(
+            f"N = {n}: tuned / defaults {r[1] / r[0]:.2f}x, "
+            f"wrapper / raw lmp {r[2] / r[1]:.2f}x, "
+            f"skin 0.2 / 0.3 {r[3] / r[1]:.2f}x, omp / opt {r[4] / r[1]:.2f}x"
+        )
     print(f"{args.steps} steps per case, rate 0.01, dt 0.005; machine load affects all alike")
 
 
