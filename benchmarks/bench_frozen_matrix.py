@@ -150,7 +150,7 @@ def main() -> None:
     parser.add_argument("--strain-step", type=float, default=5e-4)
     parser.add_argument("--refine-steps", type=int, default=3)
     parser.add_argument("--max-strain", type=float, default=0.06)
-    parser.add_argument("--drop-factor", type=float, default=3.0)
+    parser.add_argument("--drop-factor", type=float, default=3.0, help="analysis drop rule")
     parser.add_argument("--batch-check", action="store_true")
     parser.add_argument("--batch-steps", type=int, default=200)
     args = parser.parse_args()
@@ -169,13 +169,11 @@ def main() -> None:
             strain_step=args.strain_step,
             refine_steps=args.refine_steps,
             max_strain=args.max_strain,
-            drop_factor=args.drop_factor,
         )
         fine = dict(
             strain_step=coarse.finest_step,
             refine_steps=0,
             max_strain=args.max_strain,
-            drop_factor=args.drop_factor,
             threshold_step=args.strain_step,
         )
         protocols = {
@@ -193,7 +191,9 @@ def main() -> None:
                 c = run_block_test(data, grid, bx, by, 1, settings, workdir, protocol=protocol)
                 seconds[name] += time.perf_counter() - t0
                 minimizations[name] += c.n_minimizations
-                results[name] = analyze_curve(c.strain, c.stress, args.strain_step, 3.0)
+                results[name] = analyze_curve(
+                    c.strain, c.stress, args.strain_step, args.drop_factor
+                )
                 log.info(
                     "block (%d, %d) %-9s: %5d minimizations of %4d atoms, %6.2f s, sigma_c %.6f, "
                     "drop %.6f",

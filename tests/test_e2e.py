@@ -111,11 +111,25 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "report.html",
     ] + [
         f"figures/{f}.png"
-        for f in ["fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"]
+        for f in [
+            "fig2",
+            "fig2_rescaled",
+            "fig3",
+            "fig4a",
+            "fig4b",
+            "fig5a",
+            "fig5b",
+            "fig5c_thresholds",
+        ]
     ]:
         assert (res / name).stat().st_size > 0, name
     for rho in DENSITIES:
-        for name in ["local_yield.parquet", "yield_summary.parquet", "curves.parquet"]:
+        for name in [
+            "local_yield.parquet",
+            "yield_summary.parquet",
+            "curves.parquet",
+            "drop_rule_sensitivity.parquet",
+        ]:
             assert (res / f"yield/rho{rho}/{name}").stat().st_size > 0
     for per_run in [
         "d2min",
@@ -163,3 +177,40 @@ def test_local_yield_and_summary_are_physical(tiny_workflow: Path) -> None:
     table = pd.read_parquet(tiny_workflow / "results/summary.parquet")
     assert sorted(table["density"]) == [float(d) for d in DENSITIES]
     assert (table["G0"] > 0).all() and (table["sigma_c"] > 0).all()
+
+
+def test_changing_the_drop_rule_does_not_rerun_lammps(tiny_workflow: Path, tmp_path: Path) -> None:
+    """yield_test.drop_factor is analysis: a new value reruns the summary, not the tests."""
+    import yaml
+    from conftest import TINY
+
+    overlay = yaml.safe_load(Path(TINY).read_text())
+    overlay["yield_test"]["drop_factor"] = 2.5
+    path = tmp_path / "overlay.yaml"
+    # keep the key order: rules that take a whole config section compare dicts in order
+    path.write_text(yaml.safe_dump(overlay, sort_keys=False))
+    proc = run_snakemake(tiny_workflow, "-n", "--quiet", "rules", "--configfile", str(path))
+    text = proc.stdout + proc.stderr
+    assert "summarize_local_yield" in text, text
+    for upstream in ["run_frozen_matrix", "prepare_yield_snapshots", "run_shear_segment"]:
+        assert upstream not in text, text
+
+
+def test_censored_estimate_and_second_event_are_reported(tiny_workflow: Path) -> None:
+    from mechnoise.frozen_matrix import LOCAL_YIELD_COLUMNS, SENSITIVITY_COLUMNS
+    from mechnoise.rheology import HL_FIT_COLUMNS
+
+    for rho in DENSITIES:
+        base = tiny_workflow / f"results/yield/rho{rho}"
+        local = assert_documented(base / "local_yield.parquet", LOCAL_YIELD_COLUMNS)
+        twice = local[local["yielded_twice"]]
+        assert twice["x_post"].notna().all() and (twice["x_post"] >= 0).all()
+        assert (local.loc[local["yielded"], "x"] > 0).all()
+        sens = assert_documented(base / "drop_rule_sensitivity.parquet", SENSITIVITY_COLUMNS)
+        assert list(sens["rule"]) == ["first maximum", "half", "config", "double"]
+        summ = pd.read_parquet(base / "yield_summary.parquet").iloc[0]
+        # Kaplan-Meier puts the censored blocks at or above every yielded threshold's mean
+        assert summ["sigma_c_km"] >= summ["sigma_c_mean"] - 1e-12
+    assert_documented(tiny_workflow / "results/hl_fit.parquet", HL_FIT_COLUMNS)
+    html = (tiny_workflow / "results/report.html").read_text()
+    assert "ρ = 1.149" in html and " ± " in html and "Drop-rule sensitivity" in html

@@ -27,11 +27,23 @@ def _inputs(alpha_micro: float, yield_ratio: float) -> tuple[pd.DataFrame, ...]:
         {
             "density": [1.2, 1.2],
             "direction": [1, -1],
-            "sigma_c_mean": [sigma_c, 5.0],
+            # censored (Kaplan-Meier) sigma_c, the one the rescalings use; the yielded-only
+            # mean is biased low and must not enter alpha_flow or alpha_micro_hl
+            "sigma_c_km": [sigma_c, 5.0],
+            "sigma_c_km_err": [0.05, 0.05],
+            "sigma_c_km_std": [0.5, 0.5],
+            "sigma_c_km_std_err": [0.05, 0.05],
+            "sigma_c_mean": [0.8 * sigma_c, 4.0],
             "sigma_c_mean_err": [0.05, 0.05],
-            "sigma_c_std": [0.5, 0.5],
+            "fraction_yielded": [0.9, 0.9],
             "sigma_drop_mean": [drop, 1.0],
             "sigma_drop_mean_err": [0.02, 0.02],
+            "drop_ratio": [drop / sigma_c, 0.2],
+            "drop_ratio_err": [0.01, 0.01],
+            "x_mean": [0.5, 0.5],
+            "x_mean_err": [0.05, 0.05],
+            "x_post_mean": [0.1, 0.1],
+            "x_post_mean_err": [0.01, 0.01],
         }
     )
     dif = pd.DataFrame(

@@ -233,3 +233,32 @@ def test_block_stresses_add_up_to_the_global_stress(glass: Path, tmp_path: Path)
     ]
     # the snapshot is a minimum (ftol 1e-10): relaxing a block at zero strain moves nothing
     assert np.mean(initial) == pytest.approx(pair_stress_xy(positions, types, box), abs=1e-8)
+
+
+def test_loading_continues_to_the_second_drop_and_the_rule_is_analysis(
+    glass: Path, tmp_path: Path
+) -> None:
+    """The protocol knows no drop rule: it stops after the second drop above stop_factor,
+    its first-drop curve is a prefix of that curve, and every rule in [bisect, stop] (and
+    the literal first maximum) is re-applied to the stored curve without LAMMPS."""
+    s2 = settings(max_strain=0.3, n_drops=2)
+    two = run_block_test(glass, 3, 0, 0, 1, s2, tmp_path / "two")
+    one = run_block_test(glass, 3, 0, 0, 1, settings(max_strain=0.3, n_drops=1), tmp_path / "one")
+    assert not hasattr(s2, "drop_factor")
+    # same quasi-static path: the one-drop curve is the start of the two-drop curve
+    n = len(one.strain)
+    assert len(two.strain) > n
+    np.testing.assert_array_equal(two.strain[:n], one.strain)
+    np.testing.assert_allclose(two.stress[:n], one.stress, rtol=0, atol=1e-12)
+    # the test ended right after its second drop above the stop threshold (or at the cap)
+    modulus = max((two.stress[1] - two.stress[0]) / (two.strain[1] - two.strain[0]), 1.0)
+    big = np.flatnonzero(-np.diff(two.stress) > s2.stop_factor * modulus * s2.strain_step)
+    assert len(big) == 2 and big[-1] == len(two.stress) - 2
+    assert -np.diff(one.stress)[-1] > s2.stop_factor * modulus * s2.strain_step
+    for factor in (0.0, s2.bisect_factor * 2, 3.0, s2.stop_factor):
+        r = analyze_curve(two.strain, two.stress, s2.strain_step, factor)
+        assert r.yielded and r.yielded_twice and np.isfinite(r.x_post)
+        assert r.x == pytest.approx(r.sigma_c - two.stress[0])
+    # block (0, 0) peaks at strain 0.083 and softens before its drop (see above)
+    r = analyze_curve(two.strain, two.stress, s2.strain_step, 3.0)
+    assert r.strain_at_yield == pytest.approx(0.083, abs=1e-3)

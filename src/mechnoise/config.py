@@ -226,9 +226,31 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     ]:
         if not -n_rates <= index < n_rates:
             raise ConfigError(f"{key}: {index} is outside the {n_rates} configured shear rates")
+    _check_yield_test(cfg["yield_test"])
+    rate_range = analysis["flow"].get("hb_rate_range")
+    if rate_range is not None and not 0 < rate_range[0] < rate_range[1]:
+        raise ConfigError(
+            f"analysis.flow.hb_rate_range: need 0 < min < max, got {list(rate_range)}"
+        )
     hl = cfg["hl_model"]["shear_rates"]
     if hl["min"] >= hl["max"]:
         raise ConfigError(f"hl_model.shear_rates.min: {hl['min']} must be below max {hl['max']}")
+
+
+def _check_yield_test(yt: Mapping[str, Any]) -> None:
+    """The stored curves must support the drop rule and its halved / doubled sensitivity."""
+    if yt["max_strain"] <= yt["strain_step"]:
+        raise ConfigError(
+            f"yield_test.max_strain: {yt['max_strain']} must exceed yield_test.strain_step "
+            f"{yt['strain_step']}"
+        )
+    factor, lo, hi = yt["drop_factor"], yt["bisect_factor"], yt["stop_factor"]
+    if not lo <= factor / 2 or not 2 * factor <= hi:
+        raise ConfigError(
+            f"yield_test.drop_factor: {factor} needs yield_test.bisect_factor <= drop_factor / 2 "
+            f"and yield_test.stop_factor >= 2 drop_factor (got {lo} and {hi}): the curves must "
+            "resolve the halved and doubled rules of the sensitivity table"
+        )
 
 
 #: plan_shear's parameter names -> config keys (errors of planning name the key).

@@ -51,6 +51,11 @@ TABLES: list[tuple[str, str, str]] = [
         "rheology:HB_FIT_COLUMNS",
         "two rows per density: exponent free and n = 1/2",
     ),
+    (
+        "results/hl_fit.parquet",
+        "rheology:HL_FIT_COLUMNS",
+        "one row per density: the HL stationary curve fitted to the flow curve",
+    ),
     ("results/modulus.parquet", "rheology:MODULUS_COLUMNS", "one row per density"),
     (
         f"{_RUN}/d2min.parquet",
@@ -105,6 +110,11 @@ TABLES: list[tuple[str, str, str]] = [
         f"{_YIELD}/yield_summary.parquet",
         "frozen_matrix:SUMMARY_COLUMNS",
         "one row per loading direction",
+    ),
+    (
+        f"{_YIELD}/drop_rule_sensitivity.parquet",
+        "frozen_matrix:SENSITIVITY_COLUMNS",
+        "one row per loading direction and drop rule (stored curves re-analysed, no LAMMPS)",
     ),
     (
         "results/hl/parametric_curve.parquet",

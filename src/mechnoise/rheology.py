@@ -6,6 +6,7 @@ Stresses are sigma_xy = -p_xy (eps/sigma^2); rates in 1/tau0; strain dimensionle
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -41,6 +42,13 @@ HB_FIT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "exponent_err": ("float64", "-", "one-sigma error of n (0 when fixed)"),
     "chi2_red": ("float64", "-", "reduced chi^2 of the fit"),
     "n_rates": ("int32", "-", "number of shear rates fitted"),
+    "rate_min": ("float64", "1/tau0", "lowest rate fitted"),
+    "rate_max": (
+        "float64",
+        "1/tau0",
+        "highest rate fitted (n = 1/2: analysis.flow.hb_rate_range, default the lowest-rate "
+        "decade, where HL is still close to Herschel-Bulkley; n free: every rate)",
+    ),
 }
 
 #: Columns of ``results/modulus.parquet``.
@@ -114,6 +122,13 @@ def fit_herschel_bulkley(
     n : float, optional
         Fixed exponent (the HL value is 1/2); None fits n too.
 
+    Notes
+    -----
+    With ``stress_err`` the parameter errors come from the covariance of the weighted fit
+    and are multiplied by ``sqrt(chi2_red)`` when ``chi2_red > 1`` (the residuals exceed the
+    stated errors: a poor fit or underestimated errors); without it they are scaled by the
+    residuals.
+
     Returns
     -------
     HBFit
@@ -182,6 +197,11 @@ def fit_herschel_bulkley(
     resid = (y - _hb(x, sy, a, nn)) / (sigma if sigma is not None else 1.0)
     dof = x.size - n_free
     chi2 = float(resid @ resid / dof) if dof > 0 else float("nan")
+    if absolute and chi2 > 1.0:
+        # a poor fit: the scatter exceeds the stated errors, so the parameter errors grow
+        # with it (Birge ratio sqrt(chi2_red)); a fit better than its errors keeps them
+        scale = math.sqrt(chi2)
+        sy_e, a_e, n_e = sy_e * scale, a_e * scale, n_e * scale
     return HBFit(
         float(sy), float(sy_e), float(a), float(a_e), float(nn), float(n_e), chi2, int(x.size)
     )
@@ -255,3 +275,130 @@ def initial_modulus(
         raise ValueError(f"fewer than 4 points below strain {strain_max} for the initial slope")
     coef, cov = np.polyfit(x[sel], y[sel], 1, cov=True)
     return float(coef[0]), float(np.sqrt(cov[0, 0]))
+
+
+#: Columns of ``results/hl_fit.parquet``: the flow curve fitted with the HL stationary curve.
+HL_FIT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density"),
+    "alpha": ("float64", "-", "HL coupling alpha of the best fit (a second alpha_flow)"),
+    "alpha_err": ("float64", "-", "one-sigma error of alpha (x sqrt(chi2_red) if > 1)"),
+    "sigma_c": ("float64", "eps/sigma^2", "stress scale sigma_c of the fit"),
+    "sigma_c_err": ("float64", "eps/sigma^2", "one-sigma error of sigma_c"),
+    "G0_tau": ("float64", "eps/sigma^2 tau0", "time scale G0 tau of the fit"),
+    "G0_tau_err": ("float64", "eps/sigma^2 tau0", "one-sigma error of G0 tau"),
+    "chi2_red": ("float64", "-", "reduced chi^2 of the fit (NaN with 3 rates: no dof)"),
+    "n_rates": ("int32", "-", "number of shear rates fitted"),
+}
+
+
+@dataclass(frozen=True)
+class HLFit:
+    """The HL stationary flow curve ``sigma = sigma_c F_alpha(gamma_dot G0 tau / sigma_c)``
+    fitted to a measured flow curve, with one-sigma errors."""
+
+    alpha: float
+    alpha_err: float
+    sigma_c: float
+    sigma_c_err: float
+    G0_tau: float
+    G0_tau_err: float
+    chi2_red: float
+    n_rates: int
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def fit_hl_flow_curve(
+    shear_rate: npt.ArrayLike,
+    stress: npt.ArrayLike,
+    stress_err: npt.ArrayLike,
+    alpha_bounds: tuple[float, float] = (0.01, 0.499),
+) -> HLFit:
+    """Fit a flow curve with the HL stationary curve: α, σ_c and G0 τ free.
+
+    The model is ``σ(γ̇) = σ_c F_α(γ̇ G0τ / σ_c)`` with ``F_α`` the exact stationary HL flow
+    curve in its units (:func:`mechnoise.hl.stationary_flow_curve`); it curves away from
+    Herschel–Bulkley at larger rates exactly as HL does, so α here is a second α_flow that
+    needs neither a HB fit nor ``<σ_c^m>``. The start comes from the n = 1/2 HB fit and the
+    HL small-rate asymptotics. Errors from the weighted fit's covariance, multiplied by
+    ``sqrt(chi2_red)`` when it exceeds 1.
+
+    Parameters
+    ----------
+    shear_rate, stress, stress_err : array_like, shape (k,)
+        Rates (1/tau0, > 0), mean stresses and their one-sigma errors (eps/sigma²), k >= 3.
+    alpha_bounds : (float, float)
+        Range of α searched (HL has a yield stress for α < 1/2).
+
+    Returns
+    -------
+    HLFit
+
+    Raises
+    ------
+    ValueError
+        With fewer than 3 rates, non-positive rates or errors, or non-finite input.
+
+    Examples
+    --------
+    A flow curve that is HL at α = 0.3, σ_c = 2, G0 τ = 50 is recovered:
+
+    >>> from mechnoise import hl
+    >>> rate = np.array([6e-4, 1.6e-3, 4e-3, 1e-2])
+    >>> sigma = 2.0 * hl.stationary_flow_curve(0.3, rate * 50 / 2.0)["stress"].to_numpy()
+    >>> fit = fit_hl_flow_curve(rate, sigma, np.full(4, 1e-3))
+    >>> round(fit.alpha, 4), round(fit.sigma_c, 4), round(fit.G0_tau, 2)
+    (0.3, 2.0, 50.0)
+    """
+    from mechnoise import hl
+
+    x = np.asarray(shear_rate, dtype=np.float64)
+    y = np.asarray(stress, dtype=np.float64)
+    e = np.asarray(stress_err, dtype=np.float64)
+    if x.shape != y.shape or x.shape != e.shape or x.ndim != 1:
+        raise ValueError("shear_rate, stress and stress_err must be 1D of equal length")
+    if x.size < 3:
+        raise ValueError(f"need at least 3 shear rates for the HL fit, got {x.size}")
+    if np.any(x <= 0) or np.any(e <= 0) or not np.all(np.isfinite(np.r_[x, y, e])):
+        raise ValueError("shear rates and errors must be > 0 and all values finite")
+
+    def model(r: FloatArray, alpha: float, sigma_c: float, log_t: float) -> FloatArray:
+        rates = r * math.exp(log_t) / sigma_c
+        return sigma_c * hl.stationary_flow_curve(alpha, rates)["stress"].to_numpy()
+
+    hb = fit_herschel_bulkley(x, y, e, n=0.5)
+    best = None
+    for alpha0 in (0.15, 0.3, 0.45):
+        ys, pref = hl.small_rate_asymptotics(alpha0)
+        sc0 = max(hb.sigma_y, 0.1 * float(y.min())) / ys
+        t0 = (max(hb.prefactor, 1e-6) / (sc0 * pref)) ** 2 * sc0
+        try:
+            popt, pcov = curve_fit(
+                model,
+                x,
+                y,
+                p0=[alpha0, sc0, math.log(t0)],
+                sigma=e,
+                absolute_sigma=True,
+                bounds=([alpha_bounds[0], 1e-6, -30.0], [alpha_bounds[1], np.inf, 30.0]),
+                maxfev=2000,
+            )
+        except (RuntimeError, ValueError):
+            continue
+        chi2 = float(np.sum(((y - model(x, *popt)) / e) ** 2))
+        if best is None or chi2 < best[2]:
+            best = (popt, pcov, chi2)
+    if best is None:
+        raise ValueError("the HL fit of the flow curve did not converge")
+    popt, pcov, chi2 = best
+    dof = x.size - 3
+    chi2_red = chi2 / dof if dof > 0 else math.nan
+    perr = np.sqrt(np.abs(np.diag(pcov)))
+    if chi2_red > 1.0:
+        perr = perr * math.sqrt(chi2_red)
+    alpha, sigma_c, log_t = (float(v) for v in popt)
+    t = math.exp(log_t)
+    return HLFit(
+        alpha, float(perr[0]), sigma_c, float(perr[1]), t, t * float(perr[2]), chi2_red, x.size
+    )

@@ -1,23 +1,44 @@
-"""Standard errors, block averages and the combination of independent runs (seeds).
+"""Standard errors, block averages, the combination of independent runs (seeds), bootstrap
+over blocks and Kaplan–Meier estimates of censored data.
 
 One home for every error estimate of the package, so that each table states its errors by
-the same rules:
+the same rules (issue 12):
 
-- :func:`standard_error`: standard error of the mean of (assumed independent) samples;
-- :func:`block_average`: mean and standard error of a correlated series, from the spread of
-  the means of contiguous blocks;
-- :func:`combine_runs`: mean over independent runs (seeds) and its error, the larger of the
-  propagated per-run errors and the between-run spread.
+* **time series** (stresses, MSDs, activities of one run): the between-window spread, i.e.
+  the series is cut into contiguous windows and the error is the standard deviation of the
+  window means over sqrt(number of windows) (:func:`block_average`); with several seeds the
+  between-seed spread of the per-seed values replaces it (:func:`combine_runs`);
+* **frozen-matrix statistics** (means, ratios and censored estimates over blocks): bootstrap
+  over blocks (:func:`bootstrap`), resampling whole blocks with replacement;
+* fitted parameters: the fit covariance, scaled by sqrt(chi2_red) when chi2_red > 1
+  (:func:`mechnoise.rheology.fit_herschel_bulkley`, :func:`~mechnoise.rheology.fit_hl_flow_curve`).
+
+:func:`standard_error` (independent samples) is for samples that are independent by
+construction. ``tests/test_stats_coverage.py`` checks on synthetic correlated data (AR(1)
+series, Gaussian blocks, censored thresholds) that each error covers the known truth at its
+stated one-sigma rate.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["block_average", "combine_runs", "standard_error"]
+from mechnoise._typing import FloatArray
+
+__all__ = [
+    "BOOTSTRAP_SEED",
+    "N_BOOTSTRAP",
+    "block_average",
+    "bootstrap",
+    "combine_runs",
+    "kaplan_meier",
+    "kaplan_meier_moments",
+    "standard_error",
+]
 
 
 def standard_error(values: npt.ArrayLike) -> float:
@@ -63,10 +84,16 @@ def block_average(values: npt.ArrayLike, n_blocks: int) -> tuple[float, float]:
 
 
 def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, float]:
-    """Combine independent runs (seeds): plain mean, error max(propagated, spread).
+    """Mean over independent runs (seeds) and its error by the one rule for time series.
 
-    The propagated error is sqrt(Σ e_i²)/n; the spread error is the standard error of the
-    run means. With one run its own error is returned.
+    One run: its own (between-window) error. Several runs: the between-seed spread,
+    ``std(means, ddof=1) / sqrt(n)``; the per-run errors are then not used (the spread of
+    independent runs already measures the error, correlations included).
+
+    Raises
+    ------
+    ValueError
+        Without runs, or with a different number of means and errors.
 
     Examples
     --------
@@ -75,12 +102,147 @@ def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, fl
     >>> combine_runs([2.0], [0.5])
     (2.0, 0.5)
     """
-    m = np.asarray(means, dtype=np.float64)
-    e = np.asarray(errors, dtype=np.float64)
-    if m.size == 0:
-        raise ValueError("combine_runs needs at least one run")
+    m = np.asarray(means, dtype=np.float64).ravel()
+    e = np.asarray(errors, dtype=np.float64).ravel()
+    if m.size == 0 or m.shape != e.shape:
+        raise ValueError("combine_runs needs at least one run and one error per run")
     if m.size == 1:
         return float(m[0]), float(e[0])
-    err_prop = float(np.sqrt(np.sum(e**2)) / m.size)
-    err_spread = float(m.std(ddof=1) / np.sqrt(m.size))
-    return float(m.mean()), max(err_prop, err_spread)
+    return float(m.mean()), float(m.std(ddof=1) / np.sqrt(m.size))
+
+
+#: Bootstrap resamples used for every frozen-matrix error (fixed seed: reproducible tables).
+N_BOOTSTRAP = 1000
+BOOTSTRAP_SEED = 12345
+
+
+def bootstrap(
+    statistic: Callable[..., float],
+    *samples: npt.ArrayLike,
+    n_resamples: int = N_BOOTSTRAP,
+    seed: int = BOOTSTRAP_SEED,
+) -> tuple[float, float]:
+    """A statistic over blocks and its bootstrap standard error.
+
+    The ``samples`` are paired per block (equal length ``n``); each resample draws ``n``
+    block indices with replacement and evaluates ``statistic`` on the resampled arrays.
+    The error is the standard deviation of the finite resampled values (NaN when fewer
+    than 2 blocks or fewer than half of the resamples are finite).
+
+    Parameters
+    ----------
+    statistic : callable
+        ``statistic(*arrays) -> float``.
+    *samples : array_like, shape (n,) or (n, ...)
+        Per-block data, resampled together.
+    n_resamples : int
+        Number of bootstrap resamples.
+    seed : int
+        Seed of the resampling generator.
+
+    Returns
+    -------
+    value, error : float
+        ``statistic`` of the data and its bootstrap standard error.
+
+    Examples
+    --------
+    >>> x = np.arange(100.0)
+    >>> value, err = bootstrap(np.mean, x)
+    >>> value, bool(abs(err - x.std() / 10) < 0.3)
+    (49.5, True)
+    """
+    arrays = [np.asarray(s) for s in samples]
+    if not arrays:
+        raise ValueError("bootstrap needs at least one sample")
+    n = len(arrays[0])
+    if any(len(a) != n for a in arrays):
+        raise ValueError("bootstrap samples must have equal lengths (one entry per block)")
+    value = float(statistic(*arrays)) if n else math.nan
+    if n < 2:
+        return value, math.nan
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(n_resamples, n))
+    vals = np.array([statistic(*(a[i] for a in arrays)) for i in idx], dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    if vals.size < max(2, n_resamples // 2):
+        return value, math.nan
+    return value, float(vals.std(ddof=1))
+
+
+def kaplan_meier(values: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Kaplan–Meier survival function of right-censored data.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        Event value of an observed entry, censoring value (a lower bound of the unknown
+        event value) of a censored one.
+    observed : array_like of bool, shape (n,)
+        True for an event, False for a censored entry.
+
+    Returns
+    -------
+    support, survival : ndarray
+        Distinct event values ``v_k`` (increasing) and ``S(v_k) = P(value > v_k)``.
+        At ties a censored entry counts as still at risk at the event value.
+
+    Examples
+    --------
+    No censoring: the empirical survival function.
+
+    >>> kaplan_meier([1.0, 2.0, 3.0, 4.0], [True] * 4)[1]
+    array([0.75, 0.5 , 0.25, 0.  ])
+
+    One censored entry at 2.5: the three entries beyond it share its mass.
+
+    >>> kaplan_meier([1.0, 2.0, 2.5, 3.0], [True, True, False, True])[1]
+    array([0.75, 0.5 , 0.  ])
+    """
+    v = np.asarray(values, dtype=np.float64)
+    obs = np.asarray(observed, dtype=bool)
+    if v.shape != obs.shape or v.ndim != 1:
+        raise ValueError("values and observed must be 1D of equal length")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("Kaplan-Meier values must be finite")
+    support, events = np.unique(v[obs], return_counts=True)
+    at_risk = v.size - np.searchsorted(np.sort(v), support, side="left")
+    survival = np.cumprod(1.0 - events / at_risk)
+    return support.astype(np.float64), survival.astype(np.float64)
+
+
+def kaplan_meier_moments(values: npt.ArrayLike, observed: npt.ArrayLike) -> tuple[float, float]:
+    """Mean and standard deviation of the Kaplan–Meier distribution of censored data.
+
+    The distribution puts mass ``S(v_{k-1}) - S(v_k)`` on each event value. When the largest
+    entries are censored the survival does not reach 0; the remaining mass is put at the
+    largest censoring value (a lower bound: the estimate is then biased low, by less than
+    the censored fraction beyond the last event times the spread of the tail). With no
+    censoring this is the sample mean and the ``ddof = 0`` standard deviation.
+
+    Returns
+    -------
+    mean, std : float
+        NaN without any observed event.
+
+    Examples
+    --------
+    >>> kaplan_meier_moments([1.0, 2.0, 3.0], [True, True, True])
+    (2.0, 0.816496580927726)
+    >>> [round(v, 6) for v in kaplan_meier_moments([1.0, 2.0, 5.0], [True, True, False])]
+    [2.666667, 1.699673]
+    """
+    v = np.asarray(values, dtype=np.float64)
+    obs = np.asarray(observed, dtype=bool)
+    support, survival = kaplan_meier(v, obs)
+    if support.size == 0:
+        return math.nan, math.nan
+    mass = -np.diff(np.concatenate([[1.0], survival]))
+    tail = float(survival[-1])
+    points = support
+    if tail > 1e-12:
+        points = np.append(support, v[~obs].max())
+        mass = np.append(mass, tail)
+    mean = float(np.sum(mass * points))
+    std = float(np.sqrt(max(np.sum(mass * (points - mean) ** 2), 0.0)))
+    return mean, std

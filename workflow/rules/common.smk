@@ -129,6 +129,7 @@ def get_report_figures():
         "fig4b",
         "fig5a",
         "fig5b",
+        "fig5c_thresholds",
         "glass_quality",
     ]
     return [f"results/figures/{n}.png" for n in names]
@@ -139,6 +140,7 @@ def get_final_targets():
     targets = [
         "results/flow_curve.parquet",
         "results/hb_fit.parquet",
+        "results/hl_fit.parquet",
         "results/modulus.parquet",
         "results/plasticity_summary.parquet",
         "results/diffusion_summary.parquet",

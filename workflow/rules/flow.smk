@@ -19,9 +19,13 @@ rule fit_herschel_bulkley:
     input:
         "results/flow_curve.parquet",
     output:
-        "results/hb_fit.parquet",
+        hb="results/hb_fit.parquet",
+        hl="results/hl_fit.parquet",
     log:
         f"{LOGS}/flow/hb_fit.log",
+    params:
+        rate_min=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[0],
+        rate_max=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[1],
     script:
         "../scripts/fit_herschel_bulkley.py"
 

@@ -5,6 +5,7 @@ rule summarize_densities:
     input:
         modulus="results/modulus.parquet",
         fit="results/hb_fit.parquet",
+        hl_fit="results/hl_fit.parquet",
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
         diffusion="results/diffusion_summary.parquet",
     output:
@@ -52,6 +53,10 @@ rule write_report:
         summary="results/summary.parquet",
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
+        hl_fit="results/hl_fit.parquet",
+        sensitivity=all_densities(
+            "results/yield/rho{rho}/drop_rule_sensitivity.parquet"
+        ),
         glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:

@@ -1,4 +1,5 @@
-# Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b).
+# Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b), the distances to
+# threshold before and after the first event (fig5c_thresholds) and the drop-rule sensitivity.
 # Snapshots come from the steady state of the run at rate index yield_test.shear_rate_index
 # (-1: the lowest rate) and the first seed; every per-density result lives in YIELD.
 # Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
@@ -44,8 +45,19 @@ rule run_frozen_matrix:
         f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
     threads: 2
     params:
-        yield_test=config["yield_test"],
-        system=config["system"],
+        # the protocol only: the drop rule (yield_test.drop_factor) is analysis and changing
+        # it must not rerun LAMMPS (summarize_local_yield re-applies it to the curves)
+        strain_step=config["yield_test"]["strain_step"],
+        refine_steps=config["yield_test"]["refine_steps"],
+        max_strain=config["yield_test"]["max_strain"],
+        bisect_factor=config["yield_test"]["bisect_factor"],
+        stop_factor=config["yield_test"]["stop_factor"],
+        directions=config["yield_test"]["directions"],
+        max_blocks=config["yield_test"]["max_blocks"],
+        n_particles=config["system"]["n_particles"],
+        fraction_a=config["system"]["fraction_a"],
+        cutoff=config["system"]["cutoff"],
+        cutoff_mode=config["system"]["cutoff_mode"],
         width=config["analysis"]["blocks"]["width"],
         workdir=f"{YIELD}/frozen_matrix",
     script:
@@ -58,6 +70,7 @@ rule summarize_local_yield:
     output:
         local=f"{YIELD}/local_yield.parquet",
         summary=f"{YIELD}/yield_summary.parquet",
+        sensitivity=f"{YIELD}/drop_rule_sensitivity.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
     params:
@@ -72,7 +85,8 @@ rule plot_fig5b:
         local=all_densities(f"{YIELD}/local_yield.parquet"),
         summary=all_densities(f"{YIELD}/yield_summary.parquet"),
     output:
-        "results/figures/fig5b.png",
+        fig5b="results/figures/fig5b.png",
+        thresholds="results/figures/fig5c_thresholds.png",
     log:
         f"{LOGS}/yield/fig5b.log",
     params:

@@ -1,9 +1,10 @@
-"""Rule plot_fig5b: local yield stress distributions per density (paper Fig. 5b)."""
+"""Rule plot_fig5b: local yield stress distributions per density (paper Fig. 5b) and the
+distributions of sigma_c^m, Delta sigma^m, x and x_post (fig5c_thresholds)."""
 
 import pandas as pd
 
 from mechnoise import io
-from mechnoise.figures.frozen_matrix import plot_fig5b
+from mechnoise.figures.frozen_matrix import plot_fig5b, plot_thresholds
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -13,5 +14,6 @@ local = {
     for rho, path in zip(sm.params.densities, sm.input.local, strict=True)
 }
 summary = pd.concat([io.read_table(p) for p in sm.input.summary], ignore_index=True)
-plot_fig5b(local, summary).savefig(sm.output[0], dpi=sm.params.dpi)
-log.info("wrote %s", sm.output[0])
+plot_fig5b(local, summary).savefig(sm.output.fig5b, dpi=sm.params.dpi)
+plot_thresholds(local).savefig(sm.output.thresholds, dpi=sm.params.dpi)
+log.info("wrote %s and %s", sm.output.fig5b, sm.output.thresholds)

@@ -11,20 +11,19 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-yt, system = sm.params.yield_test, sm.params.system
-cut = Model(
-    system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"]
-).cutoffs()
+p = sm.params
+cut = Model(p.n_particles, p.fraction_a, p.cutoff, p.cutoff_mode).cutoffs()
 cluster_size = None
 if sm.input.plasticity:
     cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
-grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
+grid = n_blocks_per_side(box, block_width(p.width, cluster_size))
 settings = FrozenMatrixSettings(
-    strain_step=yt["strain_step"],
-    refine_steps=yt["refine_steps"],
-    max_strain=yt["max_strain"],
-    drop_factor=yt["drop_factor"],
+    strain_step=p.strain_step,
+    refine_steps=p.refine_steps,
+    max_strain=p.max_strain,
+    bisect_factor=p.bisect_factor,
+    stop_factor=p.stop_factor,
     cutoffs=(cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"]),
     shell=max(cut.values()) + SHELL_MARGIN,
 )
@@ -34,8 +33,8 @@ results = run_frozen_matrix(
     grid,
     settings,
     sm.params.workdir,
-    directions=yt["directions"],
-    max_blocks=yt["max_blocks"],
+    directions=p.directions,
+    max_blocks=p.max_blocks,
     processes=sm.threads,
 )
 io.write_table(curves_table(results), sm.output.curves, CURVE_COLUMNS)

@@ -14,6 +14,7 @@ table = summary.summary_table(
     pd.concat([io.read_table(p) for p in sm.input.yield_summary], ignore_index=True),
     io.read_table(sm.input.diffusion),
     sm.params.shear_rate,
+    io.read_table(sm.input.hl_fit),
 )
 io.write_table(table, sm.output[0], summary.SUMMARY_COLUMNS)
 log.info("Table 1:\n%s", table.T.to_string())

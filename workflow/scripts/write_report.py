@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from mechnoise import io
 from mechnoise.report import report_html
 from mechnoise.scripting import start_logging
@@ -15,6 +17,12 @@ html = report_html(
     io.read_table(sm.input.flow),
     io.read_table(sm.input.fit),
     [str(f) for f in figures],
+    extra_tables={
+        "Drop-rule sensitivity (frozen matrix, stored curves re-analysed; bootstrap errors)": (
+            pd.concat([io.read_table(p) for p in sm.input.sensitivity], ignore_index=True)
+        ),
+        "HL stationary curve fitted to the flow curves": io.read_table(sm.input.hl_fit),
+    },
     glass_quality=io.read_table(sm.input.glass_quality),
 )
 out.write_text(html)

@@ -1,4 +1,5 @@
-"""Figure 5b of the paper: distributions of the local yield stress per density."""
+"""Figure 5b of the paper (local yield stress distributions per density) and the distances to
+threshold before and after a block's first event (``fig5c_thresholds``)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,14 @@ def plot_fig5b(
     Notes
     -----
     The paper's two insets are drawn as side panels so that they never hide a histogram.
-    Main panel: normalized histograms of ``σ_c^m`` over yielded blocks, lines are the fitted
-    Gaussians. Left inset: ``<σ_c^m>`` and its standard deviation ``δσ_c^m`` vs density. Right
-    inset: ``<Δσ^m>`` and ``<Δσ^m>/<σ_c^m>`` vs density (with the ratio re-analysed at half and
-    twice the drop factor as a band). The fraction of blocks that never yielded is in the
-    legend: they are not in the histograms.
+    Main panel: normalized histograms of ``σ_c^m`` over yielded blocks; lines are Gaussians
+    with the censored (Kaplan–Meier) mean and spread, the estimate that enters the
+    rescalings; blocks that never yielded by the strain cap are marked by ticks at their
+    largest stress (lower bounds of their ``σ_c^m``) and their fraction is in the legend.
+    Left inset: ``<σ_c^m>`` (Kaplan–Meier, filled; yielded blocks only, open) and the spread
+    ``δσ_c^m`` vs density. Right inset: ``<Δσ^m>`` and ``<Δσ^m>/<σ_c^m>`` vs density (with
+    the ratio re-analysed at half and twice the drop factor as a band). Error bars are
+    bootstrap errors over blocks.
     """
     fig = Figure(figsize=(8.0, 4.8), layout="constrained")
     grid = fig.add_gridspec(2, 2, width_ratios=(2.2, 1.0))
@@ -61,12 +65,24 @@ def plot_fig5b(
             ax.hist(
                 t["sigma_c"], bins="auto", density=True, histtype="step", color=color, label=label
             )
-        if len(row) and np.isfinite(row["gauss_mu"].iloc[0]):
-            mu, sig = float(row["gauss_mu"].iloc[0]), float(row["gauss_sigma"].iloc[0])
-            x = np.linspace(mu - 4 * sig, mu + 4 * sig, 200)
+        censored = table[(table["direction"] == direction) & ~table["yielded"]]
+        if len(censored):
             ax.plot(
-                x, np.exp(-0.5 * ((x - mu) / sig) ** 2) / (np.sqrt(2 * np.pi) * sig), color=color
+                censored["stress_max"],
+                np.zeros(len(censored)),
+                "|",
+                color=color,
+                ms=14,
+                mew=1.5,
+                clip_on=False,
             )
+        if len(row) and np.isfinite(row["sigma_c_km"].iloc[0]):
+            mu, sig = float(row["sigma_c_km"].iloc[0]), float(row["sigma_c_km_std"].iloc[0])
+            if sig > 0:
+                x = np.linspace(mu - 4 * sig, mu + 4 * sig, 200)
+                y = np.exp(-0.5 * ((x - mu) / sig) ** 2) / (np.sqrt(2 * np.pi) * sig)
+                ax.plot(x, y, color=color)
+    ax.plot([], [], "|", color="gray", ms=10, label="never yielded: largest stress reached")
     ax.set_xlabel(r"$\sigma_c^m$ ($\epsilon/\sigma^2$)")
     ax.set_ylabel(r"$P(\sigma_c^m)$")
     ax.legend(fontsize=7, loc="upper right")
@@ -75,13 +91,30 @@ def plot_fig5b(
     rho = summ["density"].to_numpy()
     left.errorbar(
         rho,
-        summ["sigma_c_mean"],
-        summ["sigma_c_mean_err"],
+        summ["sigma_c_km"],
+        summ["sigma_c_km_err"],
         fmt="o-",
         ms=3,
-        label=r"$\langle\sigma_c^m\rangle$",
+        label=r"$\langle\sigma_c^m\rangle$ (censored)",
     )
-    left.plot(rho, summ["sigma_c_std"], "s--", ms=3, label=r"$\delta\sigma_c^m$")
+    left.errorbar(
+        rho,
+        summ["sigma_c_mean"],
+        summ["sigma_c_mean_err"],
+        fmt="o:",
+        ms=3,
+        mfc="none",
+        color="C0",
+        label="yielded only",
+    )
+    left.errorbar(
+        rho,
+        summ["sigma_c_km_std"],
+        summ["sigma_c_km_std_err"],
+        fmt="s--",
+        ms=3,
+        label=r"$\delta\sigma_c^m$",
+    )
     left.set_xlabel(r"$\rho$", fontsize=7)
     left.tick_params(labelsize=6)
     left.legend(fontsize=6)
@@ -108,4 +141,59 @@ def plot_fig5b(
     right.set_xlabel(r"$\rho$", fontsize=7)
     right.tick_params(labelsize=6)
     right.legend(fontsize=6)
+    return fig
+
+
+#: Panels of :func:`plot_thresholds`: column of ``local_yield.parquet`` -> axis label.
+THRESHOLD_PANELS: dict[str, str] = {
+    "sigma_c": r"$\sigma_c^m$",
+    "sigma_drop": r"$\Delta\sigma^m$",
+    "x": r"$x = \sigma_c^m - \sigma^m$",
+    "x_post": r"$x_{post} = \sigma_c^{(2)} - (\sigma_c^m - \Delta\sigma^m)$",
+}
+
+
+def plot_thresholds(
+    local: Mapping[float, pd.DataFrame],
+    *,
+    direction: int = 1,
+) -> Figure:
+    """Distributions of ``σ_c^m``, ``Δσ^m``, ``x`` and ``x_post`` per density (one panel each).
+
+    ``x = σ_c^m - σ^m`` is the distance to threshold a block starts from (its snapshot
+    stress ``σ^m``), ``x_post`` the renewed distance after its first event (blocks that
+    yielded twice); the number of blocks entering each histogram is in the legend.
+
+    Parameters
+    ----------
+    local : mapping density -> DataFrame
+        ``local_yield.parquet`` of each density.
+    direction : int
+        Loading direction shown (1 = +xy).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four panels (a grid of its own, so no ``ax`` argument).
+    """
+    fig = Figure(figsize=(8.0, 6.0), layout="constrained")
+    axes = fig.subplots(2, 2)
+    colors = density_colors(len(local))
+    for ax, (column, label) in zip(axes.ravel(), THRESHOLD_PANELS.items(), strict=True):
+        for color, (rho, table) in zip(colors, sorted(local.items()), strict=True):
+            values = table.loc[table["direction"] == direction, column].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            if len(values) > 1:
+                ax.hist(
+                    values,
+                    bins="auto",
+                    density=True,
+                    histtype="step",
+                    color=color,
+                    label=f"ρ = {rho:g} ({len(values)} blocks)",
+                )
+        ax.set_xlabel(label + r" ($\epsilon/\sigma^2$)")
+        ax.set_ylabel("probability density")
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=6)
     return fig

@@ -7,7 +7,8 @@ Not to be confused with the macroscopic (Herschel–Bulkley) yield stress σ_Y o
 - :mod:`~mechnoise.frozen_matrix.protocol`: the quasi-static loading of one block with its
   surroundings frozen (LAMMPS, coarse steps then bisection of each drop);
 - :mod:`~mechnoise.frozen_matrix.runs`: every block of every snapshot, in worker processes;
-- :mod:`~mechnoise.frozen_matrix.analysis`: σ_c^m, Δσ^m and local moduli from the curves.
+- :mod:`~mechnoise.frozen_matrix.analysis`: σ_c^m, Δσ^m, x, x_post and local moduli from the
+  curves (the drop rule is applied here), censored estimates and the drop-rule sensitivity.
 
 The public names are re-exported here.
 """
@@ -15,13 +16,17 @@ The public names are re-exported here.
 from mechnoise.frozen_matrix.analysis import (
     CURVE_COLUMNS,
     LOCAL_YIELD_COLUMNS,
+    SENSITIVITY_COLUMNS,
+    SENSITIVITY_RULES,
     SUMMARY_COLUMNS,
     CurveResult,
     analyze_curve,
     curves_table,
+    drop_rule_sensitivity,
     fit_gaussian,
     local_yield_table,
     summarize_local_yield,
+    yield_statistics,
 )
 from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
 from mechnoise.frozen_matrix.runs import run_frozen_matrix, select_blocks
@@ -35,6 +40,8 @@ from mechnoise.frozen_matrix.snapshots import (
 __all__ = [
     "CURVE_COLUMNS",
     "LOCAL_YIELD_COLUMNS",
+    "SENSITIVITY_COLUMNS",
+    "SENSITIVITY_RULES",
     "SUMMARY_COLUMNS",
     "BlockCurve",
     "CurveResult",
@@ -42,6 +49,7 @@ __all__ = [
     "analyze_curve",
     "choose_frames",
     "curves_table",
+    "drop_rule_sensitivity",
     "fit_gaussian",
     "local_yield_table",
     "prepare_snapshots",
@@ -51,4 +59,5 @@ __all__ = [
     "select_blocks",
     "summarize_local_yield",
     "write_data_file",
+    "yield_statistics",
 ]

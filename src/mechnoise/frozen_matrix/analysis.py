@@ -1,20 +1,34 @@
 """Local yield stresses from frozen-matrix stress–strain curves (paper §3.4, Fig. 5b).
 
-A frozen-matrix test (:mod:`mechnoise.frozen_matrix.protocol`) gives each block's quasi-static curve
-``stress(strain)``: the block shear stress along the loading direction, ``direction *
-σ_xy^m``, against the strain along that direction; point 0 is the unstrained snapshot and
-point 1 the probe step of the local modulus. This module turns curves into the paper's
-quantities with one stated rule (DESIGN §3: the curve softens smoothly before an instability,
-step decreases of order ``G δγ``):
+A frozen-matrix test (:mod:`mechnoise.frozen_matrix.protocol`) gives each block's
+quasi-static curve ``stress(strain)``: the block shear stress along the loading direction,
+``direction * σ_xy^m``, against the strain along that direction; point 0 is the relaxed,
+unstrained snapshot and point 1 the probe step of the local modulus. The loading runs past
+the first plastic drop to the second one (or to the strain cap ``yield_test.max_strain``),
+and the drop rule is applied here, to the stored curves: changing it never reruns LAMMPS.
+The rule (DESIGN §3: the curve softens smoothly before an instability, step decreases of order
+``G δγ``):
 
 * local modulus ``G_local = (stress[1] - stress[0]) / (strain[1] - strain[0])``;
 * a decrease between consecutive points larger than
   ``drop_factor * max(G_local, modulus_floor) * strain_step`` is a plastic drop (``strain_step``
   is the coarse step, so the rule does not depend on how finely a drop was bisected);
+  ``drop_factor = 0`` is the literal "first maximum" of the paper: any decrease is a drop;
 * ``σ_c^m`` = the largest stress up to the first plastic drop (the "first maximum");
-  ``strain_at_yield`` its strain; ``Δσ^m`` = the stress decrease across that drop;
-* a curve without a plastic drop up to ``max_strain`` never yielded: ``yielded`` is False and
-  ``sigma_c``, ``sigma_drop``, ``strain_at_yield`` are NaN (never a bogus maximum).
+  ``strain_at_yield`` its strain; ``Δσ^m`` = the stress decrease across that drop (from the
+  point before it, which is below ``σ_c^m`` when the curve softened first);
+  ``stress_after_drop`` = ``σ_a`` the stress just after it;
+* the second maximum ``σ_c^(2)`` = the largest stress after the first drop up to the second
+  plastic drop, and the renewed distance to threshold ``x_post = σ_c^(2) − σ_a``. This is
+  issue 12's ``σ_c^(2) − (σ_c^(1) − Δσ^(1))`` with the drop counted from the maximum
+  (``σ_c^(1) − σ_a``); with ``Δσ^m`` counted across the drop alone the formula would go
+  negative for blocks that soften before yielding (measured: most blocks soften);
+* the starting distance to threshold ``x = σ_c^m − σ^m`` with ``σ^m`` = ``initial_stress``,
+  the block stress of the snapshot (point 0);
+* a curve without a plastic drop up to its end never yielded: ``yielded`` is False, the
+  quantities above are NaN (never a bogus maximum) and ``stress_max`` (the largest stress
+  reached, a lower bound of its unknown ``σ_c^m``) makes it a right-censored observation for
+  the Kaplan–Meier estimate of ``<σ_c^m>`` (:func:`mechnoise.stats.kaplan_meier_moments`).
 """
 
 from __future__ import annotations
@@ -27,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mechnoise import stats
 from mechnoise._typing import FloatArray
-from mechnoise.stats import standard_error
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +50,8 @@ log = logging.getLogger(__name__)
 #: Lower bound of the modulus entering the drop threshold (eps/sigma²), for the rare block whose
 #: probe slope is not positive; local moduli of the model glass are ~10-40.
 MODULUS_FLOOR = 1.0
+
+_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/local_yield.parquet``.
 LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -45,30 +61,56 @@ LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = {
     "direction": ("int8", "-", "loading direction: 1 = +xy (along the flow), -1 = -xy"),
     "sigma_c": (
         "float64",
-        "eps/sigma^2",
+        _S,
         "local yield stress sigma_c^m: largest block stress (along the loading direction) "
         "before the first plastic drop; NaN if the block never yielded",
     ),
     "sigma_drop": (
         "float64",
-        "eps/sigma^2",
+        _S,
         "local stress drop Delta sigma^m across the first plastic drop; NaN if never yielded",
     ),
     "strain_at_yield": ("float64", "-", "applied strain at sigma_c; NaN if never yielded"),
     "local_modulus": (
         "float64",
-        "eps/sigma^2",
+        _S,
         "initial slope of the block stress-strain curve (frozen-matrix local shear modulus)",
     ),
     "initial_stress": (
         "float64",
-        "eps/sigma^2",
-        "block stress of the relaxed unstrained snapshot, along the loading direction "
+        _S,
+        "sigma^m: block stress of the relaxed unstrained snapshot, along the loading direction "
         "(direction * sigma_xy^m)",
     ),
-    "yielded": ("bool", "-", "False if no plastic drop occurred up to yield_test.max_strain"),
+    "yielded": ("bool", "-", "False if no plastic drop occurred up to the end of the curve"),
+    "stress_max": (
+        "float64",
+        _S,
+        "largest stress before the first drop (= sigma_c) or, if never yielded, on the whole "
+        "curve: the censoring value, a lower bound of the unknown sigma_c^m",
+    ),
+    "strain_end": ("float64", "-", "last strain of the curve (the cap, or the second drop)"),
+    "x": ("float64", _S, "distance to threshold x = sigma_c^m - sigma^m; NaN if never yielded"),
+    "stress_after_drop": (
+        "float64",
+        _S,
+        "block stress just after the first plastic drop; NaN if never yielded",
+    ),
+    "sigma_c2": (
+        "float64",
+        _S,
+        "second maximum sigma_c^(2): largest stress after the first drop up to the second "
+        "plastic drop; NaN unless the block yielded twice",
+    ),
+    "sigma_drop2": ("float64", _S, "stress decrease across the second plastic drop; NaN if none"),
+    "x_post": (
+        "float64",
+        _S,
+        "renewed distance to threshold x_post = sigma_c^(2) - stress_after_drop (>= 0); "
+        "NaN unless the block yielded twice",
+    ),
+    "yielded_twice": ("bool", "-", "True if a second plastic drop occurred before the end"),
 }
-
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/curves.parquet``.
 CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "config": ("int32", "-", "snapshot index"),
@@ -84,31 +126,82 @@ CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/yield_summary.parquet``.
+#: Errors are bootstrap standard errors over blocks (:func:`mechnoise.stats.bootstrap`).
 SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "density": ("float64", "sigma^-2", "number density rho"),
     "direction": ("int8", "-", "loading direction (1 = +xy, -1 = -xy)"),
     "n_blocks": ("int32", "-", "blocks tested (all configs)"),
-    "n_yielded": ("int32", "-", "blocks with a plastic drop before max_strain"),
-    "fraction_never_yielded": ("float64", "-", "1 - n_yielded / n_blocks"),
-    "sigma_c_mean": ("float64", "eps/sigma^2", "<sigma_c^m> over yielded blocks"),
-    "sigma_c_mean_err": ("float64", "eps/sigma^2", "standard error of <sigma_c^m>"),
-    "sigma_c_std": ("float64", "eps/sigma^2", "standard deviation delta sigma_c^m"),
-    "gauss_mu": ("float64", "eps/sigma^2", "mean of a Gaussian fitted to the histogram"),
-    "gauss_mu_err": ("float64", "eps/sigma^2", "1-sigma error of gauss_mu (fit covariance)"),
-    "gauss_sigma": ("float64", "eps/sigma^2", "width of the fitted Gaussian"),
-    "gauss_sigma_err": ("float64", "eps/sigma^2", "1-sigma error of gauss_sigma"),
-    "sigma_drop_mean": ("float64", "eps/sigma^2", "<Delta sigma^m> over yielded blocks"),
-    "sigma_drop_mean_err": ("float64", "eps/sigma^2", "standard error of <Delta sigma^m>"),
-    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> (paper: ~0.2)"),
-    "drop_ratio_err": ("float64", "-", "error of drop_ratio (delta method, paired blocks)"),
+    "n_yielded": ("int32", "-", "blocks with a plastic drop before the strain cap"),
+    "fraction_yielded": ("float64", "-", "n_yielded / n_blocks"),
+    "fraction_never_yielded": ("float64", "-", "1 - n_yielded / n_blocks (censored blocks)"),
+    "strain_cap": ("float64", "-", "largest strain a curve reached (yield_test.max_strain)"),
+    "sigma_c_mean": (
+        "float64",
+        _S,
+        "<sigma_c^m> over yielded blocks only (biased low when blocks are censored)",
+    ),
+    "sigma_c_mean_err": ("float64", _S, "bootstrap error of sigma_c_mean"),
+    "sigma_c_std": ("float64", _S, "standard deviation of sigma_c^m over yielded blocks"),
+    "sigma_c_km": (
+        "float64",
+        _S,
+        "<sigma_c^m> of the Kaplan-Meier distribution (never-yielded blocks censored at "
+        "their largest stress): the estimate that enters the HL rescalings",
+    ),
+    "sigma_c_km_err": ("float64", _S, "bootstrap error of sigma_c_km"),
+    "sigma_c_km_std": ("float64", _S, "standard deviation delta sigma_c^m of the KM distribution"),
+    "sigma_c_km_std_err": ("float64", _S, "bootstrap error of sigma_c_km_std"),
+    "gauss_mu": ("float64", _S, "mean of a Gaussian fitted to the histogram (yielded blocks)"),
+    "gauss_mu_err": ("float64", _S, "1-sigma error of gauss_mu (fit covariance)"),
+    "gauss_sigma": ("float64", _S, "width of the fitted Gaussian"),
+    "gauss_sigma_err": ("float64", _S, "1-sigma error of gauss_sigma"),
+    "sigma_drop_mean": ("float64", _S, "<Delta sigma^m> over yielded blocks"),
+    "sigma_drop_mean_err": ("float64", _S, "bootstrap error of <Delta sigma^m>"),
+    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> (yielded blocks; paper: ~0.2)"),
+    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
     "drop_factor": ("float64", "-", "drop rule used: decrease > drop_factor G_local strain_step"),
     "drop_ratio_half_factor": ("float64", "-", "drop_ratio re-analysed at drop_factor / 2"),
     "drop_ratio_double_factor": ("float64", "-", "drop_ratio re-analysed at 2 drop_factor"),
-    "sigma_c_mean_half_factor": ("float64", "eps/sigma^2", "<sigma_c^m> at drop_factor / 2"),
-    "sigma_c_mean_double_factor": ("float64", "eps/sigma^2", "<sigma_c^m> at 2 drop_factor"),
-    "local_modulus_mean": ("float64", "eps/sigma^2", "mean local (frozen-matrix) modulus"),
-    "local_modulus_err": ("float64", "eps/sigma^2", "standard error of the mean modulus"),
-    "initial_stress_mean": ("float64", "eps/sigma^2", "mean block stress of the snapshots"),
+    "sigma_c_mean_half_factor": ("float64", _S, "<sigma_c^m> (yielded) at drop_factor / 2"),
+    "sigma_c_mean_double_factor": ("float64", _S, "<sigma_c^m> (yielded) at 2 drop_factor"),
+    "local_modulus_mean": ("float64", _S, "mean local (frozen-matrix) modulus"),
+    "local_modulus_err": ("float64", _S, "bootstrap error of the mean modulus"),
+    "initial_stress_mean": ("float64", _S, "mean block stress sigma^m of the snapshots"),
+    "x_mean": ("float64", _S, "<x> = <sigma_c^m - sigma^m> over yielded blocks"),
+    "x_mean_err": ("float64", _S, "bootstrap error of x_mean"),
+    "stress_after_drop_mean": ("float64", _S, "<stress just after the first drop> (yielded)"),
+    "n_yielded_twice": ("int32", "-", "blocks with a second plastic drop (x_post measured)"),
+    "sigma_c2_mean": ("float64", _S, "<sigma_c^(2)>, second maximum, over blocks yielding twice"),
+    "sigma_c2_mean_err": ("float64", _S, "bootstrap error of sigma_c2_mean"),
+    "x_post_mean": ("float64", _S, "<x_post> over blocks that yielded twice"),
+    "x_post_mean_err": ("float64", _S, "bootstrap error of x_post_mean"),
+}
+
+#: column -> (dtype, unit, description) of
+#: ``results/yield/rho{rho}/drop_rule_sensitivity.parquet``: the stored curves re-analysed
+#: with other drop rules (no LAMMPS rerun); errors are bootstrap errors over blocks.
+SENSITIVITY_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density rho"),
+    "direction": ("int8", "-", "loading direction (1 = +xy, -1 = -xy)"),
+    "rule": (
+        "str",
+        "-",
+        "'first maximum' (any decrease), 'half' (drop_factor / 2), 'config' (drop_factor), "
+        "'double' (2 drop_factor)",
+    ),
+    "drop_factor": ("float64", "-", "drop factor of the rule (0: first maximum)"),
+    "fraction_yielded": ("float64", "-", "fraction of blocks with a drop under this rule"),
+    "sigma_c_mean": ("float64", _S, "<sigma_c^m> over yielded blocks"),
+    "sigma_c_mean_err": ("float64", _S, "bootstrap error of sigma_c_mean"),
+    "sigma_c_km": ("float64", _S, "Kaplan-Meier <sigma_c^m> (censored blocks included)"),
+    "sigma_c_km_err": ("float64", _S, "bootstrap error of sigma_c_km"),
+    "sigma_drop_mean": ("float64", _S, "<Delta sigma^m> over yielded blocks"),
+    "sigma_drop_mean_err": ("float64", _S, "bootstrap error of sigma_drop_mean"),
+    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> (yielded blocks)"),
+    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
+    "sigma_c_rel_change": ("float64", "-", "sigma_c_mean / its value under the config rule - 1"),
+    "sigma_drop_rel_change": ("float64", "-", "sigma_drop_mean / config value - 1"),
+    "drop_ratio_rel_change": ("float64", "-", "drop_ratio / config value - 1"),
 }
 
 
@@ -122,6 +215,14 @@ class CurveResult:
     local_modulus: float
     initial_stress: float
     yielded: bool
+    stress_max: float
+    strain_end: float
+    x: float
+    stress_after_drop: float
+    sigma_c2: float
+    sigma_drop2: float
+    x_post: float
+    yielded_twice: bool
 
 
 def analyze_curve(
@@ -131,7 +232,7 @@ def analyze_curve(
     drop_factor: float,
     modulus_floor: float = MODULUS_FLOOR,
 ) -> CurveResult:
-    """Local yield stress, stress drop and modulus of one frozen-matrix curve.
+    """Local yield stress, stress drop, modulus and second event of one frozen-matrix curve.
 
     Parameters
     ----------
@@ -143,7 +244,7 @@ def analyze_curve(
         Coarse strain step ``δγ`` of the protocol (sets the drop threshold).
     drop_factor : float
         A decrease ``stress[i] - stress[i+1] > drop_factor * G * strain_step`` is a plastic
-        drop, with ``G = max(G_local, modulus_floor)``.
+        drop, with ``G = max(G_local, modulus_floor)``; 0: any decrease (first maximum).
     modulus_floor : float
         Lower bound of ``G`` in the threshold (eps/sigma²).
 
@@ -154,25 +255,30 @@ def analyze_curve(
     Raises
     ------
     ValueError
-        If the arrays differ in shape, hold fewer than 2 points, or strains do not increase.
+        If the arrays differ in shape, hold fewer than 2 points, strains do not increase or
+        ``drop_factor < 0``.
 
     Notes
     -----
     ``σ_c^m = max_{j <= i} stress[j]`` and ``Δσ^m = stress[i] - stress[i+1]`` for the first
-    drop ``i``; the paper (§3.4) defines ``σ_c^m`` as the stress at the first maximum.
+    drop ``i``; the paper (§3.4) defines ``σ_c^m`` as the stress at the first maximum. The
+    second maximum is ``σ_c^(2) = max_{i < j <= k} stress[j]`` for the second drop ``k``, and
+    ``x_post = σ_c^(2) - stress[i+1]``, the renewed distance from the stress just after the
+    first drop (issue 12's ``σ_c^(2) - (σ_c^m - Δσ^m)`` when ``Δσ^m`` is counted from the
+    maximum; see the module docstring).
 
     Examples
     --------
     A saw tooth of slope 10 with coarse step 0.01: the threshold is 3 * 10 * 0.01 = 0.3, so
-    the decrease of 0.5 is a plastic drop and the softening of 0.05 is not:
+    the decreases of 0.5 and 0.4 are plastic drops and the softening of 0.05 is not:
 
-    >>> g = np.array([0.0, 0.01, 0.02, 0.03, 0.04])
-    >>> s = np.array([0.0, 0.10, 0.05, 0.15, -0.35])
+    >>> g = np.array([0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07])
+    >>> s = np.array([0.0, 0.10, 0.05, 0.15, -0.35, -0.25, -0.15, -0.55])
     >>> r = analyze_curve(g, s, strain_step=0.01, drop_factor=3.0)
-    >>> round(r.sigma_c, 12), round(r.sigma_drop, 12), r.strain_at_yield, r.yielded
-    (0.15, 0.5, 0.03, True)
-    >>> round(r.local_modulus, 12)
-    10.0
+    >>> [round(v, 12) for v in (r.sigma_c, r.sigma_drop, r.x, r.sigma_c2, r.x_post)]
+    [0.15, 0.5, 0.15, -0.15, 0.2]
+    >>> r.strain_at_yield, r.yielded, r.yielded_twice, round(r.local_modulus, 12)
+    (0.03, True, True, 10.0)
     """
     g = np.asarray(strain, dtype=np.float64)
     s = np.asarray(stress, dtype=np.float64)
@@ -180,20 +286,43 @@ def analyze_curve(
         raise ValueError(f"strain and stress must be 1D of equal length >= 2, got {g.shape}")
     if not np.all(np.diff(g) > 0):
         raise ValueError("strains of a curve must increase strictly")
+    if not drop_factor >= 0:
+        raise ValueError(f"drop_factor must be >= 0 (yield_test.drop_factor), got {drop_factor!r}")
     modulus = float((s[1] - s[0]) / (g[1] - g[0]))
     threshold = drop_factor * max(modulus, modulus_floor) * strain_step
     drops = np.flatnonzero(s[:-1] - s[1:] > threshold)
+    nan = math.nan
     if len(drops) == 0:
-        return CurveResult(math.nan, math.nan, math.nan, modulus, float(s[0]), False)
+        return CurveResult(
+            *(nan, nan, nan, modulus, float(s[0]), False, float(s.max()), float(g[-1])),
+            *(nan, nan, nan, nan, nan, False),
+        )
     i = int(drops[0])
     peak = int(np.argmax(s[: i + 1]))
+    sigma_c = float(s[peak])
+    sigma_drop = float(s[i] - s[i + 1])
+    c2 = d2 = xp = nan
+    twice = len(drops) > 1
+    if twice:
+        k = int(drops[1])
+        c2 = float(s[i + 1 : k + 1].max())
+        d2 = float(s[k] - s[k + 1])
+        xp = c2 - float(s[i + 1])
     return CurveResult(
-        sigma_c=float(s[peak]),
-        sigma_drop=float(s[i] - s[i + 1]),
+        sigma_c=sigma_c,
+        sigma_drop=sigma_drop,
         strain_at_yield=float(g[peak]),
         local_modulus=modulus,
         initial_stress=float(s[0]),
         yielded=True,
+        stress_max=sigma_c,
+        strain_end=float(g[-1]),
+        x=sigma_c - float(s[0]),
+        stress_after_drop=float(s[i + 1]),
+        sigma_c2=c2,
+        sigma_drop2=d2,
+        x_post=xp,
+        yielded_twice=twice,
     )
 
 
@@ -210,13 +339,18 @@ def local_yield_table(
     DataFrame
         One row per ``(config, bx, by, direction)`` with :data:`LOCAL_YIELD_COLUMNS`.
 
+    Raises
+    ------
+    ValueError
+        If the table lacks a column of :data:`CURVE_COLUMNS`.
+
     Examples
     --------
     >>> curves = pd.DataFrame({"config": 0, "bx": 0, "by": [0] * 3, "direction": 1,
     ...                        "strain": [0.0, 0.1, 0.2], "stress": [0.0, 1.0, 2.0]})
-    >>> local_yield_table(curves, 0.1, 3.0)[["sigma_c", "local_modulus", "yielded"]]
-       sigma_c  local_modulus  yielded
-    0      NaN           10.0    False
+    >>> local_yield_table(curves, 0.1, 3.0)[["sigma_c", "stress_max", "yielded"]]
+       sigma_c  stress_max  yielded
+    0      NaN         2.0    False
     """
     missing = [c for c in CURVE_COLUMNS if c not in curves.columns]
     if missing:
@@ -233,6 +367,180 @@ def local_yield_table(
         )
         rows.append(dict(zip(keys, key, strict=True), **r.__dict__))
     return pd.DataFrame(rows, columns=list(LOCAL_YIELD_COLUMNS))
+
+
+def _mean(x: FloatArray) -> float:
+    return float(np.mean(x)) if len(x) else math.nan
+
+
+def _ratio_of_means(d: FloatArray, c: FloatArray) -> float:
+    return float(np.mean(d) / np.mean(c)) if len(c) else math.nan
+
+
+def _km_mean(value: FloatArray, observed: FloatArray) -> float:
+    return stats.kaplan_meier_moments(value, observed)[0]
+
+
+def _km_std(value: FloatArray, observed: FloatArray) -> float:
+    return stats.kaplan_meier_moments(value, observed)[1]
+
+
+def yield_statistics(table: pd.DataFrame) -> dict[str, float]:
+    """Means over blocks of one ``local_yield`` table with their bootstrap errors.
+
+    Yielded-only means (``sigma_c_mean``, ``sigma_drop_mean``, ``drop_ratio``, ``x_mean``),
+    the Kaplan–Meier mean and spread of ``σ_c^m`` with never-yielded blocks censored at their
+    largest stress (``sigma_c_km``, ``sigma_c_km_std``), and the second-event means over the
+    blocks that yielded twice. Every error is :func:`mechnoise.stats.bootstrap` over blocks.
+
+    Examples
+    --------
+    Three blocks yielded at 1, 2, 3 and one censored above them at 5: the yielded-only mean
+    is 2, the censored estimate puts the remaining quarter of the mass at 5.
+
+    >>> nan = np.nan
+    >>> t = pd.DataFrame({"sigma_c": [1.0, 2.0, 3.0, nan], "stress_max": [1.0, 2.0, 3.0, 5.0],
+    ...                   "yielded": [True, True, True, False],
+    ...                   "sigma_drop": [0.2, 0.4, 0.6, nan], "x": [0.5, 1.0, 1.5, nan],
+    ...                   "x_post": nan, "sigma_c2": nan, "stress_after_drop": [0.8, 1.6, 2.4, nan],
+    ...                   "local_modulus": 20.0, "initial_stress": 0.5})
+    >>> s = yield_statistics(t)
+    >>> s["sigma_c_mean"], s["sigma_c_km"], round(s["drop_ratio"], 12), s["fraction_yielded"]
+    (2.0, 2.75, 0.2, 0.75)
+    """
+    y = table[table["yielded"].astype(bool)]
+    twice = table[np.isfinite(table["x_post"].to_numpy(dtype=np.float64))]
+    n, ny = len(table), len(y)
+    c = y["sigma_c"].to_numpy(dtype=np.float64)
+    d = y["sigma_drop"].to_numpy(dtype=np.float64)
+    value = np.where(table["yielded"].astype(bool), table["sigma_c"], table["stress_max"]).astype(
+        np.float64
+    )
+    observed = table["yielded"].to_numpy(dtype=bool)
+    out: dict[str, float] = {"n_blocks": n, "n_yielded": ny}
+    out["fraction_yielded"] = ny / n if n else math.nan
+    out["sigma_c_mean"], out["sigma_c_mean_err"] = stats.bootstrap(_mean, c)
+    out["sigma_c_std"] = float(np.std(c, ddof=1)) if ny > 1 else math.nan
+    if ny:
+        out["sigma_c_km"], out["sigma_c_km_err"] = stats.bootstrap(_km_mean, value, observed)
+        out["sigma_c_km_std"], out["sigma_c_km_std_err"] = stats.bootstrap(_km_std, value, observed)
+    else:
+        out.update(sigma_c_km=math.nan, sigma_c_km_err=math.nan)
+        out.update(sigma_c_km_std=math.nan, sigma_c_km_std_err=math.nan)
+    out["sigma_drop_mean"], out["sigma_drop_mean_err"] = stats.bootstrap(_mean, d)
+    out["drop_ratio"], out["drop_ratio_err"] = stats.bootstrap(_ratio_of_means, d, c)
+    out["x_mean"], out["x_mean_err"] = stats.bootstrap(_mean, y["x"].to_numpy(dtype=np.float64))
+    out["stress_after_drop_mean"] = _mean(y["stress_after_drop"].to_numpy(dtype=np.float64))
+    out["n_yielded_twice"] = len(twice)
+    out["sigma_c2_mean"], out["sigma_c2_mean_err"] = stats.bootstrap(
+        _mean, twice["sigma_c2"].to_numpy(dtype=np.float64)
+    )
+    out["x_post_mean"], out["x_post_mean_err"] = stats.bootstrap(
+        _mean, twice["x_post"].to_numpy(dtype=np.float64)
+    )
+    out["local_modulus_mean"], out["local_modulus_err"] = stats.bootstrap(
+        _mean, table["local_modulus"].to_numpy(dtype=np.float64)
+    )
+    out["initial_stress_mean"] = _mean(table["initial_stress"].to_numpy(dtype=np.float64))
+    return out
+
+
+#: Drop rules of the sensitivity table: name -> factor relative to ``yield_test.drop_factor``
+#: (``"first maximum"`` is the absolute factor 0: any decrease).
+SENSITIVITY_RULES: dict[str, float] = {
+    "first maximum": 0.0,
+    "half": 0.5,
+    "config": 1.0,
+    "double": 2.0,
+}
+
+
+def drop_rule_sensitivity(
+    curves: pd.DataFrame,
+    density: float,
+    strain_step: float,
+    drop_factor: float,
+    modulus_floor: float = MODULUS_FLOOR,
+) -> pd.DataFrame:
+    """The stored curves re-analysed with the drop rules of :data:`SENSITIVITY_RULES`.
+
+    Returns
+    -------
+    DataFrame
+        One row per direction and rule (:data:`SENSITIVITY_COLUMNS`); the relative changes
+        are taken against the ``"config"`` rule.
+    """
+    rows = []
+    for rule, mult in SENSITIVITY_RULES.items():
+        table = local_yield_table(curves, strain_step, mult * drop_factor, modulus_floor)
+        for direction in sorted(table["direction"].unique(), reverse=True):
+            st = yield_statistics(table[table["direction"] == direction])
+            rows.append(
+                {
+                    "density": density,
+                    "direction": direction,
+                    "rule": rule,
+                    "drop_factor": mult * drop_factor,
+                    **{k: st[k] for k in SENSITIVITY_COLUMNS if k in st},
+                }
+            )
+    out = pd.DataFrame(rows)
+    means = {"sigma_c": "sigma_c_mean", "sigma_drop": "sigma_drop_mean", "drop_ratio": "drop_ratio"}
+    for _, group in out.groupby("direction"):
+        ref = group[group["rule"] == "config"].iloc[0]
+        for col, mean in means.items():
+            out.loc[group.index, f"{col}_rel_change"] = group[mean] / ref[mean] - 1
+    return out[list(SENSITIVITY_COLUMNS)]
+
+
+def summarize_local_yield(
+    curves: pd.DataFrame,
+    density: float,
+    strain_step: float,
+    drop_factor: float,
+    modulus_floor: float = MODULUS_FLOOR,
+) -> pd.DataFrame:
+    """Per-direction summary of one density (columns of :data:`SUMMARY_COLUMNS`).
+
+    The drop rule is re-applied to the stored curves at ``drop_factor``, ``drop_factor / 2``
+    and ``2 drop_factor`` (the sensitivity DESIGN §3 asks for). Errors are bootstrap errors
+    over blocks (:func:`yield_statistics`).
+    """
+    tables = {
+        f: local_yield_table(curves, strain_step, f, modulus_floor)
+        for f in (drop_factor, drop_factor / 2, 2 * drop_factor)
+    }
+    last = curves.groupby(["config", "bx", "by", "direction"])["strain"].max()
+    rows = []
+    for direction in sorted(tables[drop_factor]["direction"].unique(), reverse=True):
+        t = tables[drop_factor]
+        t = t[t["direction"] == direction]
+        st = yield_statistics(t)
+        y = t[t["yielded"]]
+        mu, mu_err, sig, sig_err = fit_gaussian(y["sigma_c"].to_numpy())
+        half = tables[drop_factor / 2]
+        double = tables[2 * drop_factor]
+        half = yield_statistics(half[half["direction"] == direction])
+        double = yield_statistics(double[double["direction"] == direction])
+        rows.append(
+            {
+                **st,
+                "density": density,
+                "direction": direction,
+                "fraction_never_yielded": 1 - st["fraction_yielded"],
+                "strain_cap": float(last.max()),
+                "gauss_mu": mu,
+                "gauss_mu_err": mu_err,
+                "gauss_sigma": sig,
+                "gauss_sigma_err": sig_err,
+                "drop_factor": drop_factor,
+                "drop_ratio_half_factor": half["drop_ratio"],
+                "drop_ratio_double_factor": double["drop_ratio"],
+                "sigma_c_mean_half_factor": half["sigma_c_mean"],
+                "sigma_c_mean_double_factor": double["sigma_c_mean"],
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 def fit_gaussian(values: FloatArray, bins: int | str = "auto") -> tuple[float, float, float, float]:
@@ -272,83 +580,6 @@ def fit_gaussian(values: FloatArray, bins: int | str = "auto") -> tuple[float, f
         return (math.nan,) * 4
     perr = np.sqrt(np.diag(cov)) if np.all(np.isfinite(cov)) else (math.nan, math.nan)
     return float(p[0]), float(perr[0]), float(abs(p[1])), float(perr[1])
-
-
-def _ratio(table: pd.DataFrame) -> tuple[float, float, float]:
-    """<Δσ>/<σ_c> with a paired delta-method error, and <σ_c>, over yielded rows."""
-    y = table[table["yielded"]]
-    n = len(y)
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    c = y["sigma_c"].to_numpy()
-    d = y["sigma_drop"].to_numpy()
-    mc, md = c.mean(), d.mean()
-    ratio = md / mc
-    if n < 2:
-        return float(ratio), math.nan, float(mc)
-    cov = np.cov(np.vstack([d, c])) / n
-    var = ratio**2 * (cov[0, 0] / md**2 + cov[1, 1] / mc**2 - 2 * cov[0, 1] / (md * mc))
-    return float(ratio), float(np.sqrt(max(var, 0.0))), float(mc)
-
-
-def summarize_local_yield(
-    curves: pd.DataFrame,
-    density: float,
-    strain_step: float,
-    drop_factor: float,
-    modulus_floor: float = MODULUS_FLOOR,
-) -> pd.DataFrame:
-    """Per-direction summary of one density (columns of :data:`SUMMARY_COLUMNS`).
-
-    The drop rule is re-applied to the stored curves at ``drop_factor``, ``drop_factor / 2``
-    and ``2 drop_factor`` (the sensitivity DESIGN §3 asks for). Errors are standard errors over
-    blocks, treating blocks as independent.
-    """
-    tables = {
-        f: local_yield_table(curves, strain_step, f, modulus_floor)
-        for f in (drop_factor, drop_factor / 2, 2 * drop_factor)
-    }
-    rows = []
-    for direction in sorted(tables[drop_factor]["direction"].unique(), reverse=True):
-        t = tables[drop_factor]
-        t = t[t["direction"] == direction]
-        y = t[t["yielded"]]
-        n, ny = len(t), len(y)
-        ratio, ratio_err, _ = _ratio(t)
-        mu, mu_err, sig, sig_err = fit_gaussian(y["sigma_c"].to_numpy())
-        half = tables[drop_factor / 2]
-        double = tables[2 * drop_factor]
-        r_half, _, c_half = _ratio(half[half["direction"] == direction])
-        r_double, _, c_double = _ratio(double[double["direction"] == direction])
-        rows.append(
-            {
-                "density": density,
-                "direction": direction,
-                "n_blocks": n,
-                "n_yielded": ny,
-                "fraction_never_yielded": 1 - ny / n if n else math.nan,
-                "sigma_c_mean": y["sigma_c"].mean() if ny else math.nan,
-                "sigma_c_mean_err": standard_error(y["sigma_c"]),
-                "sigma_c_std": y["sigma_c"].std(ddof=1) if ny > 1 else math.nan,
-                "gauss_mu": mu,
-                "gauss_mu_err": mu_err,
-                "gauss_sigma": sig,
-                "gauss_sigma_err": sig_err,
-                "sigma_drop_mean": y["sigma_drop"].mean() if ny else math.nan,
-                "sigma_drop_mean_err": standard_error(y["sigma_drop"]),
-                "drop_ratio": ratio,
-                "drop_ratio_err": ratio_err,
-                "drop_factor": drop_factor,
-                "drop_ratio_half_factor": r_half,
-                "drop_ratio_double_factor": r_double,
-                "sigma_c_mean_half_factor": c_half,
-                "sigma_c_mean_double_factor": c_double,
-                "local_modulus_mean": t["local_modulus"].mean(),
-                "local_modulus_err": standard_error(t["local_modulus"]),
-                "initial_stress_mean": t["initial_stress"].mean(),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 def curves_table(curves: Iterable[tuple[int, object]]) -> pd.DataFrame:

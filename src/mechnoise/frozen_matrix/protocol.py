@@ -17,9 +17,11 @@ after every minimization:
    bisected ``refine_steps`` times from the saved pre-drop state (``read_dump``), so the last
    stable state before the instability and the first state after it are ``strain_step /
    2**refine_steps`` apart.
-4. The test stops after the first drop larger than ``stop_factor * G_local * strain_step`` or
-   at ``max_strain``. With ``bisect_factor <= drop_factor <= stop_factor`` the stored curve can
-   be re-analysed for any drop factor in ``[bisect_factor, stop_factor]`` without LAMMPS.
+4. The test stops after the ``n_drops``-th drop (default 2: the first yield and the next one)
+   larger than ``stop_factor * G_local * strain_step``, or at ``max_strain``. The protocol knows
+   no drop rule: the stored curve holds the first ``n_drops`` events of every drop factor in
+   ``[bisect_factor, stop_factor]`` (and of the literal "first maximum", any decrease), so
+   the analysis (:mod:`mechnoise.frozen_matrix.analysis`) applies its rule without LAMMPS.
 
 The curve is the quasi-static path actually followed: every point was reached from the
 previous one (trial points of the bisection that were superseded are not kept). Every command
@@ -62,13 +64,15 @@ class FrozenMatrixSettings:
     refine_steps : int
         Bisections of each detected stress decrease (0: none).
     max_strain : float
-        Largest strain applied before the block is reported as never yielded.
-    drop_factor : float
-        A decrease larger than ``drop_factor * G_local * strain_step`` is a plastic drop.
-    bisect_factor, stop_factor : float or None
-        Decreases above ``bisect_factor * G_local * strain_step`` are bisected; the test stops
-        after a drop above ``stop_factor * G_local * strain_step``. Defaults: ``drop_factor
-        / 2`` and ``2 * drop_factor`` (so the curve supports the sensitivity analysis).
+        Strain cap: largest strain applied (a block without a drop by then is censored).
+    bisect_factor : float
+        Decreases above ``bisect_factor * G_local * strain_step`` are bisected.
+    stop_factor : float
+        The test stops after ``n_drops`` drops above ``stop_factor * G_local * strain_step``.
+        Any drop rule with a factor in ``[bisect_factor, stop_factor]`` can be applied to the
+        stored curve (the default covers 3.0 halved and doubled).
+    n_drops : int
+        Number of drops above the stop threshold after which the test ends (>= 1).
     shell : float
         Frozen shell kept around the block (sigma); ``<= 0`` keeps every atom.
     cutoffs : tuple of float
@@ -98,9 +102,9 @@ class FrozenMatrixSettings:
     strain_step: float = 5e-4
     refine_steps: int = 3
     max_strain: float = 0.15
-    drop_factor: float = 3.0
-    bisect_factor: float | None = None
-    stop_factor: float | None = None
+    bisect_factor: float = 1.0
+    stop_factor: float = 6.0
+    n_drops: int = 2
     shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
@@ -120,22 +124,15 @@ class FrozenMatrixSettings:
             )
         if int(self.refine_steps) != self.refine_steps or self.refine_steps < 0:
             raise ValueError(f"refine_steps must be an integer >= 0, got {self.refine_steps!r}")
-        if not self.drop_factor > 0:
-            raise ValueError(f"drop_factor must be > 0, got {self.drop_factor!r}")
         if not self.ftol > 0:
             raise ValueError(f"ftol must be > 0, got {self.ftol!r}")
-        if not self.bisect_threshold_factor <= self.drop_factor <= self.stop_threshold_factor:
-            raise ValueError("need bisect_factor <= drop_factor <= stop_factor")
-
-    @property
-    def bisect_threshold_factor(self) -> float:
-        """Factor of ``G_local * strain_step`` above which a decrease is bisected."""
-        return self.drop_factor / 2 if self.bisect_factor is None else float(self.bisect_factor)
-
-    @property
-    def stop_threshold_factor(self) -> float:
-        """Factor of ``G_local * strain_step`` of a drop that ends the test."""
-        return 2 * self.drop_factor if self.stop_factor is None else float(self.stop_factor)
+        if not 0 < self.bisect_factor <= self.stop_factor:
+            raise ValueError(
+                f"need 0 < bisect_factor <= stop_factor, got {self.bisect_factor}, "
+                f"{self.stop_factor}"
+            )
+        if int(self.n_drops) != self.n_drops or self.n_drops < 1:
+            raise ValueError(f"n_drops must be an integer >= 1, got {self.n_drops!r}")
 
     @property
     def drop_step(self) -> float:
@@ -260,7 +257,7 @@ def run_block_test(
     protocol : {"adaptive", "fixed"}
         ``"adaptive"`` (probe, coarse steps, bisection, see the module doc) or ``"fixed"``:
         the naive reference, steps of ``strain_step`` up to ``max_strain`` that stop after
-        a drop larger than ``stop_factor * G_local * drop_step`` (no bisection).
+        ``n_drops`` drops larger than ``stop_factor * G_local * drop_step`` (no bisection).
     n_steps_fixed : int, optional
         Exactly ``n_steps_fixed`` steps of ``strain_step``, no early stop (tests).
     track_atoms : bool
@@ -416,16 +413,19 @@ def _fixed_loading(
     s: FrozenMatrixSettings,
     step: Callable[[float], float],
 ) -> None:
-    """Naive protocol: equal steps, stop after a drop above the stop threshold."""
+    """Naive protocol: equal steps, stop after ``n_drops`` drops above the stop threshold."""
     modulus = None
+    drops = 0
     while s.max_strain - strains[-1] > _STRAIN_EPS:
         d = min(s.strain_step, s.max_strain - strains[-1])
         stresses.append(step(d))
         strains.append(strains[-1] + d)
         if modulus is None:
             modulus = max((stresses[1] - stresses[0]) / d, s.modulus_floor)
-        if stresses[-2] - stresses[-1] > s.stop_threshold_factor * modulus * s.drop_step:
-            return
+        if stresses[-2] - stresses[-1] > s.stop_factor * modulus * s.drop_step:
+            drops += 1
+            if drops >= s.n_drops:
+                return
 
 
 def _adaptive_loading(
@@ -436,14 +436,16 @@ def _adaptive_loading(
     save: Callable[[], None],
     restore: Callable[[], None],
 ) -> None:
-    """Probe step, coarse steps and bisection of every large decrease (see module doc)."""
+    """Probe step, coarse steps and bisection of every large decrease (see module doc);
+    stops after ``n_drops`` drops above the stop threshold or at ``max_strain``."""
     fine = s.finest_step
     stresses.append(step(fine))
     strains.append(fine)
     modulus = max((stresses[1] - stresses[0]) / fine, s.modulus_floor)
-    bisect_threshold = s.bisect_threshold_factor * modulus * s.drop_step
-    stop_threshold = s.stop_threshold_factor * modulus * s.drop_step
+    bisect_threshold = s.bisect_factor * modulus * s.drop_step
+    stop_threshold = s.stop_factor * modulus * s.drop_step
     gamma, sigma = strains[-1], stresses[-1]
+    drops = 0
     while s.max_strain - gamma > _STRAIN_EPS:
         save()
         d = min(s.strain_step, s.max_strain - gamma)
@@ -453,7 +455,9 @@ def _adaptive_loading(
             strains.append(gamma)
             stresses.append(sigma)
             if stresses[-2] - sigma > stop_threshold:
-                return
+                drops += 1
+                if drops >= s.n_drops:
+                    return
             continue
         lo_g, lo_s, hi_g, hi_s = gamma, sigma, gamma + d, new
         at_hi = True  # is the LAMMPS state the one reached from lo at hi?
@@ -474,4 +478,6 @@ def _adaptive_loading(
         strains.append(gamma)
         stresses.append(sigma)
         if lo_s - hi_s > stop_threshold:
-            return
+            drops += 1
+            if drops >= s.n_drops:
+                return

@@ -1,6 +1,6 @@
 """Table 1 (one row per density), the modified-HL prediction and report.html."""
 
-from mechnoise.report.html import report_html
+from mechnoise.report.html import report_html, table1_html
 from mechnoise.report.table1 import (
     PREDICTION_COLUMNS,
     SUMMARY_COLUMNS,
@@ -16,4 +16,5 @@ __all__ = [
     "report_html",
     "summary_row",
     "summary_table",
+    "table1_html",
 ]

@@ -31,11 +31,25 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "G0_err": ("float64", _S, "error of G0"),
     "tau_p": ("float64", "tau0", "plastic event duration (C_p decay time), HL tau"),
     "tau_p_err": ("float64", "tau0", "error of tau_p"),
-    "sigma_c": ("float64", _S, "<sigma_c^m>, mean local yield stress (HL sigma_c)"),
-    "sigma_c_err": ("float64", _S, "standard error of <sigma_c^m>"),
-    "delta_sigma_c": ("float64", _S, "standard deviation of sigma_c^m"),
+    "sigma_c": (
+        "float64",
+        _S,
+        "<sigma_c^m>, mean local yield stress, censored (Kaplan-Meier) estimate: the HL "
+        "sigma_c of every rescaling (blocks that never yielded by the strain cap have the "
+        "largest thresholds; leaving them out biases the mean low)",
+    ),
+    "sigma_c_err": ("float64", _S, "bootstrap error (over blocks) of sigma_c"),
+    "sigma_c_yielded": (
+        "float64",
+        _S,
+        "<sigma_c^m> over the blocks that yielded only (survivor-biased; for comparison)",
+    ),
+    "sigma_c_yielded_err": ("float64", _S, "bootstrap error of sigma_c_yielded"),
+    "fraction_yielded": ("float64", "-", "fraction of tested blocks that yielded by the cap"),
+    "delta_sigma_c": ("float64", _S, "spread of sigma_c^m (Kaplan-Meier standard deviation)"),
+    "delta_sigma_c_err": ("float64", _S, "bootstrap error of delta_sigma_c"),
     "stress_drop": ("float64", _S, "<Delta sigma^m>, mean local stress drop"),
-    "stress_drop_err": ("float64", _S, "standard error of <Delta sigma^m>"),
+    "stress_drop_err": ("float64", _S, "bootstrap error of <Delta sigma^m>"),
     "D_sigma": ("float64", "eps^2/sigma^4/tau0", "stress diffusion D_sigma = MSD/t"),
     "D_sigma_err": ("float64", "eps^2/sigma^4/tau0", "error of D_sigma"),
     "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
@@ -63,7 +77,19 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "prefactor_rescaled_err": ("float64", "-", "error of the rescaled prefactor"),
     "alpha_flow": ("float64", "-", "alpha with HL sigma_Y/sigma_c(alpha) = sigma_Y/<sigma_c^m>"),
     "alpha_flow_err": ("float64", "-", "propagated error of alpha_flow (NaN: no HL solution)"),
-    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m>"),
+    "alpha_flow_hl": (
+        "float64",
+        "-",
+        "alpha of the HL stationary curve fitted to the flow curve (alpha, sigma_c, G0 tau "
+        "free): a second alpha_flow, independent of <sigma_c^m>",
+    ),
+    "alpha_flow_hl_err": ("float64", "-", "fit error of alpha_flow_hl"),
+    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> over yielded blocks"),
+    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
+    "x_mean": ("float64", _S, "<x> = <sigma_c^m - sigma^m>, distance to threshold at the start"),
+    "x_mean_err": ("float64", _S, "bootstrap error of x_mean"),
+    "x_post_mean": ("float64", _S, "<x_post>, renewed distance to threshold after a yield"),
+    "x_post_mean_err": ("float64", _S, "bootstrap error of x_post_mean"),
 }
 
 
@@ -127,10 +153,12 @@ def summary_row(
     fit: pd.Series,
     yield_summary: pd.Series,
     diffusion: pd.Series,
+    hl_fit: pd.Series | None = None,
 ) -> dict[str, float]:
     """Table 1 row of one density from one row of each stage's table."""
     g0, g0_e = float(modulus["G0"]), float(modulus["G0_err"])
-    sc, sc_e = float(yield_summary["sigma_c_mean"]), float(yield_summary["sigma_c_mean_err"])
+    # the censored (Kaplan-Meier) <sigma_c^m> enters every rescaling (see SUMMARY_COLUMNS)
+    sc, sc_e = float(yield_summary["sigma_c_km"]), float(yield_summary["sigma_c_km_err"])
     ds, ds_e = float(yield_summary["sigma_drop_mean"]), float(yield_summary["sigma_drop_mean_err"])
     d, d_e = float(diffusion["D_sigma"]), float(diffusion["D_sigma_err"])
     gam, gam_e = float(diffusion["Gamma"]), float(diffusion["Gamma_err"])
@@ -164,7 +192,11 @@ def summary_row(
         "tau_p_err": tau_e,
         "sigma_c": sc,
         "sigma_c_err": sc_e,
-        "delta_sigma_c": float(yield_summary["sigma_c_std"]),
+        "sigma_c_yielded": float(yield_summary["sigma_c_mean"]),
+        "sigma_c_yielded_err": float(yield_summary["sigma_c_mean_err"]),
+        "fraction_yielded": float(yield_summary["fraction_yielded"]),
+        "delta_sigma_c": float(yield_summary["sigma_c_km_std"]),
+        "delta_sigma_c_err": float(yield_summary["sigma_c_km_std_err"]),
         "stress_drop": ds,
         "stress_drop_err": ds_e,
         "D_sigma": d,
@@ -189,7 +221,14 @@ def summary_row(
         "prefactor_rescaled_err": pr_e,
         "alpha_flow": af[0],
         "alpha_flow_err": af[1],
-        "drop_ratio": ds / sc if sc else math.nan,
+        "alpha_flow_hl": float(hl_fit["alpha"]) if hl_fit is not None else math.nan,
+        "alpha_flow_hl_err": float(hl_fit["alpha_err"]) if hl_fit is not None else math.nan,
+        "drop_ratio": float(yield_summary["drop_ratio"]),
+        "drop_ratio_err": float(yield_summary["drop_ratio_err"]),
+        "x_mean": float(yield_summary["x_mean"]),
+        "x_mean_err": float(yield_summary["x_mean_err"]),
+        "x_post_mean": float(yield_summary["x_post_mean"]),
+        "x_post_mean_err": float(yield_summary["x_post_mean_err"]),
     }
 
 
@@ -199,12 +238,15 @@ def summary_table(
     yield_summary: pd.DataFrame,
     diffusion: pd.DataFrame,
     shear_rate: float,
+    hl_fit: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
 
     ``diffusion`` is the collected per-run diffusion summary; rows at ``shear_rate`` are
-    averaged over seeds with :func:`mechnoise.stats.combine_runs`. The yield summary
-    row along the flow (direction +1) is used.
+    combined over seeds by the one rule for time series (:func:`mechnoise.stats.combine_runs`:
+    one seed keeps its between-window error, several give the between-seed spread). The
+    yield summary row along the flow (direction +1) is used; ``hl_fit`` (optional) gives
+    ``alpha_flow_hl``.
     """
     rows = []
     for density in sorted(modulus["density"]):
@@ -222,7 +264,11 @@ def summary_table(
         mean = dif.mean(numeric_only=True)
         for col in ("D_sigma", "Gamma", "phi", "tau_p"):
             mean[col], mean[f"{col}_err"] = combine_runs(dif[col], dif[f"{col}_err"])
-        rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean))
+        hl_row = None
+        if hl_fit is not None:
+            match = hl_fit[np.isclose(hl_fit["density"], density)]
+            hl_row = match.iloc[0] if len(match) else None
+        rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
