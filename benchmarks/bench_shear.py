@@ -20,9 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from mechnoise.lammps.engine import EngineSpec, inputs_dir, lammps_arguments
+from mechnoise.lammps.engine import EngineSpec, lammps_arguments
 from mechnoise.lammps.protocols import Model, prepare_glass, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear, render_segment_schedule
+
+#: lammps_inputs/ of this checkout (the package does not look for it).
+LAMMPS_INPUTS = Path(__file__).resolve().parents[1] / "lammps_inputs"
 
 
 def raw_lmp(
@@ -47,12 +50,12 @@ def raw_lmp(
         "dump_out": str(work / "frames.dump"),
         "schedule": str(sched),
         "restart_out": str(work / "out.restart"),
-        "inc": str(inputs_dir() / "include"),
+        "inc": str(LAMMPS_INPUTS / "include"),
         **model.cutoffs(),
     }
     argv = [
         str(Path(sys.executable).parent / "lmp"),
-        *lammps_arguments(inputs_dir() / "in.shear", variables, work / "log.lammps", suffix),
+        *lammps_arguments(LAMMPS_INPUTS / "in.shear", variables, work / "log.lammps", suffix),
     ]
     t0 = time.perf_counter()
     subprocess.run(argv, cwd=work, check=True, stdout=subprocess.DEVNULL)
@@ -67,6 +70,7 @@ def wrapper(
         model,
         plan,
         0,
+        script=LAMMPS_INPUTS / "in.shear",
         glass=glass,
         restart_in=None,
         restart_out=work / "out.restart",
@@ -91,7 +95,15 @@ def measure(n: int, steps: int, repeat: int, root: Path) -> dict[str, float]:
     plan = plan_shear(rate, dt, strain, strain, 0.8 * strain, strain / 20, 1, 1e9, 0.5)
     glass = root / f"glass{n}.data"
     prepare_glass(
-        model, 1.2, 1, glass, temperature=1.0, equilibration_time=2.0, quench_time=1.0, dt=dt
+        model,
+        1.2,
+        1,
+        glass,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0,
+        equilibration_time=2.0,
+        quench_time=1.0,
+        dt=dt,
     )
     cases = {
         "raw lmp, defaults (langevin, no suffix)": (raw_lmp, "langevin", "none", 0.3),

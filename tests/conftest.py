@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +13,47 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
-TINY = ROOT / "workflow" / "presets" / "tiny.yaml"
+#: The LAMMPS scripts and the config schema of this checkout (the package never looks for
+#: them: callers pass their paths).
+LAMMPS_INPUTS = ROOT / "lammps_inputs"
+SCHEMA_FILE = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+#: What a user's checkout holds for `make run`; the package itself comes from the venv.
+CHECKOUT_FILES = ["Snakefile", "config.yaml", "profiles", "workflow", "lammps_inputs"]
+TINY = Path("workflow") / "presets" / "tiny.yaml"
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the real workflow in ``workdir`` with the tiny preset."""
+def copy_checkout(dest: Path) -> Path:
+    """Copy the workflow's files (not the package) to ``dest``, as a checkout to run in."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CHECKOUT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_snakemake(
+    checkout: Path,
+    *args: str,
+    configfile: Path | None = None,
+    python: Path | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
+    """Run the real workflow of ``checkout`` inside it, with the tiny preset by default.
+
+    ``python``: run Snakemake with this interpreter (another venv) instead of the test's.
+    """
+    snakemake = [str(python), "-m", "snakemake"] if python else [str(SNAKEMAKE)]
     cmd = [
-        str(SNAKEMAKE),
+        *snakemake,
         "-s",
-        str(ROOT / "Snakefile"),
+        str(checkout / "Snakefile"),
         "-d",
-        str(workdir),
+        str(checkout),
         "--configfile",
-        str(TINY),
+        str(configfile or checkout / TINY),
         "--cores",
         "2",
         *args,
@@ -37,16 +67,34 @@ def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.C
     return proc
 
 
+def scheduled_jobs(proc: subprocess.CompletedProcess) -> dict[str, int]:
+    """Jobs per rule from the "Job stats" table of a (dry) run; {} if nothing is to be done."""
+    text = proc.stdout + proc.stderr
+    if "Nothing to be done" in text:
+        return {}
+    if "Job stats:" not in text:
+        raise AssertionError(f"no job stats in the Snakemake output:\n{text[-3000:]}")
+    counts: dict[str, int] = {}
+    for line in text.split("Job stats:", 1)[1].splitlines()[3:]:
+        match = re.fullmatch(r"(\w+)\s+(\d+)", line.strip())
+        if match is None:
+            break
+        counts[match.group(1)] = int(match.group(2))
+    return counts
+
+
 @pytest.fixture(scope="session")
 def tiny_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run the tiny preset end to end once, in two steps.
+    """Run the tiny preset end to end once, in a copy of the checkout, in two steps.
 
     First only the first strain segment of one run is made (as if the job had been killed
     after it), then the whole workflow: the second call must resume from that segment.
+    Results land in the copy, as `make run` puts them in a user's checkout; tests that edit
+    its config or LAMMPS scripts restore them.
     """
-    workdir = tmp_path_factory.mktemp("tiny_workflow")
+    checkout = copy_checkout(tmp_path_factory.mktemp("tiny_workflow"))
     first = "results/shear/rho1.149/rate0.005/seed1/segments/seg0.restart"
-    run_snakemake(workdir, first)
-    (workdir / "first_segment_mtime").write_text(repr((workdir / first).stat().st_mtime_ns))
-    run_snakemake(workdir)
-    return workdir
+    run_snakemake(checkout, first)
+    (checkout / "first_segment_mtime").write_text(repr((checkout / first).stat().st_mtime_ns))
+    run_snakemake(checkout)
+    return checkout

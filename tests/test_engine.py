@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import LAMMPS_INPUTS
 
-from mechnoise.lammps.engine import EngineSpec, LammpsError, check_log, inputs_dir, run_lammps
+from mechnoise.lammps.engine import EngineSpec, LammpsError, check_log, run_lammps
 
 pytestmark = pytest.mark.lammps
 
@@ -19,7 +20,7 @@ TINY_GLASS = {"n_particles": 64, "n_a": 42, "t_equil": 0.5, "t_quench": 0.5, "rh
 def test_prepare_runs_and_writes_provenance(tmp_path: Path) -> None:
     out = tmp_path / "g.data"
     result = run_lammps(
-        inputs_dir() / "in.prepare",
+        LAMMPS_INPUTS / "in.prepare",
         {**TINY_GLASS, "data_out": str(out), "seed": 5},
         workdir=tmp_path,
         name="tiny prepare",
@@ -37,14 +38,14 @@ def test_prepare_runs_and_writes_provenance(tmp_path: Path) -> None:
 def test_external_command_engine_gives_the_same_glass(tmp_path: Path) -> None:
     a, b = tmp_path / "a" / "g.data", tmp_path / "b" / "g.data"
     run_lammps(
-        inputs_dir() / "in.prepare",
+        LAMMPS_INPUTS / "in.prepare",
         {**TINY_GLASS, "data_out": str(a)},
         workdir=a.parent,
         name="module",
     )
     engine = EngineSpec(kind="command", command=(str(LMP),))
     res = run_lammps(
-        inputs_dir() / "in.prepare",
+        LAMMPS_INPUTS / "in.prepare",
         {**TINY_GLASS, "data_out": str(b)},
         workdir=b.parent,
         name="command",
@@ -60,7 +61,7 @@ def test_broken_input_fails_clearly_and_removes_outputs(tmp_path: Path) -> None:
     stale.write_text("left over from an earlier attempt")
     with pytest.raises(LammpsError) as err:
         run_lammps(
-            inputs_dir() / "in.prepare",
+            LAMMPS_INPUTS / "in.prepare",
             {**TINY_GLASS, "rho": "not-a-number", "data_out": str(stale)},
             workdir=tmp_path,
             name="broken glass",
@@ -94,7 +95,7 @@ def test_killed_run_is_a_failure_without_outputs(tmp_path: Path) -> None:
     out = tmp_path / "g.data"
     with pytest.raises(LammpsError, match="killed"):
         run_lammps(
-            inputs_dir() / "in.prepare",
+            LAMMPS_INPUTS / "in.prepare",
             {"n_particles": 4000, "n_a": 2600, "t_equil": 500.0, "data_out": str(out)},
             workdir=tmp_path,
             name="slow",

@@ -22,15 +22,17 @@ import pyarrow.parquet as pq
 import pytest
 import test_shear
 import yaml
+from conftest import LAMMPS_INPUTS, SCHEMA_FILE
 from test_config import _set
 
 from mechnoise import io
-from mechnoise.config import ConfigError, deep_update, validate_config
+from mechnoise.config import ConfigError, deep_update, load_schema, validate_config
 from mechnoise.lammps import LammpsError, merge_segments, run_lammps
 from mechnoise.lammps import run_shear_segment as shear_segment
 from mechnoise.lammps.schedule import plan_shear
 
 ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = load_schema(SCHEMA_FILE)
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 
 
@@ -59,12 +61,12 @@ def tiny() -> dict:
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 def test_non_finite_number_is_rejected_naming_its_key(tiny: dict, key: str, value: float) -> None:
     with pytest.raises(ConfigError, match=rf"^{key}: {value} is not a finite number"):
-        validate_config(_set(tiny, key, value))
+        validate_config(_set(tiny, key, value), SCHEMA)
 
 
 def test_non_finite_number_inside_a_list_is_rejected(tiny: dict) -> None:
     with pytest.raises(ConfigError, match=r"^shear\.shear_rates\.1: nan is not a finite"):
-        validate_config(_set(tiny, "shear.shear_rates", [0.02, float("nan")]))
+        validate_config(_set(tiny, "shear.shear_rates", [0.02, float("nan")]), SCHEMA)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +74,7 @@ def test_non_finite_number_inside_a_list_is_rejected(tiny: dict) -> None:
     [
         ("system.seeds", [1.0], "system.seeds.0"),
         ("yield_test.n_configs", 1.0, "yield_test.n_configs"),
-        ("shear.engine.mpi_ranks", 1.0, "shear.engine.mpi_ranks"),
+        ("execution.mpi_ranks", 1.0, "execution.mpi_ranks"),
         ("system.n_particles", 400.0, "system.n_particles"),
     ],
 )
@@ -80,7 +82,7 @@ def test_integer_key_given_as_float_is_rejected(
     tiny: dict, key: str, value: object, named: str
 ) -> None:
     with pytest.raises(ConfigError, match=rf"^{named}: .* is not of type 'integer'"):
-        validate_config(_set(tiny, key, value))
+        validate_config(_set(tiny, key, value), SCHEMA)
 
 
 @pytest.mark.parametrize(
@@ -92,13 +94,13 @@ def test_integer_key_given_as_float_is_rejected(
 )
 def test_values_sharing_a_folder_name_are_rejected(tiny: dict, key: str, values: list) -> None:
     with pytest.raises(ConfigError, match=rf"^{key}: .*share the folder name"):
-        validate_config(_set(tiny, key, values))
+        validate_config(_set(tiny, key, values), SCHEMA)
 
 
 def test_planning_error_names_its_key(tiny: dict) -> None:
     """A schedule that cannot be planned names the key to change, not a section."""
     with pytest.raises(ConfigError, match=r"^shear\.frames\.n_windows: at rate 0\.02, "):
-        validate_config(_set(tiny, "shear.frames.n_windows", 1000))
+        validate_config(_set(tiny, "shear.frames.n_windows", 1000), SCHEMA)
 
 
 # --- 1. Checksums and sanity at every table boundary ---------------------------------------
@@ -206,6 +208,7 @@ def _segment(glass: Path, workdir: Path, k: int, **kw: object):
         MODEL,
         plan,
         k,
+        script=LAMMPS_INPUTS / "in.shear",
         glass=glass,
         restart_in=workdir / f"seg{k - 1}.restart" if k else None,
         restart_out=workdir / f"seg{k}.restart",
@@ -334,7 +337,7 @@ def test_progress_lines_give_strain_throughput_and_eta(
     plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
     caplog.set_level("INFO", logger="mechnoise")
     shear_segment(
-        MODEL, plan, 0, glass=glass, restart_in=None,
+        MODEL, plan, 0, script=LAMMPS_INPUTS / "in.shear", glass=glass, restart_in=None,
         restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
         frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
         damping_time=1.0, skin=0.3, seed=7, density=1.2,
@@ -392,10 +395,10 @@ def test_failing_job_never_deletes_a_valid_glass(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr[-3000:]
     before = _sha(repo / GLASS)
     bad = copy.deepcopy(SLOW)
-    bad["shear"]["engine"] = {"mpi_ranks": 1.0}
+    bad["execution"] = {"mpi_ranks": 1.0}
     second = _snakemake(repo, bad, "--", SEG0)
     assert second.returncode != 0
-    assert "shear.engine.mpi_ranks: 1.0 is not of type 'integer'" in second.stdout + second.stderr
+    assert "execution.mpi_ranks: 1.0 is not of type 'integer'" in second.stdout + second.stderr
     assert _sha(repo / GLASS) == before
 
 

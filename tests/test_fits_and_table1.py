@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from mechnoise import hl
-from mechnoise.config import ConfigError, validate_config
+from mechnoise.config import ConfigError, load_schema, validate_config
 from mechnoise.report import SUMMARY_COLUMNS, report_html, table1_html
 from mechnoise.rheology import fit_herschel_bulkley, fit_hl_flow_curve
 
@@ -84,7 +84,7 @@ def test_drop_factor_outside_the_curves_range_names_the_keys(key: str, value: fl
     section, name = key.split(".")
     cfg[section][name] = value
     with pytest.raises(ConfigError, match="yield_test.drop_factor.*bisect_factor.*stop_factor"):
-        validate_config(cfg)
+        validate_config(cfg, load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
 
 
 def test_table1_reads_like_the_paper() -> None:

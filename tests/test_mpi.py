@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LAMMPS_INPUTS
 
 from mechnoise.lammps import engine as lammps
 from mechnoise.lammps.engine import EngineSpec, engine_argv, mpi_launcher
@@ -101,7 +102,12 @@ def test_from_config_reads_ranks_and_launcher_and_resources_override() -> None:
 def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("mpi_glass") / "glass.data"
     prepare_glass(
-        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
+        MODEL,
+        1.2,
+        3,
+        path,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
     )
     return path
 
@@ -112,6 +118,7 @@ def shear(glass: Path, workdir: Path, ranks: int) -> pd.DataFrame:
         MODEL,
         plan,
         0,
+        script=LAMMPS_INPUTS / "in.shear",
         glass=glass,
         restart_in=None,
         restart_out=workdir / "seg0.restart",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import LAMMPS_INPUTS
 
 from mechnoise import plasticity
 from mechnoise.lammps.engine import run_lammps
@@ -87,7 +88,15 @@ def trajectory(tmp_path_factory: pytest.TempPathFactory) -> dict[str, np.ndarray
     outputs = [work / name for name in ("ref.dump", "cur.dump", "ref_box.txt", "cur_box.txt")]
     run_lammps(
         script,
-        {"n_a": N_A, "n_b": N_B, "density": DENSITY, "rate": RATE, "dt": DT, "lag": LAG_STEPS},
+        {
+            "n_a": N_A,
+            "n_b": N_B,
+            "density": DENSITY,
+            "rate": RATE,
+            "dt": DT,
+            "lag": LAG_STEPS,
+            "inc": LAMMPS_INPUTS / "include",  # the script lives in a temporary directory
+        },
         workdir=work,
         name="nonaffine-crosscheck",
         expected_outputs=outputs,

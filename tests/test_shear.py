@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LAMMPS_INPUTS
 
 from mechnoise import io
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
@@ -21,7 +22,12 @@ MODEL = Model(n_particles=300, fraction_a=0.65)
 def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("glass") / "glass.data"
     prepare_glass(
-        MODEL, 1.2, 3, path, temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
+        MODEL,
+        1.2,
+        3,
+        path,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
     )
     return path
 
@@ -36,6 +42,7 @@ def shear(
             MODEL,
             plan,
             k,
+            script=LAMMPS_INPUTS / "in.shear",
             glass=glass,
             restart_in=workdir / f"seg{k - 1}.restart" if k else None,
             restart_out=workdir / f"seg{k}.restart",

@@ -17,17 +17,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import LAMMPS_INPUTS, ROOT, SCHEMA_FILE
 
 from mechnoise import structure
-from mechnoise.config import load_config
+from mechnoise.config import load_config, load_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = load_schema(SCHEMA_FILE)
 PAPER_DENSITIES = (1.149, 1.189, 1.253, 1.322)
 
 
 def shipped_thresholds() -> tuple[float, float]:
     """``analysis.structure`` thresholds of the shipped config.yaml."""
-    cfg = load_config(ROOT / "config.yaml")["analysis"]["structure"]
+    cfg = load_config(ROOT / "config.yaml", schema=SCHEMA)["analysis"]["structure"]
     return cfg["psi6_threshold"], cfg["max_crystalline_fraction"]
 
 
@@ -170,6 +171,7 @@ def quench_quality(fraction_a: float, density: float, tmp_path: Path) -> pd.Data
         density,
         1,
         data,
+        script=LAMMPS_INPUTS / "in.prepare",
         temperature=1.0,
         equilibration_time=10.0,
         quench_time=5.0,
@@ -182,10 +184,10 @@ def quench_quality(fraction_a: float, density: float, tmp_path: Path) -> pd.Data
 def test_config_refuses_rdf_range_beyond_half_the_box() -> None:
     from mechnoise.config import ConfigError, validate_config
 
-    cfg = load_config(ROOT / "config.yaml")
+    cfg = load_config(ROOT / "config.yaml", schema=SCHEMA)
     cfg["analysis"]["structure"]["rdf_r_max"] = 20.0  # box side 34.8 at the highest density
     with pytest.raises(ConfigError, match="analysis.structure.rdf_r_max"):
-        validate_config(cfg)
+        validate_config(cfg, SCHEMA)
 
 
 def glass_tables(n_glasses: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -240,7 +242,7 @@ def test_glass_quality_figure_and_report_name_the_crystallised_glass() -> None:
 def test_workflow_writes_glass_quality(tiny_workflow: Path) -> None:
     res = tiny_workflow / "results"
     quality = pd.read_parquet(res / "glass_quality.parquet")
-    tiny = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/tiny.yaml")
+    tiny = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/tiny.yaml", schema=SCHEMA)
     assert sorted(quality["density"]) == sorted(tiny["system"]["densities"])
     assert not quality["crystallised"].any(), quality.to_dict("records")
     for rho in quality["density"]:

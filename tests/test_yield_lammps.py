@@ -12,16 +12,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import LAMMPS_INPUTS
 
 from mechnoise.frozen_matrix.analysis import analyze_curve
-from mechnoise.frozen_matrix.protocol import FrozenMatrixSettings, run_block_test
+from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
 from mechnoise.frozen_matrix.snapshots import write_data_file
-from mechnoise.lammps.engine import inputs_dir, run_lammps
+from mechnoise.lammps.engine import run_lammps
 
 pytestmark = pytest.mark.lammps
 
 CUTOFF = 2.5
 LATTICE_A = 1.1  # triangular lattice spacing (sigma); near the LJ minimum 1.12
+
+
+def block_test(*args: object, **kwargs: object) -> BlockCurve:
+    """run_block_test with the include files of this checkout's lammps_inputs/."""
+    return run_block_test(*args, include_dir=LAMMPS_INPUTS / "include", **kwargs)  # type: ignore[arg-type]
 
 
 def lj_force_derivative(r: np.ndarray) -> np.ndarray:
@@ -75,7 +81,7 @@ def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # push overlapping random points apart first (soft cap), then minimize
     out = workdir / "glass.data"
     run_lammps(
-        inputs_dir() / "in.frozen_matrix",
+        LAMMPS_INPUTS / "in.frozen_matrix",
         {"mode": "snapshot", "data": raw, "snapshot_out": out, "ftol": 1e-10},
         workdir=workdir,
         name="test glass",
@@ -94,7 +100,7 @@ def settings(**kw: object) -> FrozenMatrixSettings:
 def test_crystal_block_follows_the_born_stress(
     crystal: Path, tmp_path: Path, direction: int
 ) -> None:
-    curve = run_block_test(crystal, 3, 1, 1, direction, settings(), tmp_path, n_steps_fixed=4)
+    curve = block_test(crystal, 3, 1, 1, direction, settings(), tmp_path, n_steps_fixed=4)
     expected = [direction * born_stress(direction * g) for g in curve.strain]
     # tolerance: round-off of the 36-atom block sums (the minimizer finds zero forces)
     assert curve.n_target == 36
@@ -106,7 +112,7 @@ def test_crystal_block_follows_the_born_stress(
 
 
 def test_crystal_never_yields_is_reported(crystal: Path, tmp_path: Path) -> None:
-    curve = run_block_test(crystal, 3, 0, 2, 1, settings(max_strain=0.01), tmp_path)
+    curve = block_test(crystal, 3, 0, 2, 1, settings(max_strain=0.01), tmp_path)
     r = analyze_curve(curve.strain, curve.stress, 1e-3, 3.0)
     assert curve.strain[-1] == pytest.approx(0.01)
     assert not r.yielded and math.isnan(r.sigma_c) and math.isnan(r.sigma_drop)
@@ -115,8 +121,8 @@ def test_crystal_never_yields_is_reported(crystal: Path, tmp_path: Path) -> None
 def test_carved_equals_uncarved_and_frozen_atoms_are_affine(glass: Path, tmp_path: Path) -> None:
     # 110 steps of 1e-3 take block (0, 0) through its first plastic drop (at 0.1055)
     kw = dict(n_steps_fixed=110, track_atoms=True)
-    carved = run_block_test(glass, 3, 0, 0, 1, settings(), tmp_path / "c", **kw)
-    full = run_block_test(glass, 3, 0, 0, 1, settings(shell=0.0), tmp_path / "f", **kw)
+    carved = block_test(glass, 3, 0, 0, 1, settings(), tmp_path / "c", **kw)
+    full = block_test(glass, 3, 0, 0, 1, settings(shell=0.0), tmp_path / "f", **kw)
     assert carved.n_atoms < full.n_atoms == 500
     assert carved.n_target == full.n_target
     assert np.diff(full.stress).min() < -0.2  # the curves do cross an instability
@@ -138,9 +144,9 @@ def test_carved_equals_uncarved_and_frozen_atoms_are_affine(glass: Path, tmp_pat
 def test_adaptive_resolves_the_drop_of_the_fine_naive_curve(glass: Path, tmp_path: Path) -> None:
     # block (0, 0) of this glass peaks at strain 0.083, softens, then drops by ~0.3 at 0.1055
     s = settings(max_strain=0.11)
-    adaptive = run_block_test(glass, 3, 0, 0, 1, s, tmp_path)
+    adaptive = block_test(glass, 3, 0, 0, 1, s, tmp_path)
     fine = settings(max_strain=0.11, strain_step=s.finest_step, refine_steps=0, threshold_step=1e-3)
-    naive = run_block_test(glass, 3, 0, 0, 1, fine, tmp_path, protocol="fixed")
+    naive = block_test(glass, 3, 0, 0, 1, fine, tmp_path, protocol="fixed")
     a = analyze_curve(adaptive.strain, adaptive.stress, 1e-3, 3.0)
     b = analyze_curve(naive.strain, naive.stress, 1e-3, 3.0)
     assert a.yielded and b.yielded
@@ -171,14 +177,14 @@ def test_script_by_hand_equals_driver(glass: Path, tmp_path: Path) -> None:
     """lammps_inputs/in.frozen_matrix run as a plain script gives the driver's curve."""
     out = tmp_path / "curve.txt"
     run_lammps(
-        inputs_dir() / "in.frozen_matrix",
+        LAMMPS_INPUTS / "in.frozen_matrix",
         {"data": glass, "grid": 3, "bx": 2, "by": 0, "dgamma": 1e-3, "n_steps": 5, "out": out},
         workdir=tmp_path,
         name="frozen matrix by hand",
         expected_outputs=[out],
     )
     by_hand = np.loadtxt(out)
-    curve = run_block_test(glass, 3, 2, 0, 1, settings(), tmp_path, n_steps_fixed=5)
+    curve = block_test(glass, 3, 2, 0, 1, settings(), tmp_path, n_steps_fixed=5)
     np.testing.assert_allclose(by_hand[:, 1], curve.stress, rtol=0, atol=1e-9)
     np.testing.assert_allclose(by_hand[:, 0], curve.strain, rtol=0, atol=1e-12)
 
@@ -186,7 +192,7 @@ def test_script_by_hand_equals_driver(glass: Path, tmp_path: Path) -> None:
 def test_replay_file_reproduces_an_adaptive_test(glass: Path, tmp_path: Path) -> None:
     """The replay file written beside the outputs is a plain LAMMPS script giving the same
     final state (it includes the bisection's write_dump / read_dump restores)."""
-    curve = run_block_test(glass, 3, 0, 0, 1, settings(max_strain=0.11), tmp_path, name="blk")
+    curve = block_test(glass, 3, 0, 0, 1, settings(max_strain=0.11), tmp_path, name="blk")
     assert any(c.startswith("read_dump") for c in curve.commands)  # a bisection happened
     run_lammps(tmp_path / "blk.lmp", {}, workdir=tmp_path / "replay", name="replay")
     lines = (tmp_path / "replay" / "log.lammps").read_text().splitlines()
@@ -227,7 +233,7 @@ def test_block_stresses_add_up_to_the_global_stress(glass: Path, tmp_path: Path)
 
     _, types, positions, box = read_data_file(glass)
     initial = [
-        run_block_test(glass, 3, bx, by, 1, settings(), tmp_path, n_steps_fixed=0).stress[0]
+        block_test(glass, 3, bx, by, 1, settings(), tmp_path, n_steps_fixed=0).stress[0]
         for bx in range(3)
         for by in range(3)
     ]
@@ -242,8 +248,8 @@ def test_loading_continues_to_the_second_drop_and_the_rule_is_analysis(
     its first-drop curve is a prefix of that curve, and every rule in [bisect, stop] (and
     the literal first maximum) is re-applied to the stored curve without LAMMPS."""
     s2 = settings(max_strain=0.3, n_drops=2)
-    two = run_block_test(glass, 3, 0, 0, 1, s2, tmp_path / "two")
-    one = run_block_test(glass, 3, 0, 0, 1, settings(max_strain=0.3, n_drops=1), tmp_path / "one")
+    two = block_test(glass, 3, 0, 0, 1, s2, tmp_path / "two")
+    one = block_test(glass, 3, 0, 0, 1, settings(max_strain=0.3, n_drops=1), tmp_path / "one")
     assert not hasattr(s2, "drop_factor")
     # same quasi-static path: the one-drop curve is the start of the two-drop curve
     n = len(one.strain)

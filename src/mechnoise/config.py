@@ -28,19 +28,14 @@ class ConfigError(ValueError):
     """A configuration value is wrong; the message starts with the dotted key."""
 
 
-def schema_path() -> Path:
-    """Path of ``workflow/schemas/config.schema.yaml`` in this checkout."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "workflow" / "schemas" / "config.schema.yaml"
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("cannot find workflow/schemas/config.schema.yaml")
+#: Keys that moved: old dotted key -> where it lives now.
+MOVED_KEYS = {"shear.engine": "execution"}
 
 
-def load_schema() -> dict[str, Any]:
-    """The config JSON schema as a dict."""
-    return dict(yaml.safe_load(schema_path().read_text()))
+def load_schema(path: str | Path) -> dict[str, Any]:
+    """The config JSON schema (``workflow/schemas/config.schema.yaml``, passed by the caller:
+    the schema belongs to the workflow, not to the installed package) as a dict."""
+    return dict(yaml.safe_load(Path(path).read_text()))
 
 
 def deep_update(base: MutableMapping[str, Any], update: Mapping[str, Any]) -> None:
@@ -52,12 +47,12 @@ def deep_update(base: MutableMapping[str, Any], update: Mapping[str, Any]) -> No
             base[key] = copy.deepcopy(value)
 
 
-def load_config(*paths: str | Path) -> dict[str, Any]:
-    """Load and merge YAML config files (later ones override), then validate."""
+def load_config(*paths: str | Path, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Load and merge YAML config files (later ones override), then validate with ``schema``."""
     config: dict[str, Any] = {}
     for p in paths:
         deep_update(config, yaml.safe_load(Path(p).read_text()) or {})
-    validate_config(config)
+    validate_config(config, schema)
     return config
 
 
@@ -66,18 +61,23 @@ def _dotted(path: Any) -> str:
     return ".".join(parts) if parts else "(top level)"
 
 
-def validate_config(config: Mapping[str, Any]) -> None:
-    """Validate a config dict; raise :class:`ConfigError` naming the first bad key.
+def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any]) -> None:
+    """Validate a config dict against ``schema`` (:func:`load_schema`) and the cross-field
+    rules; raise :class:`ConfigError` naming the first bad key.
 
     Examples
     --------
-    >>> validate_config({})  # doctest: +ELLIPSIS
+    >>> validate_config({}, {"type": "object", "required": ["system"]})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     mechnoise.config.ConfigError: (top level): 'system' is a required property
     """
+    for old, new in MOVED_KEYS.items():
+        section, key = old.split(".")
+        if isinstance(config.get(section), Mapping) and key in config[section]:
+            raise ConfigError(f"{old}: moved to the top-level `{new}:` block (see config.yaml)")
     check_finite(config)
-    validator = _strict_validator()(load_schema())
+    validator = _strict_validator()(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -190,10 +190,9 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"shear.steady_strain: {shear['steady_strain']} must be below shear.total_strain "
             f"{shear['total_strain']}"
         )
-    if shear["engine"]["kind"] == "command" and not shear["engine"].get("command"):
-        raise ConfigError(
-            "shear.engine.command: required (a non-empty list) when kind is 'command'"
-        )
+    execution = cfg["execution"]
+    if execution["kind"] == "command" and not execution.get("command"):
+        raise ConfigError("execution.command: required (a non-empty list) when kind is 'command'")
     frames = shear["frames"]
     if frames["frame_interval"] < shear["timestep"]:
         raise ConfigError(
@@ -204,7 +203,7 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
         plan = shear_plan(cfg, rate)
         w = plan.windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
-    _check_segment_wall_time(system["n_particles"], shear)
+    _check_segment_wall_time(system["n_particles"], shear, execution)
     lag = analysis["d2min"]["lag"]
     if lag >= min_window:
         raise ConfigError(
@@ -280,6 +279,19 @@ def starts_from_glass(config: Mapping[str, Any], rate: float) -> bool:
     return not cascade.get("enabled", False) or rate == max(config["shear"]["shear_rates"])
 
 
+def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, float]:
+    """(total, discarded) strain of the run at ``rate``: ``shear.total_strain`` and
+    ``shear.steady_strain`` from the glass, the ``shear.cascade`` strains in a rate cascade
+    (:func:`mechnoise.lammps.schedule.run_strains`)."""
+    shear = config["shear"]
+    strains = [float(shear["total_strain"]), float(shear["steady_strain"])]
+    if not starts_from_glass(config, rate):
+        cascade = shear["cascade"]
+        sampled = cascade["sampled_strain"]
+        strains += [float(cascade["transient_strain"]), None if sampled is None else float(sampled)]
+    return run_strains(*strains)
+
+
 def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
     """The segments and frame windows of a run at ``rate`` under ``config``.
 
@@ -302,12 +314,8 @@ def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
     """
     shear = config["shear"]
     frames = shear["frames"]
-    strains = [shear["total_strain"], shear["steady_strain"]]
-    if not starts_from_glass(config, rate):
-        cascade = shear["cascade"]
-        strains += [cascade["transient_strain"], cascade["sampled_strain"]]
     try:
-        total, discarded = run_strains(*strains)
+        total, discarded = shear_run_strains(config, rate)
         return plan_shear(
             rate,
             shear["timestep"],
@@ -324,9 +332,10 @@ def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
         raise ConfigError(f"{key}: at rate {rate:g}, {exc}") from None
 
 
-def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None:
-    """A shear segment's estimated wall time must fit shear.engine.max_segment_hours."""
-    engine = shear["engine"]
+def _check_segment_wall_time(
+    n_particles: int, shear: Mapping[str, Any], engine: Mapping[str, Any]
+) -> None:
+    """A shear segment's estimated wall time must fit execution.max_segment_hours."""
     max_hours = engine.get("max_segment_hours", 0) or 0
     if max_hours <= 0:
         return
@@ -351,7 +360,7 @@ def _check_segment_wall_time(n_particles: int, shear: Mapping[str, Any]) -> None
             f"shear.segment_strain: a segment of {shear['segment_strain']} at rate {rate:g} "
             f"needs about {hours:.3g} h (x{cost.WALL_TIME_SAFETY} safety at "
             f"{throughput:g} atom-steps/s on {ranks} rank(s)), more than "
-            f"shear.engine.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
+            f"execution.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
         )
 
 

@@ -196,10 +196,15 @@ def _range(spec: Mapping[str, Any]) -> str:
 
 
 def config_keys_markdown(config_path: Path) -> str:
-    """Markdown table of every config key: default (config.yaml), type, range, meaning."""
+    """Markdown table of every config key: default (config.yaml), type, range, meaning.
+
+    The schema is ``workflow/schemas/config.schema.yaml`` of the checkout holding
+    ``config_path``.
+    """
     config = yaml.safe_load(config_path.read_text())
+    schema = load_schema(config_path.parent / "workflow" / "schemas" / "config.schema.yaml")
     lines = ["| key | default | type | range | meaning |", "|---|---|---|---|---|"]
-    for dotted, spec in _walk(load_schema()):
+    for dotted, spec in _walk(schema):
         default = _lookup(config, dotted)
         typ = spec.get("type", "")
         if typ == "array":

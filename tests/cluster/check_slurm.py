@@ -8,7 +8,7 @@ Steps, each in its own directory under a temporary root:
    job. Serial LAMMPS with the same seeds gives the same glasses and bit-identical runs, so
    every parquet table under results/ must match the local one to ``SERIAL_ATOL`` (the
    flow curve at least must exist).
-3. ``slurm_mpi``: one shear segment again through SLURM with ``shear.engine.mpi_ranks: 2``
+3. ``slurm_mpi``: one shear segment again through SLURM with ``execution.mpi_ranks: 2``
    (``tasks=2``, ``mpi=srun``: the job launches ``srun -n 2``), starting from the glass of
    step 2. Its stress trace must match the serial segment to ``MPI_ATOL`` (tests/test_mpi.py
    documents why 2 ranks differ from 1 by round-off that grows with strain).
@@ -272,11 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         glass = Path("results/glass/rho1.149/seed1/glass.data")
         (mpi / glass).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(slurm / glass, mpi / glass)
-        (mpi / "mpi2.yaml").write_text("shear:\n  engine:\n    kind: python\n    mpi_ranks: 2\n")
+        (mpi / "mpi2.yaml").write_text("execution:\n  kind: python\n  mpi_ranks: 2\n")
         t = time.monotonic()
         target = f"{MPI_RUN}/segments/thermo0.parquet"
-        # The glass is copied, not remade: only mtimes trigger reruns (the engine config,
-        # a param of quench_glass, differs).
+        # The glass is copied, not remade (execution settings are no rerun trigger; mtime only
+        # to be sure nothing else is).
         out = snakemake(
             mpi,
             *slurm_args(),

@@ -1,16 +1,45 @@
-# Shared names and helpers of every rule file. Validation runs here, before any rule exists:
-# the config (every error names its dotted key), the paths LAMMPS will be given, and the
-# physics the results folder was made with (mechnoise.workdir). A lock left by a killed
-# Snakemake on this host is removed first, so the same command resumes.
+# Shared names and helpers of every rule file. Validation runs here, before any rule exists;
+# it checks the config (every error names its dotted key), the paths LAMMPS will be given
+# and the physics the results folder was made with (mechnoise.workdir). A lock left by a
+# killed Snakemake on this host is removed first, so the same command resumes.
+#
+# Reuse of finished jobs (README, "Reuse of finished jobs"). Snakemake reruns a job when the
+# repr of one of its params changes, when its set of input files changes, when an input is
+# newer and has a different checksum, or when its script is newer than its outputs. So:
+# - every params: entry is a scalar or a small tuple of what changes that job's output, for
+#   the job's own wildcards, built by a get_* helper below: never a config section (a dict's
+#   repr follows the YAML's key order), never the list of densities, rates or seeds;
+# - numbers are normalised with float()/int(), so `1` and `1.0` or `1.0e-3` and `0.001` in the
+#   YAML are the same param;
+# - the `execution:` block (engine, MPI ranks, launcher, throughput, wall-time cap, watchdog)
+#   is never a param: scripts read it from snakemake.config when they run
+#   (mechnoise.scripting), and the resource functions of resources.smk use it (resources are
+#   no rerun trigger);
+# - the LAMMPS scripts a job runs, with their include files, are declared inputs;
+# - densities, rates and seeds are sorted, so their order in the YAML does not matter.
 import os
 import sys
 
 from mechnoise import workdir as mechnoise_workdir
-from mechnoise.config import shear_plan, sorted_rates, slug, validate_config
+from mechnoise.config import (
+    load_schema,
+    shear_plan,
+    shear_run_strains,
+    slug,
+    sorted_rates,
+    validate_config,
+)
 from mechnoise.config import starts_from_glass as run_starts_from_glass
+from mechnoise.lammps import included_files
+from mechnoise.lammps.protocols import Model
 
 mechnoise_workdir.remove_stale_lock(os.getcwd())
-validate_config(config)
+validate_config(
+    config,
+    load_schema(
+        os.path.join(workflow.basedir, "workflow", "schemas", "config.schema.yaml")
+    ),
+)
 mechnoise_workdir.check_paths(workflow.basedir, os.getcwd())
 mechnoise_workdir.check_physics_stamp(
     "results",
@@ -36,13 +65,17 @@ onerror:
 # Snakemake builds the DAG recursively, a few Python frames per job.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 50000))
 
-DENSITIES = [slug(r) for r in config["system"]["densities"]]
+DENSITIES = [slug(r) for r in sorted(config["system"]["densities"])]
 RATES = [slug(r) for r in sorted_rates(config)]
-SEEDS = [str(s) for s in config["system"]["seeds"]]
+SEEDS = [str(s) for s in sorted(config["system"]["seeds"])]
 
 GLASS = "results/glass/rho{rho}/seed{seed}"
 RUN = "results/shear/rho{rho}/rate{rate}/seed{seed}"
+YIELD = "results/yield/rho{rho}"
 LOGS = "logs"
+#: lammps_inputs/ of this checkout, relative to the working directory (so that moving the
+#: checkout with its results does not change the jobs' recorded input files).
+LAMMPS_INPUTS = os.path.relpath(os.path.join(workflow.basedir, "lammps_inputs"))
 
 
 wildcard_constraints:
@@ -70,6 +103,83 @@ def all_glasses(pattern):
 def starts_from_glass(rate):
     """True if the run at ``rate`` (a slug) starts from the glass, False in a rate cascade."""
     return run_starts_from_glass(config, float(rate))
+
+
+def get_lammps_script(name):
+    """Path of the LAMMPS input `name` (e.g. "in.shear") in lammps_inputs/."""
+    return os.path.join(LAMMPS_INPUTS, name)
+
+
+def get_lammps_includes(*names):
+    """Include files that the LAMMPS files `names` (in lammps_inputs/) read, recursively.
+
+    Names under include/ count themselves (the frozen-matrix test includes them from Python).
+    """
+    files = set()
+    for name in names:
+        path = get_lammps_script(name)
+        if os.path.dirname(name) == "include":
+            files.add(path)
+        files.update(str(p) for p in included_files(path))
+    return sorted(files)
+
+
+def get_model_params():
+    """(n_particles, fraction_a, cutoff, cutoff_mode): the binary LJ model (system.*)."""
+    system = config["system"]
+    return (
+        int(system["n_particles"]),
+        float(system["fraction_a"]),
+        float(system["cutoff"]),
+        system["cutoff_mode"],
+    )
+
+
+def get_cutoffs():
+    """(cutoff_aa, cutoff_ab, cutoff_bb) of the model (sigma_AA)."""
+    cut = Model(*get_model_params()).cutoffs()
+    return (cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"])
+
+
+def get_quench_params():
+    """(temperature, equilibration_time, quench_time, timestep, neighbor_skin) of in.prepare."""
+    quench = config["quench"]
+    return (
+        float(quench["temperature"]),
+        float(quench["equilibration_time"]),
+        float(quench["quench_time"]),
+        float(quench["timestep"]),
+        float(config["shear"]["neighbor_skin"]),
+    )
+
+
+def get_plan_settings(wildcards):
+    """Arguments of mechnoise.lammps.schedule.plan_shear after the rate, in its order, for the
+    run named by the wildcards (in a rate cascade a run's discarded and total strain depend on
+    whether it starts from the glass)."""
+    shear = config["shear"]
+    frames = shear["frames"]
+    total, discarded = shear_run_strains(config, float(wildcards.rate))
+    return (
+        float(shear["timestep"]),
+        total,
+        float(shear["segment_strain"]),
+        discarded,
+        float(shear["thermo_strain_interval"]),
+        int(frames["n_windows"]),
+        float(frames["window_duration"]),
+        float(frames["frame_interval"]),
+    )
+
+
+def get_dynamics_params():
+    """(damping, damping_time, neighbor_skin) of the shear runs."""
+    shear = config["shear"]
+    return (
+        shear["damping"],
+        float(shear["damping_time"]),
+        float(shear["neighbor_skin"]),
+    )
 
 
 def get_shear_plan(wildcards):
@@ -115,8 +225,86 @@ def get_segment_tables(kind):
 
 
 def get_rate_slug(index):
-    """Rate slug for an index into the rates sorted from high to low (-1: lowest)."""
+    """Rate slug for an index into the rates sorted from high to low (-1: lowest).
+
+    A negative index counts from the lowest rate, so adding a higher rate keeps its choice;
+    adding a rate below it moves it (and reruns what reads that rate's run).
+    """
     return RATES[index]
+
+
+def get_lowest_rate():
+    """The lowest configured shear rate (1/tau0): the rate of Figs 4a, 4b, 5a and Table 1."""
+    return float(get_rate_slug(-1))
+
+
+def get_modulus_runs(pattern):
+    """`pattern` for every density and seed at the rate analysis.flow.modulus_rate_index."""
+    rate = get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"])
+    return expand(pattern, rho=DENSITIES, rate=rate, seed=SEEDS)
+
+
+def get_lowest_rate_runs(pattern):
+    """`pattern` for every density and seed at the lowest rate."""
+    return expand(pattern, rho=DENSITIES, rate=get_rate_slug(-1), seed=SEEDS)
+
+
+def get_fig4a_run(pattern):
+    """`pattern` of the run of Fig. 4a: lowest density, lowest rate, lowest seed."""
+    return expand(pattern, rho=DENSITIES[0], rate=get_rate_slug(-1), seed=SEEDS[0])
+
+
+def get_yield_run_dir():
+    """Run the frozen-matrix snapshots come from, with {rho} left open.
+
+    That run is the one at yield_test.shear_rate_index (-1: the lowest rate), first seed.
+    """
+    rate = get_rate_slug(config["yield_test"]["shear_rate_index"])
+    return RUN.replace("{rate}", rate).replace("{seed}", SEEDS[0])
+
+
+def get_cluster_size_input(run_pattern):
+    """The run's plasticity_summary.parquet if the block width comes from <l_pl>, else []."""
+    if config["analysis"]["blocks"]["from_cluster_size"]:
+        return f"{run_pattern}/plasticity_summary.parquet"
+    return []
+
+
+def get_snapshot_outputs():
+    """Snapshot data files of one density ({rho} left open)."""
+    n_configs = config["yield_test"]["n_configs"]
+    return [f"{YIELD}/snapshots/snapshot{k}.data" for k in range(n_configs)]
+
+
+def get_frozen_matrix_params():
+    """(strain_step, refine_steps, max_strain, bisect_factor, stop_factor) of the
+    frozen-matrix loading; the drop rule (drop_factor) is analysis, not a param here."""
+    test = config["yield_test"]
+    return (
+        float(test["strain_step"]),
+        int(test["refine_steps"]),
+        float(test["max_strain"]),
+        float(test["bisect_factor"]),
+        float(test["stop_factor"]),
+    )
+
+
+def get_hl_rate_range():
+    """(min, max, n) of the dimensionless rates of the HL curves (hl_model.shear_rates)."""
+    rates = config["hl_model"]["shear_rates"]
+    return (float(rates["min"]), float(rates["max"]), int(rates["n"]))
+
+
+def get_label_pattern(pattern):
+    """Params function: `pattern` with its wildcards left in; an aggregating rule's script
+    reads each input's density, rate or seed back from its path with it
+    (mechnoise.scripting.wildcards_from_path), instead of a list of them in its params.
+    """
+
+    def inner(wildcards):
+        return pattern
+
+    return inner
 
 
 def get_report_figures():
@@ -152,7 +340,7 @@ def get_final_targets():
         "results/glass_quality.parquet",
         "results/report.html",
     ]
-    targets += all_densities("results/yield/rho{rho}/local_yield.parquet")
+    targets += all_densities(f"{YIELD}/local_yield.parquet")
     targets += all_runs(f"{RUN}/plasticity_summary.parquet")
     targets += all_runs(f"{RUN}/diffusion_summary.parquet")
     return targets + get_report_figures()

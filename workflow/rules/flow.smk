@@ -9,8 +9,8 @@ rule compute_flow_curve:
     log:
         f"{LOGS}/flow/flow_curve.log",
     params:
-        runs=all_runs("{rho} {rate} {seed}"),
-        n_blocks=config["analysis"]["flow"]["n_error_blocks"],
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
+        n_blocks=int(config["analysis"]["flow"]["n_error_blocks"]),
     script:
         "../scripts/compute_flow_curve.py"
 
@@ -32,27 +32,17 @@ rule fit_herschel_bulkley:
 
 rule compute_modulus:
     input:
-        thermo=expand(
-            f"{RUN}/thermo.parquet",
-            rho=DENSITIES,
-            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
-            seed=SEEDS,
-        ),
+        thermo=get_modulus_runs(f"{RUN}/thermo.parquet"),
     output:
         "results/modulus.parquet",
     log:
         f"{LOGS}/flow/modulus.log",
     params:
-        runs=expand(
-            "{rho} {rate} {seed}",
-            rho=DENSITIES,
-            rate=get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"]),
-            seed=SEEDS,
-        ),
+        pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
         from_glass=starts_from_glass(
             get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"])
         ),
-        elastic_strain_max=config["analysis"]["flow"]["elastic_strain_max"],
+        elastic_strain_max=float(config["analysis"]["flow"]["elastic_strain_max"]),
     script:
         "../scripts/compute_modulus.py"
 
@@ -66,6 +56,6 @@ rule plot_flow_curves:
     log:
         f"{LOGS}/flow/fig2.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_flow_curves.py"

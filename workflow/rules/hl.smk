@@ -17,8 +17,8 @@ rule solve_hl_flow_curves:
     log:
         f"{LOGS}/hl/flow_curves.log",
     params:
-        alphas=config["hl_model"]["alphas"],
-        shear_rates=config["hl_model"]["shear_rates"],
+        alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
+        rate_range=get_hl_rate_range(),
     script:
         "../scripts/solve_hl_flow_curves.py"
 
@@ -29,9 +29,9 @@ rule solve_modified_hl_flow_curves:
     log:
         f"{LOGS}/hl/modified_flow_curves.log",
     params:
-        alphas=config["hl_model"]["alphas"],
-        shear_rates=config["hl_model"]["shear_rates"],
-        threshold_width=config["hl_model"]["modified"]["threshold_width"],
-        relaxation_fraction=config["hl_model"]["modified"]["relaxation_fraction"],
+        alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
+        rate_range=get_hl_rate_range(),
+        threshold_width=float(config["hl_model"]["modified"]["threshold_width"]),
+        relaxation_fraction=float(config["hl_model"]["modified"]["relaxation_fraction"]),
     script:
         "../scripts/solve_modified_hl_flow_curves.py"

@@ -12,8 +12,8 @@ rule compute_d2min:
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.log",
     params:
-        lag=config["analysis"]["d2min"]["lag"],
-        r_max=config["analysis"]["d2min"]["r_max"],
+        lag=float(config["analysis"]["d2min"]["lag"]),
+        r_max=float(config["analysis"]["d2min"]["r_max"]),
     script:
         "../scripts/compute_d2min.py"
 
@@ -28,10 +28,10 @@ rule compute_activity:
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.log",
     params:
-        threshold=config["analysis"]["d2min"]["threshold"],
-        activity_block=config["analysis"]["activity_block"],
-        coarse_width=config["analysis"]["blocks"]["width"],
-        from_cluster_size=config["analysis"]["blocks"]["from_cluster_size"],
+        threshold=float(config["analysis"]["d2min"]["threshold"]),
+        activity_block=float(config["analysis"]["activity_block"]),
+        coarse_width=float(config["analysis"]["blocks"]["width"]),
+        from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
     script:
         "../scripts/compute_activity.py"
 
@@ -44,8 +44,8 @@ rule compute_d2min_autocorr:
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.log",
     params:
-        threshold=config["analysis"]["d2min"]["threshold"],
-        max_lag=config["analysis"]["autocorr"]["max_lag"],
+        threshold=float(config["analysis"]["d2min"]["threshold"]),
+        max_lag=float(config["analysis"]["autocorr"]["max_lag"]),
     script:
         "../scripts/compute_d2min_autocorr.py"
 
@@ -60,8 +60,8 @@ rule summarize_plasticity:
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_summary.log",
     params:
-        threshold=config["analysis"]["d2min"]["threshold"],
-        lag=config["analysis"]["d2min"]["lag"],
+        threshold=float(config["analysis"]["d2min"]["threshold"]),
+        lag=float(config["analysis"]["d2min"]["lag"]),
     script:
         "../scripts/summarize_plasticity.py"
 
@@ -74,51 +74,34 @@ rule collect_plasticity:
     log:
         f"{LOGS}/plasticity/plasticity_summary.log",
     params:
-        runs=all_runs("{rho} {rate} {seed}"),
+        pattern=get_label_pattern(f"{RUN}/plasticity_summary.parquet"),
     script:
         "../scripts/collect_plasticity.py"
 
 
 rule plot_fig4a:
     input:
-        thermo=expand(
-            f"{RUN}/thermo.parquet",
-            rho=DENSITIES[0],
-            rate=get_rate_slug(-1),
-            seed=SEEDS[0],
-        ),
-        activity=expand(
-            f"{RUN}/activity.parquet",
-            rho=DENSITIES[0],
-            rate=get_rate_slug(-1),
-            seed=SEEDS[0],
-        ),
+        thermo=get_fig4a_run(f"{RUN}/thermo.parquet"),
+        activity=get_fig4a_run(f"{RUN}/activity.parquet"),
     output:
         "results/figures/fig4a.png",
     log:
         f"{LOGS}/plasticity/fig4a.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig4a.py"
 
 
 rule plot_fig5a:
     input:
-        autocorr=expand(
-            f"{RUN}/d2min_autocorr.parquet",
-            rho=DENSITIES,
-            rate=get_rate_slug(-1),
-            seed=SEEDS,
-        ),
+        autocorr=get_lowest_rate_runs(f"{RUN}/d2min_autocorr.parquet"),
     output:
         "results/figures/fig5a.png",
     log:
         f"{LOGS}/plasticity/fig5a.log",
     params:
-        runs=expand(
-            "{rho} {rate} {seed}", rho=DENSITIES, rate=get_rate_slug(-1), seed=SEEDS
-        ),
-        dpi=config["figures"]["dpi"],
+        pattern=get_label_pattern(f"{RUN}/d2min_autocorr.parquet"),
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5a.py"

@@ -2,6 +2,9 @@
 
 
 rule quench_glass:
+    input:
+        script=get_lammps_script("in.prepare"),
+        includes=get_lammps_includes("in.prepare"),
     output:
         data=f"{GLASS}/glass.data",
     log:
@@ -15,10 +18,8 @@ rule quench_glass:
         runtime=get_quench_runtime,
         mem_mb=get_quench_mem_mb,
     params:
-        system=config["system"],
-        quench=config["quench"],
-        engine=config["shear"]["engine"],
-        skin=config["shear"]["neighbor_skin"],
+        model=get_model_params(),
+        quench=get_quench_params(),
     script:
         "../scripts/quench_glass.py"
 
@@ -34,9 +35,9 @@ rule compute_glass_structure:
     log:
         f"{LOGS}/prepare/structure_rho{{rho}}_seed{{seed}}.log",
     params:
-        rdf_r_max=config["analysis"]["structure"]["rdf_r_max"],
-        rdf_bins=config["analysis"]["structure"]["rdf_bins"],
-        psi6_threshold=config["analysis"]["structure"]["psi6_threshold"],
+        rdf_r_max=float(config["analysis"]["structure"]["rdf_r_max"]),
+        rdf_bins=int(config["analysis"]["structure"]["rdf_bins"]),
+        psi6_threshold=float(config["analysis"]["structure"]["psi6_threshold"]),
     script:
         "../scripts/compute_glass_structure.py"
 
@@ -49,10 +50,10 @@ rule summarize_glass_quality:
     log:
         f"{LOGS}/prepare/glass_quality.log",
     params:
-        psi6_threshold=config["analysis"]["structure"]["psi6_threshold"],
-        max_crystalline_fraction=config["analysis"]["structure"][
-            "max_crystalline_fraction"
-        ],
+        psi6_threshold=float(config["analysis"]["structure"]["psi6_threshold"]),
+        max_crystalline_fraction=float(
+            config["analysis"]["structure"]["max_crystalline_fraction"]
+        ),
     script:
         "../scripts/summarize_glass_quality.py"
 
@@ -67,6 +68,6 @@ rule plot_glass_quality:
     log:
         f"{LOGS}/prepare/glass_quality_figure.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_glass_quality.py"

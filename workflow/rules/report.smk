@@ -13,7 +13,7 @@ rule summarize_densities:
     log:
         f"{LOGS}/report/summary.log",
     params:
-        shear_rate=float(get_rate_slug(-1)),
+        shear_rate=get_lowest_rate(),
     script:
         "../scripts/summarize_densities.py"
 
@@ -26,7 +26,7 @@ rule predict_modified_hl:
     log:
         f"{LOGS}/report/modified_vs_md.log",
     params:
-        rates=config["hl_model"]["shear_rates"],
+        rate_range=get_hl_rate_range(),
     script:
         "../scripts/predict_modified_hl.py"
 
@@ -43,7 +43,7 @@ rule plot_hl_comparison:
     log:
         f"{LOGS}/report/fig3.log",
     params:
-        dpi=config["figures"]["dpi"],
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_hl_comparison.py"
 

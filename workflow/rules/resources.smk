@@ -1,11 +1,12 @@
 # Resources of the LAMMPS rules (cores, MPI ranks, wall time, memory) as functions of the
 # job's size: N, strain, rate and time step from the config, and the Snakemake attempt.
-# Included right after common.smk. Wall times follow mechnoise.lammps.cost: atom-steps divided by
-# a conservative per-core throughput (shear.engine.atom_steps_per_second), times a safety
+# Included right after common.smk. Wall times follow mechnoise.lammps.cost: atom-steps
+# divided by a conservative per-core throughput (execution.atom_steps_per_second), times a safety
 # factor and the attempt number, so a job killed at its wall time is retried (--retries)
-# with more time; capped at shear.engine.max_segment_hours when that is set. Memory grows
+# with more time; capped at execution.max_segment_hours when that is set. Memory grows
 # with the rows of frames a job converts, times the attempt. Units: runtime in minutes,
-# mem_mb in MB (Snakemake's conventions).
+# mem_mb in MB (Snakemake's conventions). Resources are no rerun trigger: a finished job is
+# kept when any of them changes.
 import math
 
 from mechnoise.lammps.cost import (
@@ -25,8 +26,8 @@ MEM_MB_PER_PARTICLE = 0.02
 
 
 def get_lammps_ranks(wildcards=None):
-    """MPI ranks of one LAMMPS run (shear.engine.mpi_ranks; 1 = serial)."""
-    return int(config["shear"]["engine"].get("mpi_ranks", 1))
+    """MPI ranks of one LAMMPS run (execution.mpi_ranks; 1 = serial)."""
+    return int(config["execution"].get("mpi_ranks", 1))
 
 
 def get_mpi_launcher(wildcards=None):
@@ -37,12 +38,12 @@ def get_mpi_launcher(wildcards=None):
     """
     if get_lammps_ranks() <= 1:
         return ""
-    launcher = config["shear"]["engine"].get("launcher") or ["srun"]
+    launcher = config["execution"].get("launcher") or ["srun"]
     return " ".join(launcher)
 
 
 def _throughput():
-    engine = config["shear"]["engine"]
+    engine = config["execution"]
     return float(
         engine.get("atom_steps_per_second", CONSERVATIVE_ATOM_STEPS_PER_SECOND)
     )
@@ -52,7 +53,7 @@ def _minutes(seconds, attempt):
     """Wall time in whole minutes: estimate x safety + overhead, times the attempt."""
     total = (seconds * WALL_TIME_SAFETY + JOB_OVERHEAD_SECONDS) * attempt
     minutes = max(5, math.ceil(total / 60))
-    cap = float(config["shear"]["engine"].get("max_segment_hours", 0) or 0)
+    cap = float(config["execution"].get("max_segment_hours", 0) or 0)
     return min(minutes, math.ceil(cap * 60)) if cap > 0 else minutes
 
 

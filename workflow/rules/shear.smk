@@ -5,6 +5,8 @@ rule run_shear_segment:
     input:
         glass=f"{GLASS}/glass.data",
         restart=get_previous_restart,
+        script=get_lammps_script("in.shear"),
+        includes=get_lammps_includes("in.shear"),
     output:
         restart=f"{RUN}/segments/seg{{segment}}.restart",
         thermo=f"{RUN}/segments/thermo{{segment}}.parquet",
@@ -20,9 +22,9 @@ rule run_shear_segment:
         runtime=get_shear_runtime,
         mem_mb=get_shear_mem_mb,
     params:
-        plan=get_shear_plan,
-        system=config["system"],
-        shear=config["shear"],
+        model=get_model_params(),
+        plan=get_plan_settings,
+        dynamics=get_dynamics_params(),
         workdir=f"{RUN}/segments",
     script:
         "../scripts/run_shear_segment.py"
@@ -41,6 +43,6 @@ rule merge_shear_run:
         runtime=get_merge_runtime,
         mem_mb=get_merge_mem_mb,
     params:
-        plan=get_shear_plan,
+        plan=get_plan_settings,
     script:
         "../scripts/merge_shear_run.py"

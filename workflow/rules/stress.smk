@@ -7,18 +7,14 @@
 rule compute_block_stress:
     input:
         frames=f"{RUN}/frames.parquet",
-        plasticity=(
-            f"{RUN}/plasticity_summary.parquet"
-            if config["analysis"]["blocks"]["from_cluster_size"]
-            else []
-        ),
+        plasticity=get_cluster_size_input(RUN),
     output:
         f"{RUN}/block_stress.parquet",
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.log",
     params:
-        width=config["analysis"]["blocks"]["width"],
-        from_cluster_size=config["analysis"]["blocks"]["from_cluster_size"],
+        width=float(config["analysis"]["blocks"]["width"]),
+        from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
     script:
         "../scripts/compute_block_stress.py"
 
@@ -33,7 +29,7 @@ rule compute_stress_msd:
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.log",
     params:
-        max_lag=config["analysis"]["stress_msd"]["max_lag"],
+        max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
     script:
         "../scripts/compute_stress_msd.py"
 
@@ -49,7 +45,9 @@ rule summarize_diffusion:
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_diffusion_summary.log",
     params:
-        fit_window=config["analysis"]["stress_msd"]["fit_window"],
+        fit_window=tuple(
+            float(t) for t in config["analysis"]["stress_msd"]["fit_window"]
+        ),
     script:
         "../scripts/summarize_diffusion.py"
 
@@ -67,22 +65,15 @@ rule collect_diffusion:
 
 rule plot_fig4b:
     input:
-        msd=expand(
-            f"{RUN}/stress_msd.parquet",
-            rho=DENSITIES,
-            rate=get_rate_slug(-1),
-            seed=SEEDS,
-        ),
+        msd=get_lowest_rate_runs(f"{RUN}/stress_msd.parquet"),
         summary="results/diffusion_summary.parquet",
     output:
         "results/figures/fig4b.png",
     log:
         f"{LOGS}/stress/fig4b.log",
     params:
-        runs=expand(
-            "{rho} {rate} {seed}", rho=DENSITIES, rate=get_rate_slug(-1), seed=SEEDS
-        ),
-        shear_rate=float(get_rate_slug(-1)),
-        dpi=config["figures"]["dpi"],
+        pattern=get_label_pattern(f"{RUN}/stress_msd.parquet"),
+        shear_rate=get_lowest_rate(),
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig4b.py"

@@ -1,31 +1,23 @@
 # Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b), the distances to
 # threshold before and after the first event (fig5c_thresholds) and the drop-rule sensitivity.
 # Snapshots come from the steady state of the run at rate index yield_test.shear_rate_index
-# (-1: the lowest rate) and the first seed; every per-density result lives in YIELD.
-# Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
+# (-1: the lowest rate) and the first seed (get_yield_run_dir); every per-density result lives
+# in YIELD. Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
 # RUN/plasticity_summary.parquet (plasticity: l_pl).
-
-YIELD = "results/yield/rho{rho}"
-YIELD_RUN = RUN.replace(
-    "{rate}", get_rate_slug(config["yield_test"]["shear_rate_index"])
-).replace("{seed}", SEEDS[0])
 
 
 rule prepare_yield_snapshots:
     input:
-        frames=f"{YIELD_RUN}/frames.parquet",
+        frames=f"{get_yield_run_dir()}/frames.parquet",
+        script=get_lammps_script("in.frozen_matrix"),
+        includes=get_lammps_includes("include/frozen_snapshot.lmp"),
     output:
-        expand(
-            f"{YIELD}/snapshots/snapshot{{k}}.data",
-            k=range(config["yield_test"]["n_configs"]),
-            allow_missing=True,
-        ),
+        get_snapshot_outputs(),
     log:
         f"{LOGS}/yield/rho{{rho}}_snapshots.log",
     params:
-        n_configs=config["yield_test"]["n_configs"],
-        system=config["system"],
-        engine=config["shear"]["engine"],
+        n_configs=int(config["yield_test"]["n_configs"]),
+        cutoffs=get_cutoffs(),
         workdir=f"{YIELD}/snapshots",
     script:
         "../scripts/prepare_yield_snapshots.py"
@@ -34,10 +26,10 @@ rule prepare_yield_snapshots:
 rule run_frozen_matrix:
     input:
         snapshots=rules.prepare_yield_snapshots.output,
-        plasticity=(
-            f"{YIELD_RUN}/plasticity_summary.parquet"
-            if config["analysis"]["blocks"]["from_cluster_size"]
-            else []
+        plasticity=get_cluster_size_input(get_yield_run_dir()),
+        setup=get_lammps_script("include/frozen_setup.lmp"),
+        includes=get_lammps_includes(
+            "include/frozen_setup.lmp", "include/frozen_step.lmp"
         ),
     output:
         curves=f"{YIELD}/curves.parquet",
@@ -47,18 +39,11 @@ rule run_frozen_matrix:
     params:
         # the protocol only: the drop rule (yield_test.drop_factor) is analysis and changing
         # it must not rerun LAMMPS (summarize_local_yield re-applies it to the curves)
-        strain_step=config["yield_test"]["strain_step"],
-        refine_steps=config["yield_test"]["refine_steps"],
-        max_strain=config["yield_test"]["max_strain"],
-        bisect_factor=config["yield_test"]["bisect_factor"],
-        stop_factor=config["yield_test"]["stop_factor"],
-        directions=config["yield_test"]["directions"],
-        max_blocks=config["yield_test"]["max_blocks"],
-        n_particles=config["system"]["n_particles"],
-        fraction_a=config["system"]["fraction_a"],
-        cutoff=config["system"]["cutoff"],
-        cutoff_mode=config["system"]["cutoff_mode"],
-        width=config["analysis"]["blocks"]["width"],
+        protocol=get_frozen_matrix_params(),
+        directions=tuple(int(d) for d in config["yield_test"]["directions"]),
+        max_blocks=int(config["yield_test"]["max_blocks"]),
+        cutoffs=get_cutoffs(),
+        width=float(config["analysis"]["blocks"]["width"]),
         workdir=f"{YIELD}/frozen_matrix",
     script:
         "../scripts/run_frozen_matrix.py"
@@ -74,8 +59,8 @@ rule summarize_local_yield:
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
     params:
-        strain_step=config["yield_test"]["strain_step"],
-        drop_factor=config["yield_test"]["drop_factor"],
+        strain_step=float(config["yield_test"]["strain_step"]),
+        drop_factor=float(config["yield_test"]["drop_factor"]),
     script:
         "../scripts/summarize_local_yield.py"
 
@@ -90,7 +75,7 @@ rule plot_fig5b:
     log:
         f"{LOGS}/yield/fig5b.log",
     params:
-        densities=config["system"]["densities"],
-        dpi=config["figures"]["dpi"],
+        pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+        dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5b.py"

@@ -3,14 +3,15 @@
 import pandas as pd
 
 from mechnoise import io, plasticity
-from mechnoise.scripting import start_logging
+from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 
 rows = []
-for path, run in zip(sm.input, sm.params.runs, strict=True):
-    rho, rate, seed = run.split()
+for path in sm.input:
+    run = wildcards_from_path(sm.params.pattern, path)
+    rho, rate, seed = run["rho"], run["rate"], run["seed"]
     row = io.read_table(path)
     row.insert(0, "seed", int(seed))
     row.insert(0, "shear_rate", float(rate))

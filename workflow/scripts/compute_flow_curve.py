@@ -3,13 +3,14 @@
 import pandas as pd
 
 from mechnoise import io, rheology, stats
-from mechnoise.scripting import start_logging
+from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 rows = []
-for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
-    rho, rate, seed = run.split()
+for path in sm.input.thermo:
+    run = wildcards_from_path(sm.params.pattern, path)
+    rho, rate = run["rho"], run["rate"]
     mean, err, span = rheology.steady_state_stress(io.read_thermo(path), sm.params.n_blocks)
     rows.append(
         {"density": float(rho), "shear_rate": float(rate), "mean": mean, "err": err, "span": span}

@@ -4,13 +4,14 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import io, rheology, stats
-from mechnoise.scripting import start_logging
+from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 per_density = {}
-for path, run in zip(sm.input.thermo, sm.params.runs, strict=True):
-    rho, rate, _seed = run.split()
+for path in sm.input.thermo:
+    run = wildcards_from_path(sm.params.pattern, path)
+    rho, rate = run["rho"], run["rate"]
     thermo = io.read_thermo(path)
     steady = thermo[thermo["steady"]]
     g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])

@@ -3,11 +3,12 @@
 from pathlib import Path
 
 from mechnoise.lammps.protocols import merge_segments
+from mechnoise.lammps.schedule import plan_shear
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-plan = sm.params.plan
+plan = plan_shear(float(sm.wildcards.rate), *sm.params.plan)
 merge_segments(
     [Path(p) for p in sm.input.thermo],
     [Path(p) for p in sm.input.frames],

@@ -1,31 +1,31 @@
 """Rule run_frozen_matrix: frozen-matrix tests of every snapshot of one density -> curves."""
 
+from pathlib import Path
+
 from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
 from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
 from mechnoise.frozen_matrix.protocol import SHELL_MARGIN, FrozenMatrixSettings
 from mechnoise.frozen_matrix.runs import run_frozen_matrix
 from mechnoise.frozen_matrix.snapshots import read_data_file
-from mechnoise.lammps.protocols import Model
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-p = sm.params
-cut = Model(p.n_particles, p.fraction_a, p.cutoff, p.cutoff_mode).cutoffs()
+strain_step, refine_steps, max_strain, bisect_factor, stop_factor = sm.params.protocol
 cluster_size = None
 if sm.input.plasticity:
     cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
-grid = n_blocks_per_side(box, block_width(p.width, cluster_size))
+grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
 settings = FrozenMatrixSettings(
-    strain_step=p.strain_step,
-    refine_steps=p.refine_steps,
-    max_strain=p.max_strain,
-    bisect_factor=p.bisect_factor,
-    stop_factor=p.stop_factor,
-    cutoffs=(cut["cutoff_aa"], cut["cutoff_ab"], cut["cutoff_bb"]),
-    shell=max(cut.values()) + SHELL_MARGIN,
+    strain_step=strain_step,
+    refine_steps=refine_steps,
+    max_strain=max_strain,
+    bisect_factor=bisect_factor,
+    stop_factor=stop_factor,
+    cutoffs=sm.params.cutoffs,
+    shell=max(sm.params.cutoffs) + SHELL_MARGIN,
 )
 log.info("grid %d x %d (box %s), settings %s", grid, grid, box, settings)
 results = run_frozen_matrix(
@@ -33,8 +33,9 @@ results = run_frozen_matrix(
     grid,
     settings,
     sm.params.workdir,
-    directions=p.directions,
-    max_blocks=p.max_blocks,
+    include_dir=Path(sm.input.setup).parent,
+    directions=sm.params.directions,
+    max_blocks=sm.params.max_blocks,
     processes=sm.threads,
 )
 io.write_table(curves_table(results), sm.output.curves, CURVE_COLUMNS)

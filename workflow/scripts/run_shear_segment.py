@@ -2,31 +2,32 @@
 
 from pathlib import Path
 
-from mechnoise.lammps.engine import EngineSpec, RunLimits
+from mechnoise.lammps.engine import RunLimits
 from mechnoise.lammps.protocols import Model, run_shear_segment
-from mechnoise.scripting import start_logging
+from mechnoise.lammps.schedule import plan_shear
+from mechnoise.scripting import execution_engine, start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-system, shear = sm.params.system, sm.params.shear
-model = Model(system["n_particles"], system["fraction_a"], system["cutoff"], system["cutoff_mode"])
+damping, damping_time, skin = sm.params.dynamics
 k = int(sm.wildcards.segment)
 result = run_shear_segment(
-    model,
-    sm.params.plan,
+    Model(*sm.params.model),
+    plan_shear(float(sm.wildcards.rate), *sm.params.plan),
     k,
+    script=Path(sm.input.script),
     glass=Path(sm.input.glass),
     restart_in=Path(sm.input.restart) if sm.input.restart else None,
     restart_out=Path(sm.output.restart),
     thermo_out=Path(sm.output.thermo),
     frames_out=Path(sm.output.frames),
     workdir=Path(sm.params.workdir),
-    damping=shear["damping"],
-    damping_time=shear["damping_time"],
-    skin=shear["neighbor_skin"],
+    damping=damping,
+    damping_time=damping_time,
+    skin=skin,
     seed=int(sm.wildcards.seed),
-    engine=EngineSpec.from_config(shear["engine"]),
+    engine=execution_engine(sm.config),
     density=float(sm.wildcards.rho),
-    limits=RunLimits.from_config(sm.config["shear"]["engine"]),
+    limits=RunLimits.from_config(sm.config["execution"]),
 )
 log.info("segment %d done in %.1f s", k, result.seconds)

@@ -213,12 +213,6 @@ class _Session:
         self.lmp.close()
 
 
-def _lammps_inputs() -> Path:
-    from mechnoise.lammps.engine import inputs_dir
-
-    return inputs_dir()
-
-
 def run_block_test(
     data_file: str | Path,
     grid: int,
@@ -228,6 +222,7 @@ def run_block_test(
     settings: FrozenMatrixSettings,
     workdir: str | Path,
     *,
+    include_dir: str | Path,
     name: str = "block",
     log_file: str | Path | None = None,
     protocol: str = "adaptive",
@@ -250,6 +245,9 @@ def run_block_test(
         Protocol.
     workdir : path
         Directory for the state dump and the replay file ``{name}.lmp``.
+    include_dir : path
+        ``lammps_inputs/include``: the test runs its ``frozen_setup.lmp`` and
+        ``frozen_step.lmp`` (the caller passes it; the package does not look for it).
     name : str
         Name of this test (file names).
     log_file : path, optional
@@ -284,7 +282,7 @@ def run_block_test(
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir.resolve() / f"{name}.state.dump"
-    inc = _lammps_inputs() / "include"
+    inc = Path(include_dir).resolve()
     s = settings
     t0 = time.perf_counter()
     session = _Session(Path(log_file) if log_file else None)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
-from mechnoise.lammps.engine import inputs_dir
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +43,18 @@ def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
 
 
 def _worker(task: tuple[Any, ...]) -> tuple[int, BlockCurve]:
-    config, data_file, grid, bx, by, direction, settings, workdir = task
+    config, data_file, grid, bx, by, direction, settings, workdir, include_dir = task
     tag = "p" if direction > 0 else "m"
     curve = run_block_test(
-        data_file, grid, bx, by, direction, settings, workdir, name=f"c{config}_b{bx}_{by}{tag}"
+        data_file,
+        grid,
+        bx,
+        by,
+        direction,
+        settings,
+        workdir,
+        include_dir=include_dir,
+        name=f"c{config}_b{bx}_{by}{tag}",
     )
     curve.commands = []
     return config, curve
@@ -59,6 +66,7 @@ def run_frozen_matrix(
     settings: FrozenMatrixSettings,
     workdir: str | Path,
     *,
+    include_dir: str | Path,
     directions: Sequence[int] = (1,),
     max_blocks: int = 0,
     processes: int = 1,
@@ -68,6 +76,8 @@ def run_frozen_matrix(
     Each block is an independent LAMMPS instance (see the module docstring on batching);
     blocks run in ``processes`` worker processes. Replay files
     ``c{config}_b{bx}_{by}{p|m}.lmp`` and ``provenance.json`` go to ``workdir``.
+    ``include_dir`` is ``lammps_inputs/include`` (see
+    :func:`mechnoise.frozen_matrix.protocol.run_block_test`).
 
     Returns
     -------
@@ -75,7 +85,7 @@ def run_frozen_matrix(
         In the order config, block, direction.
     """
     tasks = [
-        (k, str(Path(snap).resolve()), grid, bx, by, d, settings, str(workdir))
+        (k, str(Path(snap).resolve()), grid, bx, by, d, settings, str(workdir), str(include_dir))
         for k, snap in enumerate(snapshots)
         for bx, by in select_blocks(grid, max_blocks)
         for d in directions
@@ -94,12 +104,15 @@ def run_frozen_matrix(
     total = sum(c.seconds for _, c in results)
     n_min = sum(c.n_minimizations for _, c in results)
     log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)
-    _write_provenance(Path(workdir), snapshots, grid, settings, directions, max_blocks, results)
+    _write_provenance(
+        Path(workdir), Path(include_dir), snapshots, grid, settings, directions, max_blocks, results
+    )
     return results
 
 
 def _write_provenance(
     workdir: Path,
+    include_dir: Path,
     snapshots: Sequence[str | Path],
     grid: int,
     settings: FrozenMatrixSettings,
@@ -113,8 +126,7 @@ def _write_provenance(
     import importlib.metadata
     import json
 
-    inputs = inputs_dir()
-    files = [inputs / "in.frozen_matrix", *sorted((inputs / "include").glob("*.lmp"))]
+    files = sorted(include_dir.glob("*.lmp"))
     record = {
         "snapshots": [str(Path(p).resolve()) for p in snapshots],
         "grid": grid,

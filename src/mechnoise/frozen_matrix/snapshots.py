@@ -218,6 +218,7 @@ def prepare_snapshots(
     n_configs: int,
     outdir: str | Path,
     *,
+    script: str | Path,
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5),
     ftol: float = 1e-10,
     engine: object | None = None,
@@ -233,6 +234,9 @@ def prepare_snapshots(
     outdir : path
         Directory receiving ``snapshot{k}.data`` (k = 0 .. n_configs-1), the frame data files,
         the LAMMPS logs and their provenance.
+    script : path
+        ``lammps_inputs/in.frozen_matrix`` (run in its ``snapshot`` mode; includes from
+        ``include/`` beside it).
     cutoffs : tuple of float
         LJ cutoffs ``(aa, ab, bb)`` (sigma_AA).
     ftol : float
@@ -246,7 +250,7 @@ def prepare_snapshots(
         The snapshot data files, in order.
     """
     from mechnoise.io import iter_frames
-    from mechnoise.lammps.engine import inputs_dir, run_lammps
+    from mechnoise.lammps.engine import run_lammps
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -266,7 +270,7 @@ def prepare_snapshots(
         )
         out = outdir / f"snapshot{k}.data"
         run_lammps(
-            inputs_dir() / "in.frozen_matrix",
+            script,
             {
                 "mode": "snapshot",
                 "data": raw.resolve(),

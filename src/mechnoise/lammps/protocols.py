@@ -21,7 +21,6 @@ from mechnoise.lammps.engine import (
     Progress,
     RunLimits,
     RunResult,
-    inputs_dir,
     run_lammps,
 )
 from mechnoise.lammps.schedule import ShearPlan, render_segment_schedule
@@ -69,6 +68,7 @@ def prepare_glass(
     seed: int,
     data_out: Path,
     *,
+    script: Path,
     temperature: float,
     equilibration_time: float,
     quench_time: float,
@@ -77,11 +77,13 @@ def prepare_glass(
     engine: EngineSpec | None = None,
     limits: RunLimits | None = None,
 ) -> RunResult:
-    """Quench a random liquid into a minimized T = 0 glass (``in.prepare``).
+    """Quench a random liquid into a minimized T = 0 glass.
 
-    The glass gets a SHA-256 sidecar (``glass.data.sha256``) that the shear run checks
-    before LAMMPS reads it. ``limits`` bound the run's wall time and silence
-    (:class:`~mechnoise.lammps.engine.RunLimits`, default: the defaults).
+    ``script`` is ``lammps_inputs/in.prepare`` (its includes are read from ``include/``
+    beside it); the other keywords are its variables. The glass gets a SHA-256 sidecar
+    (``glass.data.sha256``) that the shear run checks before LAMMPS reads it. ``limits``
+    bound the run's wall time and silence (:class:`~mechnoise.lammps.engine.RunLimits`,
+    default: the defaults).
     """
     data_out = Path(data_out)
     engine = engine or EngineSpec()
@@ -102,7 +104,7 @@ def prepare_glass(
         **model.cutoffs(),
     }
     result = run_lammps(
-        inputs_dir() / "in.prepare",
+        script,
         variables,
         workdir=data_out.parent,
         name=f"prepare rho={density:g} seed={seed}",
@@ -126,6 +128,7 @@ def run_shear_segment(
     plan: ShearPlan,
     k: int,
     *,
+    script: Path,
     glass: Path,
     restart_in: Path | None,
     restart_out: Path,
@@ -142,7 +145,8 @@ def run_shear_segment(
 ) -> RunResult:
     """Run segment ``k`` of a shear run and convert its thermo and frames to parquet.
 
-    The glass (k = 0) or the previous restart file is checked against its SHA-256 sidecar
+    ``script`` is ``lammps_inputs/in.shear`` (includes from ``include/`` beside it). The
+    glass (k = 0) or the previous restart file is checked against its SHA-256 sidecar
     before LAMMPS reads it, and the new restart file gets one. ``density`` only names the
     run in messages and progress lines; ``limits`` bound its wall time and silence and set
     how often it reports strain reached, throughput and ETA in the job's log.
@@ -195,7 +199,7 @@ def run_shear_segment(
     n = model.n_particles
     rho = f"rho={density:g} " if density is not None else ""
     result = run_lammps(
-        inputs_dir() / "in.shear",
+        script,
         variables,
         workdir=workdir,
         name=f"shear {rho}rate={plan.rate:g} seed={seed} segment {k}",
