@@ -119,7 +119,8 @@ def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Pat
 
 def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> None:
     """At every rate: >= 4 frame windows covering a strain >= 4e-3 and <= 20 GB of frames."""
-    cfg = load_config(ROOT / "config.yaml", ROOT / "workflow" / "presets" / "paper.yaml")
+    paper = ROOT / "workflow" / "presets" / "paper.yaml"
+    cfg = load_config(ROOT / "config.yaml", paper, schema=SCHEMA)
     shear, frames = cfg["shear"], cfg["shear"]["frames"]
     rates = sorted(shear["shear_rates"], reverse=True)
     for i, rate in enumerate(rates):

@@ -136,6 +136,7 @@ def test_cascade_run_starts_where_the_higher_rate_run_ended(glass: Path, tmp_pat
         MODEL,
         slow,
         0,
+        script=LAMMPS_INPUTS / "in.shear",
         glass=glass,
         restart_in=tmp_path / "fast" / "seg0.restart",
         restart_out=workdir / "seg0.restart",
