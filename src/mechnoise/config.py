@@ -284,12 +284,17 @@ def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, fl
     ``shear.steady_strain`` from the glass, the ``shear.cascade`` strains in a rate cascade
     (:func:`mechnoise.lammps.schedule.run_strains`)."""
     shear = config["shear"]
-    strains = [float(shear["total_strain"]), float(shear["steady_strain"])]
-    if not starts_from_glass(config, rate):
-        cascade = shear["cascade"]
-        sampled = cascade["sampled_strain"]
-        strains += [float(cascade["transient_strain"]), None if sampled is None else float(sampled)]
-    return run_strains(*strains)
+    total, steady = float(shear["total_strain"]), float(shear["steady_strain"])
+    if starts_from_glass(config, rate):
+        return run_strains(total, steady)
+    cascade = shear["cascade"]
+    sampled = cascade["sampled_strain"]
+    return run_strains(
+        total,
+        steady,
+        float(cascade["transient_strain"]),
+        None if sampled is None else float(sampled),
+    )
 
 
 def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
