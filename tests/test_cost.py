@@ -13,6 +13,7 @@ from conftest import ROOT, SCHEMA_FILE
 
 from mechnoise.config import ConfigError, load_config, load_schema, validate_config
 from mechnoise.lammps import cost
+from mechnoise.lammps.schedule import plan_shear, run_strains
 
 SCHEMA = load_schema(SCHEMA_FILE)
 
@@ -106,10 +107,34 @@ def test_workflow_resources_of_a_shear_segment_follow_the_estimate(tmp_path: Pat
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = proc.stdout + proc.stderr
-    block = text[text.index("rule run_shear_segment:") :]
+    # the target's own job (a rate cascade schedules every higher rate's segments first)
+    block = text[text.index("output: " + target) :]
     resources = re.search(r"resources: (.*)", block)
     assert resources is not None
     found = dict(kv.split("=", 1) for kv in resources.group(1).split(", "))
     assert found["runtime"] == "128"
     assert (found["tasks"], found["cpus_per_task"], found["mpi"]) == ("4", "1", "srun")
     assert re.search(r"threads: 4", block)
+
+
+def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> None:
+    """At every rate: >= 4 frame windows covering a strain >= 4e-3 and <= 20 GB of frames."""
+    paper = ROOT / "workflow" / "presets" / "paper.yaml"
+    cfg = load_config(ROOT / "config.yaml", paper, schema=SCHEMA)
+    shear, frames = cfg["shear"], cfg["shear"]["frames"]
+    rates = sorted(shear["shear_rates"], reverse=True)
+    for i, rate in enumerate(rates):
+        strains = [shear["total_strain"], shear["steady_strain"]]
+        if shear["cascade"]["enabled"] and i > 0:
+            strains += [shear["cascade"]["transient_strain"], shear["cascade"]["sampled_strain"]]
+        total, discarded = run_strains(*strains)
+        plan = plan_shear(
+            rate, shear["timestep"], total, shear["segment_strain"], discarded,
+            shear["thermo_strain_interval"], frames["n_windows"], frames["window_duration"],
+            frames["frame_interval"],
+        )  # fmt: skip
+        covered = sum((w.stop - w.start) * shear["timestep"] * rate for w in plan.windows)
+        n_frames = sum(len(w.steps) for w in plan.windows)
+        assert len(plan.windows) >= 4
+        assert covered >= 4e-3 - 1e-12, (rate, covered)
+        assert cost.frame_bytes(cfg["system"]["n_particles"], n_frames) <= 20e9, (rate, n_frames)

@@ -120,6 +120,7 @@ def _thermo_table(n: int = 3000) -> pd.DataFrame:
             "lx": 18.0,
             "ly": 18.0,
             "xy": 18.0 * (strain % 1.0),
+            "steady": strain >= 0.2,
         }
     )
 

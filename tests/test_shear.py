@@ -11,7 +11,7 @@ from conftest import LAMMPS_INPUTS
 
 from mechnoise import io
 from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
-from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.schedule import plan_shear, run_strains
 
 pytestmark = pytest.mark.lammps
 
@@ -115,3 +115,46 @@ def test_frames_match_thermo_and_stay_continuous_across_a_flip(glass: Path, tmp_
     common = thermo.set_index("step").loc[merged.index.intersection(thermo["step"]), "stress"]
     assert len(common) >= 3
     np.testing.assert_allclose(stress_from_atoms.loc[common.index], common, rtol=1e-9, atol=1e-9)
+
+
+def test_cascade_run_starts_where_the_higher_rate_run_ended(glass: Path, tmp_path: Path) -> None:
+    """Rate cascade: the slower run starts from the faster run's last restart, clock at 0.
+
+    Its first thermo row (step 0) is the faster run's end state: same box, and the same
+    stress up to one step of affine loading (the last row of the faster run is computed before
+    fix deform's end-of-step remap, the first row after it): |delta sigma| < G_inf gamma_dot dt
+    with G_inf < 100 eps/sigma^2, far below the ~1 eps/sigma^2 of a fresh start from the
+    glass. Its strain and steady flag count from the switch; only strain >= cascade_strain is
+    steady.
+    """
+    fast = plan_shear(0.01, 0.005, 0.04, 0.04, 0.02, 0.001, 1, 1.0, 0.2)
+    t_fast, _ = shear(glass, tmp_path / "fast", fast)
+    total, discard = run_strains(0.04, 0.02, cascade_strain=0.005)
+    slow = plan_shear(0.004, 0.005, total, total, discard, 0.001, 1, 1.0, 0.2)
+    workdir = tmp_path / "slow"
+    run_shear_segment(
+        MODEL,
+        slow,
+        0,
+        script=LAMMPS_INPUTS / "in.shear",
+        glass=glass,
+        restart_in=tmp_path / "fast" / "seg0.restart",
+        restart_out=workdir / "seg0.restart",
+        thermo_out=workdir / "thermo0.parquet",
+        frames_out=workdir / "frames0.parquet",
+        workdir=workdir,
+        damping="viscous",
+        damping_time=1.0,
+        skin=0.3,
+        seed=7,
+    )
+    t_slow = pd.read_parquet(workdir / "thermo0.parquet")
+    end, start = t_fast.iloc[-1], t_slow.iloc[0]
+    assert start["step"] == 0 and start["strain"] == 0.0
+    assert abs(start["stress"] - end["stress"]) < 100 * 0.01 * 0.005
+    assert abs(end["stress"]) > 0.3  # the glass is loaded: a fresh start would read ~0
+    box = ["lx", "ly", "xy"]
+    np.testing.assert_allclose(start[box].astype(float), end[box].astype(float), atol=1e-9)
+    steady = t_slow["strain"] >= 0.005 - 1e-12
+    assert (t_slow["steady"] == steady).all() and steady.any() and not steady.all()
+    assert t_fast["steady"].equals(t_fast["strain"] >= 0.02 - 1e-12)

@@ -21,7 +21,7 @@ import jsonschema
 import yaml
 
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import ShearPlan, plan_shear
+from mechnoise.lammps.schedule import ShearPlan, plan_shear, run_strains
 
 
 class ConfigError(ValueError):
@@ -279,8 +279,44 @@ _PLAN_KEYS = {
 }
 
 
+def starts_from_glass(config: Mapping[str, Any], rate: float) -> bool:
+    """True if the run at ``rate`` starts from the glass: always without a rate cascade
+    (``shear.cascade.enabled``), only the highest rate with one.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"shear_rates": [1e-3, 1e-2], "cascade": {"enabled": True}}}
+    >>> starts_from_glass(cfg, 1e-2), starts_from_glass(cfg, 1e-3)
+    (True, False)
+    """
+    cascade = config["shear"].get("cascade", {})
+    return not cascade.get("enabled", False) or rate == max(config["shear"]["shear_rates"])
+
+
+def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, float]:
+    """(total, discarded) strain of the run at ``rate``: ``shear.total_strain`` and
+    ``shear.steady_strain`` from the glass, the ``shear.cascade`` strains in a rate cascade
+    (:func:`mechnoise.lammps.schedule.run_strains`)."""
+    shear = config["shear"]
+    total, steady = float(shear["total_strain"]), float(shear["steady_strain"])
+    if starts_from_glass(config, rate):
+        return run_strains(total, steady)
+    cascade = shear["cascade"]
+    sampled = cascade["sampled_strain"]
+    return run_strains(
+        total,
+        steady,
+        float(cascade["transient_strain"]),
+        None if sampled is None else float(sampled),
+    )
+
+
 def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
     """The segments and frame windows of a run at ``rate`` under ``config``.
+
+    In a rate cascade every run but the highest rate's discards
+    ``shear.cascade.transient_strain`` and samples ``shear.cascade.sampled_strain``
+    (:func:`mechnoise.lammps.schedule.run_strains`).
 
     The one place the workflow plans a shear run (validation and the rules' input
     functions), so an impossible plan is a :class:`ConfigError` naming its key.
@@ -298,12 +334,13 @@ def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
     shear = config["shear"]
     frames = shear["frames"]
     try:
+        total, discarded = shear_run_strains(config, rate)
         return plan_shear(
             rate,
             shear["timestep"],
-            shear["total_strain"],
+            total,
             shear["segment_strain"],
-            shear["steady_strain"],
+            discarded,
             shear["thermo_strain_interval"],
             frames["n_windows"],
             frames["window_duration"],

@@ -58,6 +58,12 @@ THERMO_COLUMNS: dict[str, tuple[str, str, str]] = {
     "lx": ("float64", "sigma", "box length along x"),
     "ly": ("float64", "sigma", "box length along y"),
     "xy": ("float64", "sigma", "box tilt length (jumps by -lx at a flip)"),
+    "steady": (
+        "bool",
+        "-",
+        "row belongs to the steady state: strain >= the run's discarded strain "
+        "(shear.steady_strain from the glass, shear.cascade_strain in a rate cascade)",
+    ),
 }
 
 #: column -> (dtype, unit, description) of ``frames.parquet`` (one row per atom and frame).

@@ -57,22 +57,25 @@ MODULUS_COLUMNS: dict[str, tuple[str, str, str]] = {
     "G0": ("float64", "eps/sigma^2", "shear modulus from the elastic branches of the steady state"),
     "G0_err": ("float64", "eps/sigma^2", "standard error over branches"),
     "n_branches": ("int32", "-", "elastic branches used"),
-    "G0_initial": ("float64", "eps/sigma^2", "slope of the initial loading (strain < max)"),
+    "G0_initial": (
+        "float64",
+        "eps/sigma^2",
+        "slope of the initial loading (strain < max); NaN for a run of a rate cascade",
+    ),
     "G0_initial_err": ("float64", "eps/sigma^2", "fit error of the initial slope"),
     "shear_rate": ("float64", "1/tau0", "rate of the run the branches come from"),
 }
 
 
-def steady_state_stress(
-    thermo: pd.DataFrame, steady_strain: float, n_blocks: int
-) -> tuple[float, float, float]:
+def steady_state_stress(thermo: pd.DataFrame, n_blocks: int) -> tuple[float, float, float]:
     """Steady-state mean stress of one run: ``(mean, error, strain span)``.
 
-    Rows with strain < ``steady_strain`` are discarded.
+    Only rows flagged ``steady`` (``thermo.parquet``: strain beyond the run's discarded
+    transient) count; the error comes from :func:`mechnoise.stats.block_average`.
     """
-    steady = thermo[thermo["strain"] >= steady_strain]
+    steady = thermo[thermo["steady"]]
     if steady.empty:
-        raise ValueError(f"no thermo rows beyond the steady strain {steady_strain}")
+        raise ValueError("no thermo rows in the steady state")
     mean, err = block_average(steady["stress"].to_numpy(), n_blocks)
     span = float(steady["strain"].max() - steady["strain"].min())
     return mean, err, span

@@ -18,15 +18,18 @@
 # - the LAMMPS scripts a job runs, with their include files, are declared inputs;
 # - densities, rates and seeds are sorted, so their order in the YAML does not matter.
 import os
+import sys
 
 from mechnoise import workdir as mechnoise_workdir
 from mechnoise.config import (
     load_schema,
     shear_plan,
+    shear_run_strains,
     slug,
     sorted_rates,
     validate_config,
 )
+from mechnoise.config import starts_from_glass as run_starts_from_glass
 from mechnoise.lammps import included_files
 from mechnoise.lammps.protocols import Model
 
@@ -57,6 +60,10 @@ onsuccess:
 onerror:
     mechnoise_workdir.clear_lock_owner(os.getcwd())
 
+
+# A rate cascade chains every segment of every rate of a run (paper preset: ~800 jobs deep);
+# Snakemake builds the DAG recursively, a few Python frames per job.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 50000))
 
 DENSITIES = [slug(r) for r in sorted(config["system"]["densities"])]
 RATES = [slug(r) for r in sorted_rates(config)]
@@ -91,6 +98,11 @@ def all_densities(pattern):
 def all_glasses(pattern):
     """Expand a pattern over every configured density and seed."""
     return expand(pattern, rho=DENSITIES, seed=SEEDS)
+
+
+def starts_from_glass(rate):
+    """True if the run at ``rate`` (a slug) starts from the glass, False in a rate cascade."""
+    return run_starts_from_glass(config, float(rate))
 
 
 def get_lammps_script(name):
@@ -141,15 +153,18 @@ def get_quench_params():
     )
 
 
-def get_plan_settings():
-    """Arguments of mechnoise.lammps.schedule.plan_shear after the rate, in its order."""
+def get_plan_settings(wildcards):
+    """Arguments of mechnoise.lammps.schedule.plan_shear after the rate, in its order, for the
+    run named by the wildcards (in a rate cascade a run's discarded and total strain depend on
+    whether it starts from the glass)."""
     shear = config["shear"]
     frames = shear["frames"]
+    total, discarded = shear_run_strains(config, float(wildcards.rate))
     return (
         float(shear["timestep"]),
-        float(shear["total_strain"]),
+        total,
         float(shear["segment_strain"]),
-        float(shear["steady_strain"]),
+        discarded,
         float(shear["thermo_strain_interval"]),
         int(frames["n_windows"]),
         float(frames["window_duration"]),
@@ -169,7 +184,12 @@ def get_dynamics_params():
 
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
-    return shear_plan(config, float(wildcards.rate))
+    return get_rate_plan(wildcards.rate)
+
+
+def get_rate_plan(rate):
+    """Segments and frame windows of a run at ``rate`` (a slug; same for every density, seed)."""
+    return shear_plan(config, float(rate))
 
 
 def get_segment_ids(wildcards):
@@ -178,11 +198,18 @@ def get_segment_ids(wildcards):
 
 
 def get_previous_restart(wildcards):
-    """Restart file the segment starts from ([] for the first segment)."""
+    """Restart file the segment starts from: the previous segment's; for the first segment
+    none (from the glass) or, in a rate cascade, the last one of the next higher rate's run.
+    """
     k = int(wildcards.segment)
-    if k == 0:
+    if k > 0:
+        return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)
+    if starts_from_glass(wildcards.rate):
         return []
-    return f"{RUN}/segments/seg{k - 1}.restart".format(**wildcards)
+    higher = RATES[RATES.index(wildcards.rate) - 1]
+    last = len(get_rate_plan(higher).segment_ends) - 1
+    run = RUN.format(rho=wildcards.rho, rate=higher, seed=wildcards.seed)
+    return f"{run}/segments/seg{last}.restart"
 
 
 def get_segment_tables(kind):

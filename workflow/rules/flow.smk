@@ -10,7 +10,6 @@ rule compute_flow_curve:
         f"{LOGS}/flow/flow_curve.log",
     params:
         pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
-        steady_strain=float(config["shear"]["steady_strain"]),
         n_blocks=int(config["analysis"]["flow"]["n_error_blocks"]),
     script:
         "../scripts/compute_flow_curve.py"
@@ -40,7 +39,9 @@ rule compute_modulus:
         f"{LOGS}/flow/modulus.log",
     params:
         pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
-        steady_strain=float(config["shear"]["steady_strain"]),
+        from_glass=starts_from_glass(
+            get_rate_slug(config["analysis"]["flow"]["modulus_rate_index"])
+        ),
         elastic_strain_max=float(config["analysis"]["flow"]["elastic_strain_max"]),
     script:
         "../scripts/compute_modulus.py"

@@ -23,7 +23,7 @@ rule run_shear_segment:
         mem_mb=get_shear_mem_mb,
     params:
         model=get_model_params(),
-        plan=get_plan_settings(),
+        plan=get_plan_settings,
         dynamics=get_dynamics_params(),
         workdir=f"{RUN}/segments",
     script:
@@ -43,6 +43,6 @@ rule merge_shear_run:
         runtime=get_merge_runtime,
         mem_mb=get_merge_mem_mb,
     params:
-        plan=get_plan_settings(),
+        plan=get_plan_settings,
     script:
         "../scripts/merge_shear_run.py"

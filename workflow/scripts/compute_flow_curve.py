@@ -11,9 +11,7 @@ rows = []
 for path in sm.input.thermo:
     run = wildcards_from_path(sm.params.pattern, path)
     rho, rate = run["rho"], run["rate"]
-    mean, err, span = rheology.steady_state_stress(
-        io.read_thermo(path), sm.params.steady_strain, sm.params.n_blocks
-    )
+    mean, err, span = rheology.steady_state_stress(io.read_thermo(path), sm.params.n_blocks)
     rows.append(
         {"density": float(rho), "shear_rate": float(rate), "mean": mean, "err": err, "span": span}
     )

@@ -13,11 +13,13 @@ for path in sm.input.thermo:
     run = wildcards_from_path(sm.params.pattern, path)
     rho, rate = run["rho"], run["rate"]
     thermo = io.read_thermo(path)
-    steady = thermo[thermo["strain"] >= sm.params.steady_strain]
+    steady = thermo[thermo["steady"]]
     g0, g0_err, n_branches = rheology.elastic_branch_modulus(steady["strain"], steady["stress"])
-    gi, gi_err = rheology.initial_modulus(
-        thermo["strain"], thermo["stress"], sm.params.elastic_strain_max
-    )
+    gi, gi_err = float("nan"), float("nan")  # a cascaded run has no initial loading
+    if sm.params.from_glass:
+        gi, gi_err = rheology.initial_modulus(
+            thermo["strain"], thermo["stress"], sm.params.elastic_strain_max
+        )
     per_density.setdefault(float(rho), []).append((g0, g0_err, n_branches, gi, gi_err, float(rate)))
 rows = []
 for rho, values in sorted(per_density.items()):

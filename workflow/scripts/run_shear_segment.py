@@ -17,7 +17,7 @@ result = run_shear_segment(
     k,
     script=Path(sm.input.script),
     glass=Path(sm.input.glass),
-    restart_in=Path(sm.input.restart) if k > 0 else None,
+    restart_in=Path(sm.input.restart) if sm.input.restart else None,
     restart_out=Path(sm.output.restart),
     thermo_out=Path(sm.output.thermo),
     frames_out=Path(sm.output.frames),

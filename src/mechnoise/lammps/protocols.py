@@ -151,16 +151,20 @@ def run_shear_segment(
     run in messages and progress lines; ``limits`` bound its wall time and silence and set
     how often it reports strain reached, throughput and ETA in the job's log.
 
-    The segment starts from ``glass`` (k = 0) or from ``restart_in`` (k > 0) and ends with a
-    restart file. ``thermo_out`` / ``frames_out`` are per-segment parquet files with the
-    columns of :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window
-    indices are filled in by :func:`merge_segments`). The exact schedule include is kept in
-    ``workdir`` beside the log, so ``lmp -in in.shear -var …`` reruns it by hand.
+    The segment starts from ``glass`` (k = 0), from ``restart_in`` (k > 0), or, in a rate
+    cascade, from ``restart_in`` given for k = 0: the end state of the run at the next higher
+    rate, with the step counter (time and strain) reset to 0. It ends with a restart file.
+    ``thermo_out`` / ``frames_out`` are per-segment parquet files with the columns of
+    :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window indices are filled
+    in by :func:`merge_segments`). The exact schedule include is kept in ``workdir`` beside the
+    log, so ``lmp -in in.shear -var …`` reruns it by hand.
     """
     if damping not in ("viscous", "langevin"):
         raise ValueError(f"damping must be 'viscous' or 'langevin', got {damping!r}")
     if k > 0 and restart_in is None:
         raise ValueError(f"segment {k} needs the restart file of segment {k - 1}")
+    # in.shear: 0 = from the glass, 1 = resume a run, 2 = new run from another run's end state
+    resume = 0 if restart_in is None else (1 if k > 0 else 2)
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     schedule = workdir / f"schedule{k}.lmp"
@@ -172,7 +176,7 @@ def run_shear_segment(
         if stale.exists():
             stale.unlink()
     variables: dict[str, object] = {
-        "resume": 0 if k == 0 else 1,
+        "resume": resume,
         "data_in": str(Path(glass).resolve()),
         "restart_in": str(Path(restart_in).resolve()) if restart_in else "none",
         "rate": float(plan.rate),
@@ -213,6 +217,7 @@ def run_shear_segment(
         ),
     )
     thermo = io.read_thermo_file(thermo_txt)
+    thermo["steady"] = thermo["step"] >= plan.steady_step
     _write_segment_frames(dump, frames_out, plan)
     io.write_table(thermo, thermo_out, io.THERMO_COLUMNS)
     io.write_checksum(restart_tmp, name=Path(restart_out).name)

@@ -7,6 +7,10 @@ the steady state (strain > ``steady_strain``): inside a window, one frame every
 ``frame_interval`` tau0 for ``window_duration`` tau0. Window starts are multiples of the frame
 interval in steps, so every frame step is a multiple of ``frame_every`` and a window cut by a
 segment boundary continues seamlessly in the next segment.
+
+Rate cascade: a run may start from the end state of the run at the next higher rate instead
+of the quenched glass (:func:`run_strains`). It then discards only a short re-equilibration
+strain and samples the same steady span as a run from the glass.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class ShearPlan:
         Steps between thermo rows.
     windows : tuple of Window
         Dense frame windows, in time order.
+    steady_step : int
+        First step of the steady state (strain below it is discarded as transient).
     """
 
     rate: float
@@ -51,6 +57,7 @@ class ShearPlan:
     segment_ends: tuple[int, ...]
     thermo_every: int
     windows: tuple[Window, ...]
+    steady_step: int = 0
 
     @property
     def total_steps(self) -> int:
@@ -152,7 +159,51 @@ def plan_shear(
         for w in range(n_windows):
             start = first + w * gap
             windows.append(Window(w, start, start + length, every))
-    return ShearPlan(rate, dt, tuple(ends), thermo_every, tuple(windows))
+    steady_step = math.ceil(steady_strain / step_strain - 1e-9)
+    return ShearPlan(rate, dt, tuple(ends), thermo_every, tuple(windows), steady_step)
+
+
+def run_strains(
+    total_strain: float,
+    steady_strain: float,
+    cascade_strain: float | None = None,
+    sampled_strain: float | None = None,
+) -> tuple[float, float]:
+    """Total and discarded strain of one run: ``(total, discarded)``.
+
+    A run from the quenched glass is sheared to ``total_strain`` and discards
+    ``steady_strain``. A cascaded run (``cascade_strain`` given) starts from the end state of
+    the next higher rate, discards only ``cascade_strain`` (the re-equilibration after the
+    rate switch) and samples ``sampled_strain``, by default the same steady span
+    ``total_strain - steady_strain`` as a run from the glass.
+
+    Raises
+    ------
+    ValueError
+        If ``steady_strain`` is not in [0, total_strain), ``cascade_strain`` is negative or
+        ``sampled_strain`` is not positive.
+
+    Examples
+    --------
+    >>> run_strains(1.0, 0.2)
+    (1.0, 0.2)
+    >>> run_strains(1.0, 0.2, cascade_strain=0.05)
+    (0.85, 0.05)
+    >>> run_strains(1.0, 0.2, cascade_strain=0.05, sampled_strain=0.3)
+    (0.35, 0.05)
+    """
+    if not 0 <= steady_strain < total_strain:
+        raise ValueError(
+            f"steady_strain must be in [0, total_strain={total_strain}), got {steady_strain}"
+        )
+    if cascade_strain is None:
+        return total_strain, steady_strain
+    if not cascade_strain >= 0:
+        raise ValueError(f"cascade_strain must be >= 0, got {cascade_strain}")
+    sampled = total_strain - steady_strain if sampled_strain is None else sampled_strain
+    if not sampled > 0:
+        raise ValueError(f"sampled_strain must be > 0, got {sampled_strain}")
+    return round(cascade_strain + sampled, 12), cascade_strain
 
 
 def render_segment_schedule(plan: ShearPlan, k: int) -> str:

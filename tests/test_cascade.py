@@ -1,0 +1,70 @@
+"""Rate cascade: the workflow wires each rate's first segment to the next higher rate's end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mechnoise.lammps import cost
+from mechnoise.lammps.schedule import plan_shear
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+
+def _dry_run(tmp_path: Path, cascade: bool) -> str:
+    tmp_path.mkdir()
+    extra = tmp_path / "cascade.yaml"
+    extra.write_text(
+        f"shear:\n  cascade:\n    enabled: {str(cascade).lower()}\n    transient_strain: 0.05\n"
+    )
+    cmd = [
+        str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), "-n",
+        "--configfile", str(ROOT / "workflow" / "presets" / "tiny.yaml"), str(extra),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def _first_segment_inputs(text: str) -> dict[str, str]:
+    """rate slug -> the input line of the rho1.149 seed1 run's first segment job."""
+    found = {}
+    run = r"results/shear/rho1\.149/rate([0-9.e-]+)/seed1"
+    pattern = r"input: (.*)\n\s+output: " + run + r"/segments/seg0\."
+    for inputs, rate in re.findall(pattern, text):
+        found[rate] = inputs
+    return found
+
+
+def test_cascade_starts_each_lower_rate_from_the_higher_rates_last_restart(
+    tmp_path: Path,
+) -> None:
+    inputs = _first_segment_inputs(_dry_run(tmp_path / "on", True))
+    assert set(inputs) == {"0.02", "0.01", "0.005"}  # the tiny preset's rates
+    assert "restart" not in inputs["0.02"]  # the highest rate starts from the glass
+    # the tiny preset: total strain 0.6 in segments of 0.3, steady from 0.2
+    last = len(plan_shear(0.02, 0.005, 0.6, 0.3, 0.2, 0.001, 2, 8.0, 0.2).segment_ends) - 1
+    assert f"rate0.02/seed1/segments/seg{last}.restart" in inputs["0.01"]
+    assert "rate0.01/seed1/segments/seg" in inputs["0.005"]
+
+
+def test_without_cascade_every_run_starts_from_the_glass(tmp_path: Path) -> None:
+    inputs = _first_segment_inputs(_dry_run(tmp_path / "off", False))
+    assert len(inputs) == 3
+    assert not [i for i in inputs.values() if "restart" in i]
+
+
+def test_cascade_cost_saves_the_transient_of_every_run_but_the_first() -> None:
+    rates = [1e-2, 1e-3, 1e-4]
+    kw = {"atom_steps_per_second": 1e6, "steady_strain": 0.2}
+    plain = cost.shear_core_hours(1000, rates, 1.0, 0.005, **kw)
+    cascade = cost.shear_core_hours(1000, rates, 1.0, 0.005, cascade_strain=0.05, **kw)
+    # by hand: each run but the 1e-2 one shortens from strain 1.0 to 0.85
+    steps = 1.0 / (1e-2 * 0.005) + 0.85 / (1e-3 * 0.005) + 0.85 / (1e-4 * 0.005)
+    assert cascade == pytest.approx(1000 * steps / 1e6 / 3600, rel=1e-12)
+    assert plain > cascade
