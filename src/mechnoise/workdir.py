@@ -39,7 +39,8 @@ STAMP_NAME = ".mechnoise-physics.yaml"
 
 #: Keys of the config that change what a run computes, but not which runs exist. Lists of
 #: densities, rates and seeds are left out (adding one reuses the finished runs), and so
-#: are execution settings (``shear.engine``) and the analysis.
+#: are the analysis and the execution settings (the top-level ``execution:`` block, which
+#: is not recorded at all; ``shear.engine`` is its old place, refused by the config check).
 _RUN_LISTS = {("system", "densities"), ("system", "seeds"), ("shear", "shear_rates")}
 _EXECUTION = {("shear", "engine")}
 
