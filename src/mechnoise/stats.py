@@ -15,9 +15,10 @@ the same rules (issue 12):
   (:func:`mechnoise.rheology.fit_herschel_bulkley`, :func:`~mechnoise.rheology.fit_hl_flow_curve`).
 
 :func:`standard_error` (independent samples) is for samples that are independent by
-construction. ``tests/test_stats_coverage.py`` checks on synthetic correlated data (AR(1)
-series, Gaussian blocks, censored thresholds) that each error covers the known truth at its
-stated one-sigma rate.
+construction; :func:`pool_curves` averages curves of several seeds at equal lags.
+``tests/test_stats_coverage.py`` checks on synthetic correlated data (AR(1) series, Gaussian
+blocks, censored thresholds) that each error covers the known truth at its stated one-sigma
+rate.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from mechnoise._typing import FloatArray
 
@@ -39,6 +41,7 @@ __all__ = [
     "jackknife_error",
     "kaplan_meier",
     "kaplan_meier_moments",
+    "pool_curves",
     "standard_error",
 ]
 
@@ -265,3 +268,39 @@ def jackknife_error(leave_one_out: npt.ArrayLike) -> float:
     if v.size < 2:
         return math.nan
     return float(np.sqrt((v.size - 1) / v.size * np.sum((v - v.mean()) ** 2)))
+
+
+def pool_curves(curves: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Average curves of several runs (seeds) at equal ``lag``, weighted by their counts n.
+
+    Lags are matched to 1e-9; a lag whose counts sum to zero is left out.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        Columns ``lag``, ``column`` and ``n`` (samples behind each value), stacked runs.
+    column : str
+        The curve to average (e.g. ``C_p`` or ``msd``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``lag``, ``column``, ``n`` (summed), sorted by lag.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"lag": [0.0, 1.0, 1.0], "msd": [0.0, 1.0, 4.0], "n": [5, 3, 1]})
+    >>> pool_curves(c, "msd")["msd"].tolist()
+    [0.0, 1.75]
+    """
+    rows = []
+    for lag, g in curves.groupby(np.round(curves["lag"], 9), sort=True):
+        if g["n"].sum() > 0:
+            rows.append(
+                {
+                    "lag": lag,
+                    column: float(np.average(g[column], weights=g["n"])),
+                    "n": g["n"].sum(),
+                }
+            )
+    return pd.DataFrame(rows, columns=["lag", column, "n"])

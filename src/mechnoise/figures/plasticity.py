@@ -139,17 +139,7 @@ def plot_fig5a(
     densities = sorted(curves["density"].unique())
     for k, rho in enumerate(densities):
         color = f"C{k}"
-        pooled = pool_autocorrelations(curves[curves["density"] == rho])
-        positive = pooled["C_p"] > 0
-        ax.plot(
-            pooled["lag"][positive],
-            pooled["C_p"][positive],
-            ls="none",
-            marker="o",
-            ms=3.5,
-            color=color,
-            label=rf"$\rho = {rho:g}$",
-        )
+        pooled = _plot_pooled_points(ax, curves[curves["density"] == rho], "C_p", color, rho)
         tau = fits.loc[np.isclose(fits["density"], rho), "tau_p"]
         if len(tau) and math.isfinite(float(tau.iloc[0])):
             t = np.linspace(0.0, float(pooled["lag"].max()), 100)
@@ -166,23 +156,31 @@ def plot_fig5a(
     return fig
 
 
+def _plot_pooled_points(
+    ax: Axes, curves: pd.DataFrame, column: str, color: str, density: float
+) -> pd.DataFrame:
+    """Pool one density's curves over seeds, draw the positive points, return the pool."""
+    pooled = pool_autocorrelations(curves, column=column)
+    positive = pooled[column] > 0
+    ax.plot(
+        pooled["lag"][positive],
+        pooled[column][positive],
+        ls="none",
+        marker="o",
+        ms=3.5,
+        color=color,
+        label=rf"$\rho = {density:g}$",
+    )
+    return pooled
+
+
 def _plot_event_panel(ax: Axes, curves: pd.DataFrame, fits: pd.DataFrame) -> None:
     """Time-resolved C(t) per density (smallest short lag) with ``A exp(−t/τ_p) + c`` fits."""
     short = float(curves["short_lag"].min())
     first = curves[np.isclose(curves["short_lag"], short)]
     for k, rho in enumerate(sorted(first["density"].unique())):
         color = f"C{k}"
-        pooled = pool_autocorrelations(first[first["density"] == rho], column="C")
-        positive = pooled["C"] > 0
-        ax.plot(
-            pooled["lag"][positive],
-            pooled["C"][positive],
-            ls="none",
-            marker="o",
-            ms=3.5,
-            color=color,
-            label=rf"$\rho = {rho:g}$",
-        )
+        pooled = _plot_pooled_points(ax, first[first["density"] == rho], "C", color, rho)
         row = fits[np.isclose(fits["density"], rho)]
         if len(row) and math.isfinite(float(row["tau_p"].iloc[0])):
             r = row.iloc[0]

@@ -13,17 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from mechnoise.figures.canvas import new_axes
-from mechnoise.stats import combine_runs
+from mechnoise.stats import combine_runs, pool_curves
 
 log = logging.getLogger(__name__)
-
-
-def _pool_seeds(msd: pd.DataFrame) -> pd.DataFrame:
-    """Average MSD curves of several seeds at equal lags (weights = n)."""
-    rows = []
-    for lag, g in msd.groupby(np.round(msd["lag"], 9), sort=True):
-        rows.append({"lag": lag, "msd": float(np.average(g["msd"], weights=g["n"]))})
-    return pd.DataFrame(rows, columns=["lag", "msd"])
 
 
 def plot_fig4b(
@@ -61,7 +53,7 @@ def plot_fig4b(
     densities = sorted(msd["density"].unique())
     colors = [f"C{i}" for i in range(len(densities))]
     for density, color in zip(densities, colors, strict=True):
-        curve = _pool_seeds(msd[np.isclose(msd["density"], density)])
+        curve = pool_curves(msd[np.isclose(msd["density"], density)], "msd")
         curve = curve[curve["msd"] > 0]
         ax.loglog(curve["lag"], curve["msd"], "o", ms=3, color=color, label=f"ρ = {density:g}")
         rows = at_rate[np.isclose(at_rate["density"], density)]

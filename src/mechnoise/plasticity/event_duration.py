@@ -43,6 +43,7 @@ from mechnoise import stats
 from mechnoise._typing import BoolArray, FloatArray
 from mechnoise.io import Frame
 from mechnoise.plasticity.d2min import d2min_frames
+from mechnoise.stats import pool_curves
 
 __all__ = [
     "AUTOCORR_COLUMNS",
@@ -119,15 +120,7 @@ def d2min_autocorrelation(
     cnt: dict[int, int] = {}
     spacing: float | None = None
     for window, group in d2min_table.groupby("window", sort=True):
-        g = group.sort_values(["time", "id"])
-        times = g["time"].drop_duplicates().to_numpy(np.float64)
-        n_atoms = len(g) // times.size
-        ids = g["id"].to_numpy()
-        if len(g) != times.size * n_atoms or not np.all(
-            ids.reshape(times.size, n_atoms) == ids[:n_atoms]
-        ):
-            raise ValueError(f"window {window}: every frame must hold the same atom ids")
-        values = g["d2min"].to_numpy(np.float64).reshape(times.size, n_atoms)
+        times, _, values = _wide(group, int(window))
         if times.size > 1:
             steps = np.diff(times)
             if not np.allclose(steps, steps[0], rtol=1e-6):
@@ -207,7 +200,8 @@ def fit_decay_time(lag: npt.ArrayLike, c_p: npt.ArrayLike) -> tuple[float, float
 
 
 def pool_autocorrelations(curves: pd.DataFrame, column: str = "C_p") -> pd.DataFrame:
-    """Average a correlation (``column``) of several runs at equal lags, weighted by n.
+    """Average a correlation (``column``) of several runs at equal lags, weighted by n
+    (:func:`mechnoise.stats.pool_curves`).
 
     Examples
     --------
@@ -216,17 +210,7 @@ def pool_autocorrelations(curves: pd.DataFrame, column: str = "C_p") -> pd.DataF
     >>> pool_autocorrelations(c)["C_p"].round(12).tolist()
     [1.0, 0.55]
     """
-    rows = []
-    for lag, g in curves.groupby(np.round(curves["lag"], 9), sort=True):
-        if g["n"].sum() > 0:
-            rows.append(
-                {
-                    "lag": lag,
-                    column: float(np.average(g[column], weights=g["n"])),
-                    "n": g["n"].sum(),
-                }
-            )
-    return pd.DataFrame(rows, columns=["lag", column, "n"])
+    return pool_curves(curves, column)
 
 
 def decay_times_by_density(curves: pd.DataFrame) -> pd.DataFrame:
