@@ -296,11 +296,20 @@ def starts_from_glass(config: Mapping[str, Any], rate: float) -> bool:
 def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, float]:
     """(total, discarded) strain of the run at ``rate``: ``shear.total_strain`` and
     ``shear.steady_strain`` from the glass, the ``shear.cascade`` strains in a rate cascade
-    (:func:`mechnoise.lammps.schedule.run_strains`)."""
+    (:func:`mechnoise.lammps.schedule.run_strains`); either way at least
+    ``shear.min_sampled_time`` × ``rate`` of sampled strain.
+
+    Examples
+    --------
+    >>> cfg = {"shear": {"total_strain": 0.6, "steady_strain": 0.2, "min_sampled_time": 100}}
+    >>> shear_run_strains(cfg, 1e-2), shear_run_strains(cfg, 1e-3)
+    ((1.2, 0.2), (0.6, 0.2))
+    """
     shear = config["shear"]
     total, steady = float(shear["total_strain"]), float(shear["steady_strain"])
+    least = float(shear.get("min_sampled_time", 0.0)) * rate
     if starts_from_glass(config, rate):
-        return run_strains(total, steady)
+        return run_strains(total, steady, min_sampled_strain=least)
     cascade = shear["cascade"]
     sampled = cascade["sampled_strain"]
     return run_strains(
@@ -308,6 +317,7 @@ def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, fl
         steady,
         float(cascade["transient_strain"]),
         None if sampled is None else float(sampled),
+        least,
     )
 
 

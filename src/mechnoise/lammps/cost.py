@@ -196,6 +196,7 @@ def shear_core_hours(
     steady_strain: float = 0.0,
     cascade_strain: float | None = None,
     sampled_strain: float | None = None,
+    min_sampled_time: float = 0.0,
 ) -> float:
     """Serial core-hours of all shear runs (every rate, density and seed).
 
@@ -203,6 +204,7 @@ def shear_core_hours(
     ``cascade_strain`` given (rate cascade), only the highest rate starts from the glass; the
     others run ``cascade_strain + total_strain - steady_strain``, or
     ``cascade_strain + sampled_strain`` (:func:`mechnoise.lammps.schedule.run_strains`).
+    Every run samples at least ``min_sampled_time × rate`` (``shear.min_sampled_time``).
 
     Examples
     --------
@@ -225,7 +227,9 @@ def shear_core_hours(
     steps = 0.0
     for i, rate in enumerate(ordered):
         cascade = None if i == 0 else cascade_strain
-        strain, _ = run_strains(total_strain, steady_strain, cascade, sampled_strain)
+        strain, _ = run_strains(
+            total_strain, steady_strain, cascade, sampled_strain, min_sampled_time * rate
+        )
         steps += strain / (rate * dt)
     seconds = n_particles * steps / atom_steps_per_second
     return seconds * n_densities * n_seeds / 3600.0

@@ -168,6 +168,7 @@ def run_strains(
     steady_strain: float,
     cascade_strain: float | None = None,
     sampled_strain: float | None = None,
+    min_sampled_strain: float = 0.0,
 ) -> tuple[float, float]:
     """Total and discarded strain of one run: ``(total, discarded)``.
 
@@ -176,6 +177,9 @@ def run_strains(
     the next higher rate, discards only ``cascade_strain`` (the re-equilibration after the
     rate switch) and samples ``sampled_strain``, by default the same steady span
     ``total_strain - steady_strain`` as a run from the glass.
+
+    Either way the run samples at least ``min_sampled_strain`` after the discarded part
+    (``shear.min_sampled_time`` times the rate: more strain where a strain is cheap).
 
     Raises
     ------
@@ -191,18 +195,24 @@ def run_strains(
     (0.85, 0.05)
     >>> run_strains(1.0, 0.2, cascade_strain=0.05, sampled_strain=0.3)
     (0.35, 0.05)
+    >>> run_strains(1.0, 0.2, min_sampled_strain=3.0)
+    (3.2, 0.2)
     """
     if not 0 <= steady_strain < total_strain:
         raise ValueError(
             f"steady_strain must be in [0, total_strain={total_strain}), got {steady_strain}"
         )
+    if not min_sampled_strain >= 0:
+        raise ValueError(f"min_sampled_strain must be >= 0, got {min_sampled_strain}")
     if cascade_strain is None:
-        return total_strain, steady_strain
+        sampled = max(total_strain - steady_strain, min_sampled_strain)
+        return round(steady_strain + sampled, 12), steady_strain
     if not cascade_strain >= 0:
         raise ValueError(f"cascade_strain must be >= 0, got {cascade_strain}")
     sampled = total_strain - steady_strain if sampled_strain is None else sampled_strain
     if not sampled > 0:
         raise ValueError(f"sampled_strain must be > 0, got {sampled_strain}")
+    sampled = max(sampled, min_sampled_strain)
     return round(cascade_strain + sampled, 12), cascade_strain
 
 
