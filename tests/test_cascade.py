@@ -68,3 +68,39 @@ def test_cascade_cost_saves_the_transient_of_every_run_but_the_first() -> None:
     steps = 1.0 / (1e-2 * 0.005) + 0.85 / (1e-3 * 0.005) + 0.85 / (1e-4 * 0.005)
     assert cascade == pytest.approx(1000 * steps / 1e6 / 3600, rel=1e-12)
     assert plain > cascade
+
+
+def test_min_sampled_time_lengthens_only_the_runs_it_should() -> None:
+    from mechnoise.config import shear_plan, shear_run_strains
+
+    shear = {
+        "shear_rates": [3e-2, 1e-3, 1e-4],
+        "total_strain": 0.6,
+        "steady_strain": 0.2,
+        "min_sampled_time": 300.0,
+        "cascade": {"enabled": True, "transient_strain": 0.1, "sampled_strain": 0.5},
+    }
+    cfg = {"shear": shear}
+    # from the glass: discard 0.2, then sample 300 tau0 x 3e-2 = 9 > 0.4
+    assert shear_run_strains(cfg, 3e-2) == pytest.approx((9.2, 0.2))
+    # cascaded: 300 x 1e-3 = 0.3 < 0.5, so the sampled strain stays 0.5
+    assert shear_run_strains(cfg, 1e-3) == pytest.approx((0.6, 0.1))
+    assert shear_run_strains(cfg, 1e-4) == pytest.approx((0.6, 0.1))
+    # off by default: the config without the key plans what it planned before
+    del shear["min_sampled_time"]
+    assert shear_run_strains(cfg, 3e-2) == pytest.approx((0.6, 0.2))
+    # the plan's steady state really spans the sampled time
+    shear.update(
+        min_sampled_time=300.0, timestep=0.005, segment_strain=2.0,
+        thermo_strain_interval=0.001,
+        frames={"n_windows": 2, "window_duration": 10.0, "frame_interval": 0.2},
+    )  # fmt: skip
+    plan = shear_plan(cfg, 3e-2)
+    sampled_steps = plan.total_steps - plan.steady_step
+    assert sampled_steps * 0.005 == pytest.approx(300.0, rel=1e-3)
+    hours = cost.shear_core_hours(
+        1000, shear["shear_rates"], 0.6, 0.005, atom_steps_per_second=1e6,
+        steady_strain=0.2, cascade_strain=0.1, sampled_strain=0.5, min_sampled_time=300.0,
+    )  # fmt: skip
+    steps = 9.2 / (3e-2 * 0.005) + 0.6 / (1e-3 * 0.005) + 0.6 / (1e-4 * 0.005)
+    assert hours == pytest.approx(1000 * steps / 1e6 / 3600, rel=1e-12)

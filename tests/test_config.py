@@ -21,7 +21,7 @@ def config() -> dict:
     return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
-@pytest.mark.parametrize("preset", [None, "tiny.yaml", "paper.yaml"])
+@pytest.mark.parametrize("preset", [None, "tiny.yaml", "medium.yaml", "paper.yaml"])
 def test_shipped_configs_are_valid(preset: str | None) -> None:
     paths = [ROOT / "config.yaml"]
     if preset:
@@ -47,6 +47,7 @@ def _set(cfg: dict, dotted: str, value: object) -> dict:
         ("system.n_particles", "2000", "system.n_particles"),
         ("shear.damping", "berendsen", "shear.damping"),
         ("shear.total_strain", 0, "shear.total_strain"),
+        ("shear.min_sampled_time", -1.0, "shear.min_sampled_time"),
         ("system.seeds", [1, 1], "system.seeds"),
         ("system.n_particles", 100, "analysis.blocks.width"),  # box too small for 2x2 blocks
         ("analysis.blocks.width", 30.0, "analysis.blocks.width"),
