@@ -7,6 +7,7 @@ any test must follow the affine map exactly; carving must not change the curve.
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -268,3 +269,25 @@ def test_loading_continues_to_the_second_drop_and_the_rule_is_analysis(
     # block (0, 0) peaks at strain 0.083 and softens before its drop (see above)
     r = analyze_curve(two.strain, two.stress, s2.strain_step, 3.0)
     assert r.strain_at_yield == pytest.approx(0.083, abs=1e-3)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_frozen_matrix_job_logs_progress_and_keeps_the_block_order(
+    crystal: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, processes: int
+) -> None:
+    from mechnoise.frozen_matrix.runs import run_frozen_matrix, select_blocks
+
+    caplog.set_level(logging.INFO)
+    kw = dict(include_dir=LAMMPS_INPUTS / "include", max_blocks=3, processes=processes)
+    results = run_frozen_matrix(
+        [crystal], 3, settings(max_strain=0.004), tmp_path, progress_seconds=0.0, **kw
+    )
+    # the order is config, block, direction whatever order the workers finish in
+    assert [(c.bx, c.by) for _, c in results] == select_blocks(3, 3)
+    lines = [r.getMessage() for r in caplog.records]
+    done = [m for m in lines if "block tests done" in m]
+    assert done[0].startswith("frozen matrix: 1 of 3 block tests done")
+    assert done[-1].startswith("frozen matrix: 3 of 3 block tests done (100%)")
+    if processes == 1:  # the workers' lines go to their own process's log handlers
+        inside = [m for m in lines if "strain" in m and "minimizations" in m]
+        assert inside and "of at most 0.004" in inside[-1]

@@ -44,6 +44,15 @@ STAMP_NAME = ".mechnoise-physics.yaml"
 _RUN_LISTS = {("system", "densities"), ("system", "seeds"), ("shear", "shear_rates")}
 _EXECUTION = {("shear", "engine")}
 
+#: Keys added after results folders were first stamped, with the value that changes nothing
+#: (the runs an older version made): absent from an old stamp, they compare equal to it.
+_ADDED_LATER: dict[str, Any] = {
+    "shear.cascade.enabled": False,
+    "shear.cascade.transient_strain": 0.1,
+    "shear.cascade.sampled_strain": None,
+    "shear.min_sampled_time": 0.0,
+}
+
 
 def check_paths(checkout: str | Path, workdir: str | Path) -> None:
     """Refuse paths LAMMPS cannot take, before any job starts.
@@ -132,6 +141,9 @@ def check_physics_stamp(
         return
     before = _flatten(yaml.safe_load(stamp.read_text()) or {})
     now = _flatten(json.loads(json.dumps(physics_settings(config))))
+    for key, neutral in _ADDED_LATER.items():
+        if key not in before and key in now and now[key] == neutral:
+            before[key] = neutral
     changed = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
     if not changed or replace:
         return

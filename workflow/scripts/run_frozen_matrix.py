@@ -8,6 +8,7 @@ from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
 from mechnoise.frozen_matrix.protocol import SHELL_MARGIN, FrozenMatrixSettings
 from mechnoise.frozen_matrix.runs import run_frozen_matrix
 from mechnoise.frozen_matrix.snapshots import read_data_file
+from mechnoise.lammps.engine import RunLimits
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -37,5 +38,6 @@ results = run_frozen_matrix(
     directions=sm.params.directions,
     max_blocks=sm.params.max_blocks,
     processes=sm.threads,
+    progress_seconds=60.0 * RunLimits.from_config(sm.config["execution"]).progress_minutes,
 )
 io.write_table(curves_table(results), sm.output.curves, CURVE_COLUMNS)

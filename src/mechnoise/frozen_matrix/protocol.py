@@ -228,6 +228,7 @@ def run_block_test(
     protocol: str = "adaptive",
     n_steps_fixed: int | None = None,
     track_atoms: bool = False,
+    progress_seconds: float | None = None,
 ) -> BlockCurve:
     """Run the adaptive frozen-matrix test of one block and return its curve.
 
@@ -261,6 +262,9 @@ def run_block_test(
     track_atoms : bool
         Also return ids, target flags and unwrapped positions after the zero-strain
         relaxation and at the end (``BlockCurve.atoms``), to check the frozen atoms' motion.
+    progress_seconds : float, optional
+        Log a line (strain reached, minimizations, elapsed time) at most this often while
+        the test runs (None: no lines).
 
     Returns
     -------
@@ -289,6 +293,8 @@ def run_block_test(
     failed = False
     n_min = 0
     step_counter = [0]
+    strains: list[float] = [0.0]
+    last_report = [t0]
 
     def setvar(key: str, value: object, style: str = "index") -> None:
         # index: a -var on the command line of a replay wins; string: redefinable (dgamma)
@@ -301,6 +307,13 @@ def run_block_test(
         setvar("dgamma", repr(float(dgamma)), "string")
         session(f"include {inc}/frozen_step.lmp")
         n_min += 1
+        now = time.perf_counter()
+        if progress_seconds is not None and now - last_report[0] >= progress_seconds:
+            last_report[0] = now
+            log.info(
+                "frozen matrix %s: strain %.4g of at most %.4g, %d minimizations, %.0f s",
+                name, strains[-1], s.max_strain, n_min, now - t0,
+            )  # fmt: skip
         return session.value("block_stress")
 
     def save() -> None:
@@ -335,7 +348,6 @@ def run_block_test(
         n_min += 1
         n_atoms = int(session.lmp.get_natoms())
         n_target = int(session.value("fm_ntarget"))
-        strains = [0.0]
         stresses = [session.value("block_stress")]
         atoms = {"before": _atoms(session)} if track_atoms else {}
         if n_steps_fixed is not None:

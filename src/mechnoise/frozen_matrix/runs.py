@@ -12,11 +12,13 @@ processes instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
+from mechnoise.lammps.engine import format_duration
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,8 @@ def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
     return [(k % grid, k // grid) for k in flat]
 
 
-def _worker(task: tuple[Any, ...]) -> tuple[int, BlockCurve]:
-    config, data_file, grid, bx, by, direction, settings, workdir, include_dir = task
+def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
+    index, config, data_file, grid, bx, by, direction, settings, workdir, include_dir, every = task
     tag = "p" if direction > 0 else "m"
     curve = run_block_test(
         data_file,
@@ -55,9 +57,41 @@ def _worker(task: tuple[Any, ...]) -> tuple[int, BlockCurve]:
         workdir,
         include_dir=include_dir,
         name=f"c{config}_b{bx}_{by}{tag}",
+        progress_seconds=every,
     )
     curve.commands = []
-    return config, curve
+    return index, config, curve
+
+
+def progress_line(done: int, total: int, elapsed: float) -> str:
+    """One progress line of a frozen-matrix job: block tests done, elapsed time, ETA.
+
+    Examples
+    --------
+    >>> progress_line(12, 48, 180.0)
+    'frozen matrix: 12 of 48 block tests done (25%), 3.0 min elapsed, ETA 9.0 min'
+    """
+    line = f"frozen matrix: {done} of {total} block tests done ({100 * done / max(total, 1):.0f}%)"
+    line += f", {format_duration(elapsed)} elapsed"
+    if 0 < done < total:
+        line += f", ETA {format_duration(elapsed / done * (total - done))}"
+    return line
+
+
+def _report(
+    finished: Iterable[tuple[int, int, BlockCurve]], total: int, progress_seconds: float
+) -> list[tuple[int, int, BlockCurve]]:
+    """Collect finished block tests, logging a progress line at most every
+    ``progress_seconds`` (and after the first and the last test)."""
+    start = last = time.monotonic()
+    results = []
+    for result in finished:
+        results.append(result)
+        now = time.monotonic()
+        if now - last >= progress_seconds or len(results) in (1, total):
+            log.info("%s", progress_line(len(results), total, now - start))
+            last = now
+    return results
 
 
 def run_frozen_matrix(
@@ -70,6 +104,7 @@ def run_frozen_matrix(
     directions: Sequence[int] = (1,),
     max_blocks: int = 0,
     processes: int = 1,
+    progress_seconds: float = 120.0,
 ) -> list[tuple[int, BlockCurve]]:
     """Frozen-matrix tests of the selected blocks of every snapshot of one density.
 
@@ -77,22 +112,28 @@ def run_frozen_matrix(
     blocks run in ``processes`` worker processes. Replay files
     ``c{config}_b{bx}_{by}{p|m}.lmp`` and ``provenance.json`` go to ``workdir``.
     ``include_dir`` is ``lammps_inputs/include`` (see
-    :func:`mechnoise.frozen_matrix.protocol.run_block_test`).
+    :func:`mechnoise.frozen_matrix.protocol.run_block_test`). The job's log gets a progress
+    line (tests done, elapsed time, ETA) at least every ``progress_seconds`` while tests
+    finish, and a block test that runs longer logs its own strain reached as often.
 
     Returns
     -------
     list of (config, BlockCurve)
         In the order config, block, direction.
     """
-    tasks = [
-        (k, str(Path(snap).resolve()), grid, bx, by, d, settings, str(workdir), str(include_dir))
+    plan = [
+        (k, str(Path(snap).resolve()), bx, by, d)
         for k, snap in enumerate(snapshots)
         for bx, by in select_blocks(grid, max_blocks)
         for d in directions
     ]
+    tasks = [
+        (i, k, snap, grid, bx, by, d, settings, str(workdir), str(include_dir), progress_seconds)
+        for i, (k, snap, bx, by, d) in enumerate(plan)
+    ]
     Path(workdir).mkdir(parents=True, exist_ok=True)
     if processes <= 1:
-        results = [_worker(t) for t in tasks]
+        done = _report(map(_worker, tasks), len(tasks), progress_seconds)
     else:
         import multiprocessing as mp
 
@@ -100,7 +141,9 @@ def run_frozen_matrix(
         # worker; the parent holds no LAMMPS instance, so forking it is safe.
 
         with mp.get_context("fork").Pool(processes) as pool:
-            results = pool.map(_worker, tasks, chunksize=1)
+            unordered = pool.imap_unordered(_worker, tasks, chunksize=1)
+            done = _report(unordered, len(tasks), progress_seconds)
+    results = [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
     total = sum(c.seconds for _, c in results)
     n_min = sum(c.n_minimizations for _, c in results)
     log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)

@@ -573,7 +573,7 @@ def progress_line(
     >>> progress_line(p, 1000, 20.0, (10.0, 0))
     'strain 0.1 of 0.2 (50%), 1e+04 atom-steps/s, ETA 10 s, running for 20 s'
     """
-    running = f"running for {_duration(elapsed)}"
+    running = f"running for {format_duration(elapsed)}"
     if progress is None or step is None:
         return running
     span = max(progress.end_step - progress.start_step, 1)
@@ -589,11 +589,11 @@ def progress_line(
     if first is not None and elapsed > first[0] and step > first[1]:
         steps_per_s = (step - first[1]) / (elapsed - first[0])
         parts.append(f"{steps_per_s * progress.n_atoms:.3g} atom-steps/s")
-        parts.append(f"ETA {_duration((progress.end_step - step) / steps_per_s)}")
+        parts.append(f"ETA {format_duration((progress.end_step - step) / steps_per_s)}")
     return ", ".join([*parts, running])
 
 
-def _duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
     """Seconds as '12 s', '3.5 min' or '2.1 h'."""
     if seconds < 120:
         return f"{seconds:.0f} s"
