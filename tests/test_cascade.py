@@ -104,3 +104,5 @@ def test_min_sampled_time_lengthens_only_the_runs_it_should() -> None:
     )  # fmt: skip
     steps = 9.2 / (3e-2 * 0.005) + 0.6 / (1e-3 * 0.005) + 0.6 / (1e-4 * 0.005)
     assert hours == pytest.approx(1000 * steps / 1e6 / 3600, rel=1e-12)
+
+

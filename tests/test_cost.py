@@ -138,3 +138,29 @@ def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> No
         assert len(plan.windows) >= 4
         assert covered >= 4e-3 - 1e-12, (rate, covered)
         assert cost.frame_bytes(cfg["system"]["n_particles"], n_frames) <= 20e9, (rate, n_frames)
+
+
+def test_segment_time_sizes_segments_by_time_and_its_wall_time_is_checked() -> None:
+    from mechnoise.config import shear_plan
+
+    paper = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/paper.yaml", schema=SCHEMA)
+    shear = paper["shear"]
+    # 1e4 tau0 per segment: the whole cascaded run (0.9) at 1e-2, 0.03 at 3e-6, 0.01 at 1e-6
+    counts = {r: len(shear_plan(paper, r).segment_ends) for r in (1e-2, 3e-6, 1e-6)}
+    assert counts == {1e-2: 1, 3e-6: 30, 1e-6: 90}
+    # every segment then lasts at most segment_time (the last of a run may be shorter)
+    for rate in shear["shear_rates"]:
+        plan = shear_plan(paper, rate)
+        starts = (0, *plan.segment_ends[:-1])
+        longest = max(e - s for s, e in zip(starts, plan.segment_ends, strict=True))
+        assert longest * shear["timestep"] <= shear["segment_time"] * (1 + 1e-9)
+    # a segment_time longer than the wall time is refused, naming segment_time
+    cfg = load_config(ROOT / "config.yaml", schema=SCHEMA)
+    cfg["system"]["n_particles"] = 16000
+    cfg["execution"].update(max_segment_hours=0.5, atom_steps_per_second=2e6)
+    validate_config(cfg, SCHEMA)  # 0.33 h at the lowest rate (see the test above)
+    # 5000 tau0: the whole 0.6 run at 6e-4 is one segment, 2e5 steps x 16000 / 2e6 x 1.5 h
+    cfg["shear"]["segment_time"] = 5000.0
+    with pytest.raises(ConfigError, match=r"^shear\.segment_time: .*0\.6 at rate 0\.0006 ") as err:
+        validate_config(cfg, SCHEMA)
+    assert "segment_time at most" in str(err.value)

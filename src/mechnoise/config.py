@@ -321,6 +321,20 @@ def shear_run_strains(config: Mapping[str, Any], rate: float) -> tuple[float, fl
     )
 
 
+def segment_strain_at(shear: Mapping[str, Any], rate: float) -> float:
+    """Strain of one segment at ``rate``: ``shear.segment_strain``, or more where
+    ``shear.segment_time`` (tau0) covers more strain (segments of about equal wall time at
+    every rate instead of many short ones at the high rates).
+
+    Examples
+    --------
+    >>> shear = {"segment_strain": 0.01, "segment_time": 1e4}
+    >>> segment_strain_at(shear, 1e-6), segment_strain_at(shear, 1e-4)
+    (0.01, 1.0)
+    """
+    return max(float(shear["segment_strain"]), float(shear.get("segment_time", 0.0)) * rate)
+
+
 def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
     """The segments and frame windows of a run at ``rate`` under ``config``.
 
@@ -349,7 +363,7 @@ def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
             rate,
             shear["timestep"],
             total,
-            shear["segment_strain"],
+            segment_strain_at(shear, rate),
             discarded,
             shear["thermo_strain_interval"],
             frames["n_windows"],
@@ -370,27 +384,36 @@ def _check_segment_wall_time(
         return
     throughput = engine.get("atom_steps_per_second", cost.CONSERVATIVE_ATOM_STEPS_PER_SECOND)
     ranks = engine.get("mpi_ranks", 1)
-    rate = min(shear["shear_rates"])  # the slowest rate has the longest segments
     kw = {"atom_steps_per_second": throughput, "ranks": ranks}
-    hours = (
-        cost.segment_seconds(n_particles, rate, shear["timestep"], shear["segment_strain"], **kw)
-        * cost.WALL_TIME_SAFETY
-        / 3600
+    dt = shear["timestep"]
+
+    def strain_of(rate: float) -> float:  # a segment cannot be longer than its run
+        return min(segment_strain_at(shear, rate), shear_run_strains({"shear": shear}, rate)[0])
+
+    def hours(rate: float) -> float:
+        return cost.segment_seconds(n_particles, rate, dt, strain_of(rate), **kw) / 3600
+
+    # the longest segment: the slowest rate's, or a higher rate's if segment_time makes it
+    rate = max(shear["shear_rates"], key=hours)
+    longest = hours(rate) * cost.WALL_TIME_SAFETY
+    if longest <= max_hours:
+        return
+    key = "shear.segment_strain"
+    if segment_strain_at(shear, rate) > float(shear["segment_strain"]):
+        key = "shear.segment_time"
+    try:
+        strain = cost.suggest_segment_strain(n_particles, rate, dt, max_hours * 3600, **kw)
+        fits = f"at most {strain:g} at that rate"
+        if key == "shear.segment_time":
+            fits += f", i.e. segment_time at most {strain / rate:g}"
+    except ValueError as exc:
+        fits = f"none ({exc})"
+    raise ConfigError(
+        f"{key}: a segment of strain {strain_of(rate):g} at rate {rate:g} "
+        f"needs about {longest:.3g} h (x{cost.WALL_TIME_SAFETY} safety at "
+        f"{throughput:g} atom-steps/s on {ranks} rank(s)), more than "
+        f"execution.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
     )
-    if hours > max_hours:
-        try:
-            strain = cost.suggest_segment_strain(
-                n_particles, rate, shear["timestep"], max_hours * 3600, **kw
-            )
-            fits = f"at most {strain:g}"
-        except ValueError as exc:
-            fits = f"none ({exc})"
-        raise ConfigError(
-            f"shear.segment_strain: a segment of {shear['segment_strain']} at rate {rate:g} "
-            f"needs about {hours:.3g} h (x{cost.WALL_TIME_SAFETY} safety at "
-            f"{throughput:g} atom-steps/s on {ranks} rank(s)), more than "
-            f"execution.max_segment_hours={max_hours}; a segment strain that fits: {fits}"
-        )
 
 
 def slug(value: float) -> str:

@@ -51,6 +51,7 @@ _ADDED_LATER: dict[str, Any] = {
     "shear.cascade.transient_strain": 0.1,
     "shear.cascade.sampled_strain": None,
     "shear.min_sampled_time": 0.0,
+    "shear.segment_time": 0.0,
 }
 
 

@@ -24,6 +24,7 @@ from mechnoise import workdir as mechnoise_workdir
 from mechnoise.config import (
     load_schema,
     shear_plan,
+    segment_strain_at,
     shear_run_strains,
     slug,
     sorted_rates,
@@ -159,11 +160,12 @@ def get_plan_settings(wildcards):
     whether it starts from the glass)."""
     shear = config["shear"]
     frames = shear["frames"]
-    total, discarded = shear_run_strains(config, float(wildcards.rate))
+    rate = float(wildcards.rate)
+    total, discarded = shear_run_strains(config, rate)
     return (
         float(shear["timestep"]),
         total,
-        float(shear["segment_strain"]),
+        segment_strain_at(shear, rate),
         discarded,
         float(shear["thermo_strain_interval"]),
         int(frames["n_windows"]),
