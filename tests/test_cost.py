@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SCHEMA_FILE
 
-from mechnoise.config import ConfigError, load_config, load_schema, validate_config
+from mechnoise.config import ConfigError, load_config, load_schema, shear_plan, validate_config
 from mechnoise.lammps import cost
-from mechnoise.lammps.schedule import plan_shear, run_strains
 
 SCHEMA = load_schema(SCHEMA_FILE)
 
@@ -121,18 +120,9 @@ def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> No
     """At every rate: >= 4 frame windows covering a strain >= 4e-3 and <= 20 GB of frames."""
     paper = ROOT / "workflow" / "presets" / "paper.yaml"
     cfg = load_config(ROOT / "config.yaml", paper, schema=SCHEMA)
-    shear, frames = cfg["shear"], cfg["shear"]["frames"]
-    rates = sorted(shear["shear_rates"], reverse=True)
-    for i, rate in enumerate(rates):
-        strains = [shear["total_strain"], shear["steady_strain"]]
-        if shear["cascade"]["enabled"] and i > 0:
-            strains += [shear["cascade"]["transient_strain"], shear["cascade"]["sampled_strain"]]
-        total, discarded = run_strains(*strains)
-        plan = plan_shear(
-            rate, shear["timestep"], total, shear["segment_strain"], discarded,
-            shear["thermo_strain_interval"], frames["n_windows"], frames["window_duration"],
-            frames["frame_interval"],
-        )  # fmt: skip
+    shear = cfg["shear"]
+    for rate in shear["shear_rates"]:
+        plan = shear_plan(cfg, rate)  # the workflow's own plan (cascade, segment_time)
         covered = sum((w.stop - w.start) * shear["timestep"] * rate for w in plan.windows)
         n_frames = sum(len(w.steps) for w in plan.windows)
         assert len(plan.windows) >= 4
@@ -141,8 +131,6 @@ def test_paper_preset_samples_the_lowest_rates_within_the_storage_budget() -> No
 
 
 def test_segment_time_sizes_segments_by_time_and_its_wall_time_is_checked() -> None:
-    from mechnoise.config import shear_plan
-
     paper = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/paper.yaml", schema=SCHEMA)
     shear = paper["shear"]
     # 1e4 tau0 per segment: the whole cascaded run (0.9) at 1e-2, 0.03 at 3e-6, 0.01 at 1e-6

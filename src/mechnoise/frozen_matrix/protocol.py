@@ -294,7 +294,7 @@ def run_block_test(
     n_min = 0
     step_counter = [0]
     strains: list[float] = [0.0]
-    last_report = [t0]
+    last_report = t0
 
     def setvar(key: str, value: object, style: str = "index") -> None:
         # index: a -var on the command line of a replay wins; string: redefinable (dgamma)
@@ -303,13 +303,13 @@ def run_block_test(
         session(f"variable {key} {style} {value}")
 
     def step(dgamma: float) -> float:
-        nonlocal n_min
+        nonlocal n_min, last_report
         setvar("dgamma", repr(float(dgamma)), "string")
         session(f"include {inc}/frozen_step.lmp")
         n_min += 1
         now = time.perf_counter()
-        if progress_seconds is not None and now - last_report[0] >= progress_seconds:
-            last_report[0] = now
+        if progress_seconds is not None and now - last_report >= progress_seconds:
+            last_report = now
             log.info(
                 "frozen matrix %s: strain %.4g of at most %.4g, %d minimizations, %.0f s",
                 name, strains[-1], s.max_strain, n_min, now - t0,

@@ -205,8 +205,9 @@ def run_strains(
     if not min_sampled_strain >= 0:
         raise ValueError(f"min_sampled_strain must be >= 0, got {min_sampled_strain}")
     if cascade_strain is None:
-        sampled = max(total_strain - steady_strain, min_sampled_strain)
-        return round(steady_strain + sampled, 12), steady_strain
+        if min_sampled_strain <= total_strain - steady_strain:
+            return total_strain, steady_strain
+        return round(steady_strain + min_sampled_strain, 12), steady_strain
     if not cascade_strain >= 0:
         raise ValueError(f"cascade_strain must be >= 0, got {cascade_strain}")
     sampled = total_strain - steady_strain if sampled_strain is None else sampled_strain
