@@ -291,3 +291,47 @@ def test_frozen_matrix_job_logs_progress_and_keeps_the_block_order(
     if processes == 1:  # the workers' lines go to their own process's log handlers
         inside = [m for m in lines if "strain" in m and "minimizations" in m]
         assert inside and "of at most 0.004" in inside[-1]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_adaptive_block_count_stops_at_the_first_round_below_the_target(
+    glass: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
+    """target_error: blocks in the fixed random order, round by round; the job stops after
+    the first round whose relative error of <sigma_c^m> is at most the target, and the
+    curves it keeps are those of the same blocks in a run of every block."""
+    from mechnoise.frozen_matrix import runs
+
+    monkeypatch.setattr(runs, "FIRST_ROUND", 2)
+    monkeypatch.setattr(runs, "ROUND_SIZE", 1)
+    s = settings(max_strain=0.15, n_drops=1)
+    kw = dict(include_dir=LAMMPS_INPUTS / "include", processes=processes)
+    # every block of the 3 x 3 grid, in the adaptive order (a target no error can reach)
+    full = runs.run_frozen_matrix([glass], 3, s, tmp_path / "full", target_error=1e-9, **kw)
+    order = runs.block_order(3)
+    assert [(c.bx, c.by) for _, c in full] == order
+    # relative error after each round (2, 3, ..., 9 blocks), computed from the full run
+    errors = {n: runs.sigma_c_relative_error(full[:n], s)[1] for n in range(2, 10)}
+    assert all(np.isfinite(list(errors.values()))), errors
+    # a target first met after a later round: between that round's error and the lowest
+    # error of the rounds before it, from the first round f on (the error need not fall
+    # monotonically: pick a first round after which it does fall)
+    f, n = next(
+        (f, n)
+        for f in range(2, 9)
+        for n in range(f + 1, 10)
+        if errors[n] < min(errors[m] for m in range(f, n))
+    )
+    target = 0.5 * (errors[n] + min(errors[m] for m in range(f, n)))
+    monkeypatch.setattr(runs, "FIRST_ROUND", f)
+    kept = runs.run_frozen_matrix(
+        [glass], 3, s, tmp_path / "adaptive", target_error=target, **kw
+    )
+    assert len(kept) == n
+    for (_, a), (_, b) in zip(kept, full[:n], strict=True):
+        assert (a.bx, a.by) == (b.bx, b.by)
+        np.testing.assert_array_equal(a.strain, b.strain)
+        np.testing.assert_allclose(a.stress, b.stress, rtol=0, atol=1e-12)
+    assert runs.sigma_c_relative_error(kept, s)[1] <= target
+    with pytest.raises(ValueError, match="target_error"):
+        runs.run_frozen_matrix([glass], 3, s, tmp_path / "bad", target_error=1.5, **kw)

@@ -42,6 +42,7 @@ rule run_frozen_matrix:
         protocol=get_frozen_matrix_params(),
         directions=tuple(int(d) for d in config["yield_test"]["directions"]),
         max_blocks=int(config["yield_test"]["max_blocks"]),
+        target_error=float(config["yield_test"].get("target_error", 0.0)),
         cutoffs=get_cutoffs(),
         width=float(config["analysis"]["blocks"]["width"]),
         workdir=f"{YIELD}/frozen_matrix",

