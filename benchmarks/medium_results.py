@@ -101,17 +101,18 @@ def main() -> None:
     low = plast.loc[plast.groupby("density")["shear_rate"].idxmin()].set_index("density")
     print(f"\n## Per density, at the lowest rate (γ̇ = {summary['shear_rate'].min():g})\n")
     print(
-        "| ρ | l_pl (σ) | τ_p (τ0) | τ_p_window (τ0) | ⟨σ_c^m⟩ (rel. err.) | yielded | "
+        "| ρ | l_pl (σ) | τ_p (τ0) | τ_p_window (τ0) | ⟨σ_c^m⟩ (rel. err.) | blocks | yielded | "
         "Δσ/σ_c | G0 |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for rho, row in summary.iterrows():
         pl = low.loc[rho]
         rel = row.sigma_c_err / row.sigma_c
+        blocks = pd.read_parquet(res / f"yield/rho{rho:g}/yield_summary.parquet")["n_blocks"]
         print(
             f"| {rho:g} | {pm(pl.l_pl, pl.l_pl_err)} | {pm(row.tau_p, row.tau_p_err)} | "
             f"{pm(row.tau_p_window, row.tau_p_window_err)} | "
-            f"{pm(row.sigma_c, row.sigma_c_err)} ({100 * rel:.1f} %) | "
+            f"{pm(row.sigma_c, row.sigma_c_err)} ({100 * rel:.1f} %) | {int(blocks.iloc[0])} | "
             f"{100 * row.fraction_yielded:.0f} % | {pm(row.drop_ratio, row.drop_ratio_err)} | "
             f"{pm(row.G0, row.G0_err)} |"
         )
