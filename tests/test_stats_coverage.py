@@ -121,3 +121,24 @@ def test_kaplan_meier_by_hand() -> None:
     assert std == pytest.approx(math.sqrt(1 / 3 * 2 / 3) * 2.0)
     with pytest.raises(ValueError, match="equal length"):
         kaplan_meier([1.0, 2.0], [True])
+
+
+def test_two_seeds_never_claim_less_than_their_own_errors() -> None:
+    # 2 seeds with honest between-window errors (5 windows each): their spread alone has one
+    # degree of freedom and covers at Student's t(1) rate (50 %); floored by the runs' own
+    # combined error, the stated error covers at least at the rate of those errors
+    # (t with 2 x 4 degrees of freedom)
+    rng = np.random.default_rng(5)
+    hits = spread_hits = 0
+    for _ in range(REPEATS):
+        means, errors = [], []
+        for _seed in range(2):
+            mean, err = block_average(ar1(rng, 2000, 0.9, mean=3.0), 5)
+            means.append(mean)
+            errors.append(err)
+        mean, err = combine_runs(means, errors)
+        hits += abs(mean - 3.0) <= err
+        spread_hits += abs(mean - 3.0) <= np.std(means, ddof=1) / math.sqrt(2)
+        assert err >= math.sqrt(np.mean(np.square(errors)) / 2) - 1e-15
+    assert spread_hits / REPEATS == pytest.approx(t_coverage(1), abs=TOL)
+    assert hits / REPEATS >= t_coverage(8) - TOL

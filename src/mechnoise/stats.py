@@ -92,8 +92,12 @@ def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, fl
     """Mean over independent runs (seeds) and its error by the one rule for time series.
 
     One run: its own (between-window) error. Several runs: the between-seed spread,
-    ``std(means, ddof=1) / sqrt(n)``; the per-run errors are then not used (the spread of
-    independent runs already measures the error, correlations included).
+    ``std(means, ddof=1) / sqrt(n)``, which measures the error with every correlation
+    included, but never less than the runs' own errors combined, ``sqrt(mean(errors²) / n)``.
+    The floor matters for 2-3 seeds: their spread has 1-2 degrees of freedom and comes out
+    near zero by chance (measured: three seeds of the medium preset at rho = 1.322 whose
+    stresses at 3e-2 agree to 0.004 against within-run errors of 0.014), and a fit
+    weighted by such an error treats one point as exact.
 
     Raises
     ------
@@ -106,6 +110,8 @@ def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, fl
     (2.0, 1.0)
     >>> combine_runs([2.0], [0.5])
     (2.0, 0.5)
+    >>> combine_runs([2.0, 2.0], [0.4, 0.4])  # identical seeds: the runs' own errors remain
+    (2.0, 0.28284271247461906)
     """
     m = np.asarray(means, dtype=np.float64).ravel()
     e = np.asarray(errors, dtype=np.float64).ravel()
@@ -113,7 +119,9 @@ def combine_runs(means: npt.ArrayLike, errors: npt.ArrayLike) -> tuple[float, fl
         raise ValueError("combine_runs needs at least one run and one error per run")
     if m.size == 1:
         return float(m[0]), float(e[0])
-    return float(m.mean()), float(m.std(ddof=1) / np.sqrt(m.size))
+    between = float(m.std(ddof=1) / np.sqrt(m.size))
+    within = float(np.sqrt(np.mean(e**2) / m.size))
+    return float(m.mean()), max(between, within)
 
 
 #: Bootstrap resamples used for every frozen-matrix error (fixed seed: reproducible tables).
