@@ -355,11 +355,6 @@ def test_progress_lines_give_strain_throughput_and_eta(
 #: One density, one slow rate: the first segment lasts long enough to be interrupted.
 SLOW = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.0005]}}
 SEG0 = "results/shear/rho1.149/rate0.0005/seed1/segments/seg0.restart"
-# the interrupt test's run: a segment whose MD loop lasts ~7 s at N = 400, so an interrupt
-# sent 1 s after LAMMPS starts lands well inside it (at 5e-4 the loop lasts 1.3 s, and once,
-# in CI on 1 December 2026, the segment finished before the Ctrl-C took effect)
-SLOWER = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.0001]}}
-SLOWER_RUN = "results/shear/rho1.149/rate0.0001/seed1"
 GLASS = "results/glass/rho1.149/seed1/glass.data"
 
 
@@ -420,15 +415,14 @@ def _lammps_pids(marker: str) -> list[int]:
 def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str) -> None:
     """Ctrl-C, a killed Snakemake or a killed job: rerunning the same command finishes."""
     repo = _checkout(tmp_path / "repo")
-    (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOWER))
+    (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOW))
     env = {**os.environ, "MECHNOISE_INPUTS": str(repo / "lammps_inputs")}
-    seg0 = f"{SLOWER_RUN}/segments/seg0.restart"
-    cmd = _command(repo, "--", seg0)
+    cmd = _command(repo, "--", SEG0)
     proc = subprocess.Popen(
         cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
-    log = repo / SLOWER_RUN / "segments/shear0.log"
+    log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
     marker = str(log)
     deadline = time.monotonic() + 600
     while not (log.exists() and _lammps_pids(marker)):
@@ -444,17 +438,17 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
         os.kill(proc.pid, getattr(signal, name))
     proc.wait(timeout=300)
     if interrupt in ("ctrl-c", "sigkill-lammps"):  # the segment was cut short
-        assert not (repo / seg0).exists()
+        assert not (repo / SEG0).exists()
     deadline = time.monotonic() + 60
     while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
         assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
         time.sleep(0.5)
     if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
-        job_log = repo / "logs/shear/rho1.149_rate0.0001_seed1_seg0.log"
+        job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
         assert "that started it died" in job_log.read_text()
     again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert io.verify_checksum(repo / seg0)
+    assert io.verify_checksum(repo / SEG0)
 
 
 @pytest.mark.e2e
