@@ -418,9 +418,13 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
     (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOW))
     env = {**os.environ, "MECHNOISE_INPUTS": str(repo / "lammps_inputs")}
     cmd = _command(repo, "--", SEG0)
+    # A terminal's Ctrl-C reaches processes whose SIGINT has its default action. A runner that
+    # starts the suite in the background (nohup ... &) leaves SIGINT ignored, and every child
+    # would inherit that; restore the default so the test sees what a user's shell sees.
     proc = subprocess.Popen(
         cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
     marker = str(log)
