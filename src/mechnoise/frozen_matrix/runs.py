@@ -115,8 +115,12 @@ def _rounds(n_blocks: int, adaptive: bool) -> list[tuple[int, int]]:
     if not adaptive:
         return [(0, n_blocks)]
     edges = [0, *range(FIRST_ROUND, n_blocks, ROUND_SIZE), n_blocks]
-    edges = sorted(set(min(e, n_blocks) for e in edges))
-    return list(zip(edges[:-1], edges[1:], strict=False))
+    return [(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True) if hi > lo]
+
+
+def _in_order(done: list[tuple[int, int, BlockCurve]]) -> list[tuple[int, BlockCurve]]:
+    """``(config, curve)`` of finished tests in plan order, whatever order they finished in."""
+    return [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
 
 
 def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
@@ -234,7 +238,6 @@ def run_frozen_matrix(
         (i, k, snap, grid, bx, by, d, settings, str(workdir), str(include_dir), progress_seconds)
         for i, (k, snap, _, bx, by, d) in enumerate(plan)
     ]
-    position = [p for _, _, p, _, _, _ in plan]
     Path(workdir).mkdir(parents=True, exist_ok=True)
     done: list[tuple[int, int, BlockCurve]] = []
     start = time.monotonic()
@@ -248,7 +251,7 @@ def run_frozen_matrix(
         pool = mp.get_context("fork").Pool(processes)
     try:
         for lo, hi in _rounds(len(blocks), adaptive):
-            batch = [t for t in tasks if lo <= position[t[0]] < hi]
+            batch = [t for t, (_, _, p, *_) in zip(tasks, plan, strict=True) if lo <= p < hi]
             finished = (
                 map(_worker, batch)
                 if pool is None
@@ -257,8 +260,7 @@ def run_frozen_matrix(
             _report(finished, done, len(tasks), progress_seconds, start=start, at_most=adaptive)
             if not adaptive:
                 break
-            ordered = [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
-            mean, rel = sigma_c_relative_error(ordered, settings)
+            mean, rel = sigma_c_relative_error(_in_order(done), settings)
             reached = bool(rel <= target_error)
             log.info(
                 "after %d blocks per snapshot: <sigma_c^m> = %.4g, relative error %.2f %% "
@@ -268,14 +270,13 @@ def run_frozen_matrix(
             if reached:
                 stopped_at = {"blocks_per_snapshot": hi, "relative_error": rel}
                 break
-        else:
-            if adaptive:
-                log.info("target_error not reached: every allowed block tested (max_blocks)")
+        else:  # only adaptive runs get here: the single round of the others breaks
+            log.info("target_error not reached: every allowed block tested (max_blocks)")
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-    results = [(config, curve) for _, config, curve in sorted(done, key=lambda r: r[0])]
+    results = _in_order(done)
     total = sum(c.seconds for _, c in results)
     n_min = sum(c.n_minimizations for _, c in results)
     log.info("%d block tests, %d minimizations, %.1f s of LAMMPS", len(results), n_min, total)
