@@ -229,7 +229,11 @@ def test_sized_rules_are_the_rules_that_size_themselves() -> None:
             if resources and re.search(r"^\s+runtime=", resources.group(1), re.M):
                 sizing.add(name)
     assert sizing, "no rule sets its own runtime: the parser above is broken"
-    assert sizing == sized_rules()
+    assert sizing == sized_rules(), (
+        f"rules that set their own runtime: {sorted(sizing)}; SIZED_RULES of "
+        f"workflow/rules/groups.smk: {sorted(sized_rules())}. A rule sized in resources.smk "
+        "goes out as its own SLURM job: add it to SIZED_RULES (or drop its runtime)."
+    )
 
 
 def test_groups_are_assigned_after_every_rule() -> None:
