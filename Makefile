@@ -53,9 +53,9 @@ clean-results:
 
 # A real one-node SLURM cluster on this machine (needs root: apt-get, daemons), then the
 # tiny preset through workflow/profiles/slurm, compared with a local run (README: "Running on a cluster").
-# Not part of `make test`; takes a few minutes.
+# `make test` dry-runs every profile on every preset (tests/test_profiles.py); this runs the
+# jobs. CI runs it after `make test` (.ci/run). The SLURM plugin is in the dev extra.
 .PHONY: test-slurm
 test-slurm: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[slurm]"
 	tests/cluster/start_slurm.sh
 	$(BIN)/python tests/cluster/check_slurm.py

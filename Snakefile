@@ -22,6 +22,8 @@ include: "workflow/rules/stress.smk"
 include: "workflow/rules/yield.smk"
 include: "workflow/rules/hl.smk"
 include: "workflow/rules/report.smk"
+# last: assigns cluster job groups to every rule above (by unit; see groups.smk)
+include: "workflow/rules/groups.smk"
 
 
 rule all:

@@ -1,0 +1,250 @@
+"""Every profile in workflow/profiles/ plans the whole workflow of every preset (dry runs).
+
+A cluster user's first command is a dry run with ``--profile workflow/profiles/slurm``; a job
+group that depends on itself through a job outside it (issue 24: ``compute_event_duration``
+between two members of the old ``run_analysis`` group) stops Snakemake before any job. These
+dry runs, from an empty working directory and without any cluster, fail on any DAG or group
+error, so a new rule that breaks a profile fails ``make test`` in seconds. The SLURM profile
+needs snakemake-executor-plugin-slurm (in the ``dev`` extra). The real cluster path is
+``make test-slurm`` (tests/cluster/).
+
+The groups come from workflow/rules/groups.smk (one per natural unit: run, glass, density);
+the checks below make sure they still bundle what they should.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_checkout
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+PROFILES = sorted(p.name for p in (ROOT / "workflow" / "profiles").iterdir() if p.is_dir())
+PRESETS = {
+    "tiny": "workflow/presets/tiny.yaml",
+    "demo": "config.yaml",
+    "medium": "workflow/presets/medium.yaml",
+    "paper": "workflow/presets/paper.yaml",
+}
+GROUPS_SMK = ROOT / "workflow" / "rules" / "groups.smk"
+
+
+def dry_run(
+    workdir: Path, profile: str, preset: str, *extra: str, checkout: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """``snakemake -n`` of the whole workflow with ``profile`` and ``preset`` in ``workdir``."""
+    cmd = [
+        str(SNAKEMAKE),
+        "-n",
+        "-s",
+        str(checkout / "Snakefile"),
+        "-d",
+        str(workdir),
+        "--configfile",
+        str(ROOT / PRESETS[preset]),
+        "--profile",
+        str(ROOT / "workflow" / "profiles" / profile),
+        "--cores",
+        "2",
+        *extra,
+    ]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, timeout=300)
+
+
+@functools.cache
+def planned(profile: str, preset: str, tmp_root: str) -> str:
+    """Output of the dry run (run once per profile and preset); fails on any error."""
+    workdir = Path(tmp_root) / f"{profile}_{preset}"
+    workdir.mkdir()
+    proc = dry_run(workdir, profile, preset)
+    text = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        if "invalid choice" in text and "--executor" in text:
+            pytest.fail(
+                f"profile {profile} needs an executor plugin that is not installed; "
+                '`pip install -e ".[dev]"` installs snakemake-executor-plugin-slurm:\n'
+                + text[-800:]
+            )
+        pytest.fail(f"dry run of profile {profile} on preset {preset} failed:\n{text[-4000:]}")
+    assert "This was a dry-run" in text, text[-2000:]
+    return text
+
+
+@pytest.fixture(scope="module")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("profiles"))
+
+
+def job_stats(text: str) -> dict[str, int]:
+    """Jobs per rule from the "Job stats" table of a dry run."""
+    counts: dict[str, int] = {}
+    for line in text.split("Job stats:", 1)[1].splitlines()[3:]:
+        match = re.fullmatch(r"(\w+)\s+(\d+)", line.strip())
+        if match is None:
+            break
+        counts[match.group(1)] = int(match.group(2))
+    return counts
+
+
+def cluster_jobs(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    """Jobs a cluster executor submits one by one, and the group jobs, from a dry run.
+
+    Returns ``[(rule, has_wildcards), ...]`` of the jobs outside any group (printed flush
+    left) and the name of every group job (its members are printed indented).
+    """
+    singles: list[tuple[str, bool]] = []
+    groups = re.findall(r"Group job (\w+) \(jobs", text)
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        match = re.fullmatch(r"(?:local)?rule (\w+):", line)
+        if match is None:
+            continue
+        block = []
+        for nxt in lines[i + 1 :]:
+            if not nxt.startswith("    "):
+                break
+            block.append(nxt)
+        singles.append((match.group(1), any(b.startswith("    wildcards:") for b in block)))
+    return singles, groups
+
+
+def sized_rules() -> set[str]:
+    """SIZED_RULES of groups.smk (read from the file: it is Snakemake code, not a module)."""
+    match = re.search(r"SIZED_RULES = frozenset\(\{([^}]*)\}\)", GROUPS_SMK.read_text())
+    assert match is not None, "groups.smk defines no SIZED_RULES"
+    return set(re.findall(r'"(\w+)"', match.group(1)))
+
+
+def test_every_profile_and_preset_is_checked() -> None:
+    assert {"default", "slurm"} <= set(PROFILES)
+    assert all((ROOT / p).is_file() for p in PRESETS.values())
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_plans_the_whole_workflow(profile: str, preset: str, tmp_root: str) -> None:
+    """The dry run builds the DAG and its groups and plans every job from scratch."""
+    text = planned(profile, preset, tmp_root)
+    stats = job_stats(text)
+    for rule in ("quench_glass", "run_shear_segment", "summarize_plasticity", "write_report"):
+        assert stats.get(rule, 0) >= 1, f"{profile}/{preset}: no {rule} job planned"
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_slurm_profile_bundles_the_analysis(preset: str, tmp_root: str) -> None:
+    """Only sized jobs and aggregates go out alone; the per-unit analysis in bundles.
+
+    The number of group jobs is what the profile's group-components asks for: e.g. the
+    analysis of ``n`` runs in ceil(n / run_analysis) SLURM jobs.
+    """
+    text = planned("slurm", preset, tmp_root)
+    singles, groups = cluster_jobs(text)
+    alone = sorted({rule for rule, wild in singles if wild and rule not in sized_rules()})
+    assert not alone, f"per-unit jobs outside any group (one SLURM job each): {alone}"
+    profile = yaml.safe_load((ROOT / "workflow/profiles/slurm/config.yaml").read_text())
+    components = dict(item.split("=") for item in profile["group-components"])
+    stats = job_stats(text)
+    # one unit = one job of its last rule: a run's summary, a density's yield summary, a glass
+    units = {
+        "run_analysis": stats["summarize_plasticity"],
+        "density_analysis": stats["summarize_local_yield"],
+        "glass_analysis": stats["compute_glass_structure"],
+    }
+    for group, n_units in units.items():
+        expected = math.ceil(n_units / int(components[group]))
+        assert groups.count(group) == expected, (group, groups.count(group), expected)
+    n_sbatch = len(singles) - 1 + len(groups)  # `all` runs on the login node
+    assert n_sbatch < sum(stats.values()) - 1
+
+
+def test_a_group_that_depends_on_itself_fails_the_dry_run(tmp_path: Path) -> None:
+    """The check can fail: issue 24's grouping (event duration outside run_analysis) errs."""
+    proc = dry_run(tmp_path, "slurm", "tiny", "--groups", "compute_event_duration=apart")
+    assert proc.returncode != 0
+    assert "Error in group run_analysis" in proc.stdout + proc.stderr
+
+
+NEW_RULES = """
+
+rule compute_new_statistic:
+    input:
+        f"{RUN}/d2min.parquet",
+    output:
+        f"{RUN}/new_statistic.parquet",
+    script:
+        "../scripts/compute_d2min.py"
+
+
+rule summarize_new_statistic:
+    input:
+        statistic=f"{RUN}/new_statistic.parquet",
+        summary=f"{RUN}/plasticity_summary.parquet",
+    output:
+        f"{RUN}/new_summary.parquet",
+    script:
+        "../scripts/summarize_plasticity.py"
+"""
+
+
+def test_a_new_analysis_rule_joins_its_run_group(tmp_path: Path) -> None:
+    """Two new per-run rules, one of them between two group members, need no profile change.
+
+    compute_event_duration was such a rule: left out of the profile's rule-by-rule list, it
+    broke the SLURM profile (issue 24). Derived from the wildcards, both land in run_analysis.
+    """
+    checkout = copy_checkout(tmp_path / "checkout")
+    with open(checkout / "workflow" / "rules" / "plasticity.smk", "a") as smk:
+        smk.write(NEW_RULES)
+    target = "results/shear/rho1.149/rate0.01/seed1/new_summary.parquet"
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    proc = dry_run(workdir, "slurm", "tiny", target, checkout=checkout)
+    text = proc.stdout + proc.stderr
+    assert proc.returncode == 0, text[-4000:]
+    singles, groups = cluster_jobs(text)
+    assert groups == ["run_analysis"]
+    new = {"compute_new_statistic", "summarize_new_statistic"}
+    assert new <= set(job_stats(text))
+    assert not new & {rule for rule, _ in singles}
+
+
+def test_sized_rules_are_the_rules_that_size_themselves() -> None:
+    """SIZED_RULES of groups.smk = the rules whose `resources:` set their own runtime."""
+    sizing = set()
+    for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
+        for name, body in re.findall(
+            r"^(?:rule|checkpoint) (\w+):\n((?:[ \t]+.*\n|\n)*)", smk.read_text(), re.M
+        ):
+            resources = re.search(r"^    resources:\n((?:        .*\n)*)", body, re.M)
+            if resources and re.search(r"^\s+runtime=", resources.group(1), re.M):
+                sizing.add(name)
+    assert sizing, "no rule sets its own runtime: the parser above is broken"
+    assert sizing == sized_rules(), (
+        f"rules that set their own runtime: {sorted(sizing)}; SIZED_RULES of "
+        f"workflow/rules/groups.smk: {sorted(sized_rules())}. A rule sized in resources.smk "
+        "goes out as its own SLURM job: add it to SIZED_RULES (or drop its runtime)."
+    )
+
+
+def test_groups_are_assigned_after_every_rule() -> None:
+    """groups.smk groups the rules defined before it: it must be the Snakefile's last include."""
+    includes = re.findall(r'^include: "([^"]+)"', (ROOT / "Snakefile").read_text(), re.M)
+    assert includes[-1] == "workflow/rules/groups.smk", includes
+    assert not re.search(r"^(?:rule|checkpoint) ", GROUPS_SMK.read_text(), re.M)
+
+
+def test_profiles_do_not_name_groups_rule_by_rule() -> None:
+    """A `groups:` list in a profile overrides the derived groups rule by rule (issue 24)."""
+    for profile in PROFILES:
+        config = yaml.safe_load((ROOT / "workflow/profiles" / profile / "config.yaml").read_text())
+        assert "groups" not in config, f"workflow/profiles/{profile} sets groups:"
