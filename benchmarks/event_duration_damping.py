@@ -591,7 +591,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument(
         "--trigger",
         type=float,
-        default=0.05,
+        default=0.03,
         help="displacement (sigma) that ends the escape phase",
     )
     ap.add_argument("--ftol", type=float, default=1e-10)
