@@ -12,13 +12,16 @@ Protocol (real LAMMPS, the project's include files):
    state ``γ_lo`` is known to ``step / 2**refine``. Drops of the global stress smaller than
    ``--min-drop`` are passed over.
 3. Release (``release.lmp``): from the state at ``γ_lo`` the strain is stepped by
-   ``--overstep`` (past the instability; the escape from the marginal state takes a time
-   ∝ overstep^-1/2 that the settling times below do not count, so a step larger than the
-   bisection's resolution only saves run time), velocities are zeroed and damped MD (``fix viscous``, drag
-   ``m v / τ_d``, T = 0, the workflow's ``damping: viscous``) runs at FIXED strain for each
-   ``τ_d`` in ``--tau-d``, at least ``--t-min`` τ0 and until the kinetic energy is below
-   ``1e-6`` of its maximum (at most ``--t-max``). Every τ_d starts from the same state.
-   The AQS then continues from the minimized post-drop state.
+   ``--overstep`` past the instability and damped MD (``fix viscous``, drag ``m v / τ_d``,
+   T = 0, the workflow's ``damping: viscous``) runs from rest at FIXED strain, once for each
+   ``τ_d`` in ``--tau-d``, every time from the same state. The escape from the marginal state
+   is slow (∝ overstep^-1/2, and ∝ 1/τ_d when overdamped) and is not part of the event: it runs
+   with the damping ``--escape-tau`` (default 1, the paper's) until some particle has moved by
+   ``--trigger``; then the damping becomes ``τ_d``. A duration counts only if the block stress
+   still had more than e^-1 of its change to come at the switch (``g_switch``). The run lasts
+   at least ``--t-min`` τ0 after the switch and until the kinetic energy is below 1e-5 of its
+   maximum after the switch (at most ``--t-max``; an unsettled run gives no duration). The AQS
+   then continues from the minimized post-drop state.
 4. Measured on each trajectory (module :mod:`mechnoise.plasticity.relaxation`):
    ``tau_block``: settling time (e^-1 → e^-3 of the change still to come) of the shear
    stress of the W x W block (``--block-width``, default the workflow's 6 σ) centred on the
