@@ -560,6 +560,11 @@ def run_releases(
                     )
                 event += 1
                 found += 1
+                pd.DataFrame(rows, columns=list(RELEASE_COLUMNS)).to_csv(
+                    args.out / "releases.partial.csv", index=False
+                )
+                with open(args.out / "raw.partial.pkl", "wb") as fh:
+                    pickle.dump((rows, frames, event), fh)
                 if found >= args.events:
                     break
         finally:
@@ -576,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--tau-d", type=float, nargs="+", default=[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0])
     ap.add_argument("--warmup", type=float, default=0.05, help="AQS strain before events")
     ap.add_argument("--step", type=float, default=1e-3, help="coarse AQS strain step")
-    ap.add_argument("--refine", type=int, default=6, help="bisections of a drop")
+    ap.add_argument("--refine", type=int, default=2, help="bisections of a drop")
     ap.add_argument(
         "--overstep",
         type=float,
@@ -615,6 +620,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("mechnoise.plasticity").setLevel(logging.WARNING)
     if args.max_lag < 12:
         ap.error("--max-lag must be >= 12 tau0 (issue 19, item 8)")
+    if args.overstep < args.step / 2**args.refine:
+        ap.error("--overstep must be >= step / 2**refine (the release must pass the instability)")
     frame_every = round(0.2 / (args.sample * args.dt))
     if not math.isclose(frame_every * args.sample * args.dt, 0.2):
         ap.error("--sample * --dt must divide the 0.2 tau0 frame interval")
