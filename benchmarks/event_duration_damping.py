@@ -40,7 +40,8 @@ Outputs (``--out``): ``releases.csv`` (one row per event and τ_d, columns in
 :data:`RELEASE_COLUMNS`), ``summary.csv`` (one row per τ_d and measure) and ``summary.json``
 (fits); the tables are printed.
 
-Usage (from the repository root; ~10-15 min on one core for the defaults):
+Usage (from the repository root; the defaults took 337 s CPU on one core, 22 min wall on a
+loaded machine; results and verdict in docs/event_duration_damping.md):
     .venv/bin/python benchmarks/event_duration_damping.py --out /tmp/duration_damping
     .venv/bin/python benchmarks/event_duration_damping.py --glasses 1 --events 2 \\
         --tau-d 0.1 1 --out /tmp/quick   # ~1 min smoke run
