@@ -165,7 +165,7 @@ def test_plasticity_and_diffusion_are_physical(tiny_workflow: Path) -> None:
     assert len(plast) == len(DENSITIES) * len(RATES)
     for col in ["l_pl", "tau_p", "phi"]:
         assert np.isfinite(plast[col]).all() and (plast[col] > 0).all(), col
-    assert np.isfinite(plast["tau_p_window"]).all() and (plast["activity_rate"] >= 0).all()
+    assert np.isfinite(plast["tau_p_window"]).all() and (plast["Gamma"] >= 0).all()
     diff = pd.read_parquet(tiny_workflow / "results/diffusion_summary.parquet")
     assert (diff["D_sigma"] > 0).all() and np.allclose(diff["D_HL"], diff["D_sigma"] / 2)
     couplings = pd.read_parquet(tiny_workflow / "results/run_couplings.parquet")

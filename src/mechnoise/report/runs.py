@@ -21,51 +21,15 @@ import math
 import numpy as np
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise.hl.couplings import alpha_from_noise_ratio, noise_ratio
 from mechnoise.plasticity.rate import strain_balance
 
 __all__ = ["RUN_COUPLING_COLUMNS", "run_couplings"]
 
-_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``results/run_couplings.parquet`` (one row per run).
-RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density of the run"),
-    "shear_rate": ("float64", "1/tau0", "shear rate of the run"),
-    "seed": ("int64", "-", "seed of the run"),
-    "G0": ("float64", _S, "macroscopic shear modulus (flow stage)"),
-    "sigma_c": (
-        "float64",
-        _S,
-        "<sigma_c^m> of the density (frozen matrix, along the flow; censored estimate as Table 1)",
-    ),
-    "stress_drop": ("float64", _S, "<Delta sigma^m> of the density (frozen matrix)"),
-    "tau_p": ("float64", "tau0", "event duration, time-resolved estimator"),
-    "tau_p_window": ("float64", "tau0", "paper's literal estimator (C_p of the lag D2min)"),
-    "Gamma": ("float64", "1/tau0", "event rate per block (onsets)"),
-    "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
-    "Gamma_phi": ("float64", "1/tau0", "occupancy rate phi / tau_p_window (former Gamma)"),
-    "strain_balance": ("float64", "-", "R = Gamma <Delta sigma^m> / (G0 gamma_dot)"),
-    "strain_balance_err": ("float64", "-", "error of R (Gamma and <Delta sigma^m>)"),
-    "strain_balance_hl": ("float64", "-", "Gamma <sigma_c^m> / (G0 gamma_dot) (HL reset to 0)"),
-    "strain_balance_hl_err": ("float64", "-", "error of strain_balance_hl"),
-    "strain_balance_phi": (
-        "float64",
-        "-",
-        "Gamma_phi <Delta sigma^m> / (G0 gamma_dot): R with the former Gamma",
-    ),
-    "D_HL": ("float64", "eps^2/(sigma^4 tau0)", "D_HL = D_sigma / 2 (Eq. 7 MSD = 2 D_HL t)"),
-    "kappa": ("float64", "-", "kappa = D_HL / (G0 gamma_dot <sigma_c^m>)"),
-    "kappa_err": ("float64", "-", "error of kappa (D_HL, G0, <sigma_c^m>)"),
-    "alpha_kappa": ("float64", "-", "HL coupling implied by kappa: kappa tanh(1/(2 kappa))"),
-    "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
-    "kappa_var": (
-        "float64",
-        "-",
-        "kappa with D_sigma_var / 2 (increment variance, mean increment subtracted)",
-    ),
-    "alpha_kappa_var": ("float64", "-", "kappa_var tanh(1/(2 kappa_var))"),
-}
+RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.run_coupling")
 
 
 def _finite_or_zero(value: float) -> float:
