@@ -754,6 +754,14 @@ COLUMNS: dict[str, Column] = define(
             "kappa with D_sigma_var / 2 (increment variance, mean increment subtracted)",
         ),
         ("alpha_kappa_var", "float64", "-", "kappa_var tanh(1/(2 kappa_var))"),
+        ("error_note", "str", "-", "inputs whose error is unknown, making errors NaN ('' if none)"),
+        (
+            "relaxation_fraction@prediction",
+            "float64",
+            "-",
+            "relaxation fraction used: drop_ratio clipped into [1e-3, 1] (the solver's range)",
+        ),
+        ("relaxation_clipped", "bool", "-", "True if drop_ratio lay outside [1e-3, 1]"),
     ]
 )
 
@@ -1238,11 +1246,14 @@ TABLES: dict[str, tuple[str, ...]] = {
         "alpha_kappa_err",
         "kappa_var",
         "alpha_kappa_var",
+        "error_note",
     ),
     "report.prediction": (
         "density",
         "shear_rate@hl",
         "stress@hl",
+        "relaxation_fraction@prediction",
+        "relaxation_clipped",
     ),
 }
 

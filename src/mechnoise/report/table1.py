@@ -256,7 +256,9 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
     Uses alpha_micro_dhl (the HL equation's convention D = alpha <Delta sigma>^2 Gamma with
     MSD = 2 D t), the threshold width delta_sigma_c / <sigma_c^m> and the relaxation
     fraction <Delta sigma^m> / <sigma_c^m> (DESIGN §3, paper's conclusion). Returns
-    density, shear_rate (dimensionless, units sigma_c / (G0 tau)) and stress (units sigma_c).
+    density, shear_rate (dimensionless, units sigma_c / (G0 tau)), stress (units sigma_c), and
+    the relaxation fraction used with a flag telling whether drop_ratio had to be clipped into
+    the solver's range [1e-3, 1].
     """
     from mechnoise.hl.modified import modified_flow_curve
 
@@ -267,7 +269,8 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
         ):
             continue
         width = float(row["delta_sigma_c"] / row["sigma_c"])
-        frac = float(min(max(row["drop_ratio"], 1e-3), 1.0))
+        ratio = float(row["drop_ratio"])
+        frac = min(max(ratio, 1e-3), 1.0)  # reported: relaxation_fraction, relaxation_clipped
         curve = modified_flow_curve(
             float(row["alpha_micro_dhl"]),
             shear_rates,
@@ -275,9 +278,11 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
             relaxation_fraction=frac,
         )
         curve.insert(0, "density", float(row["density"]))
-        out.append(curve[["density", "shear_rate", "stress"]])
+        curve["relaxation_fraction"] = frac
+        curve["relaxation_clipped"] = frac != ratio
+        out.append(curve[list(PREDICTION_COLUMNS)])
     if not out:
-        return pd.DataFrame(columns=["density", "shear_rate", "stress"])
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     return pd.concat(out, ignore_index=True)
 
 
