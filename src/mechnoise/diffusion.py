@@ -90,6 +90,14 @@ _FROM_PLASTICITY = (
 _SPACING_RTOL = 1e-6
 
 
+def _log_log_slope(t: FloatArray, y: FloatArray) -> float:
+    """Least-squares slope of log y against log t over the points with y > 0 (NaN if < 2)."""
+    positive = y > 0
+    if positive.sum() < 2:
+        return math.nan
+    return float(np.polyfit(np.log(t[positive]), np.log(y[positive]), 1)[0])
+
+
 def _window_spacing(times: FloatArray, window: int) -> float:
     """Frame interval of one window; raise if frames are not equally spaced."""
     if times.size < 2:
@@ -401,23 +409,13 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
         mu = inside["k"].map(dict(zip(ks, pooled_all["mean_increment"], strict=True)))
         contribution = inside["increment_sq"] - 2.0 * mu * inside["increment"] + mu**2
         d_var_err = sample_errors(contribution / inside["lag"])[0]
-        positive = variance > 0
-        var_exponent = (
-            float(np.polyfit(np.log(t[positive]), np.log(variance[positive]), 1)[0])
-            if positive.sum() >= 2
-            else math.nan
-        )
+        var_exponent = _log_log_slope(t, variance)
     else:
         d_var = d_var_err = var_exponent = math.nan
 
     if t.size >= 2:
         slope, intercept = (float(v) for v in np.polyfit(t, msd, 1))
-        positive = msd > 0
-        exponent = (
-            float(np.polyfit(np.log(t[positive]), np.log(msd[positive]), 1)[0])
-            if positive.sum() >= 2
-            else math.nan
-        )
+        exponent = _log_log_slope(t, msd)
     else:
         slope = intercept = exponent = math.nan
     drift_last = float(pooled["drift"].iloc[-1])
