@@ -36,29 +36,16 @@ def _rel(value: float, err: float) -> float:
     return abs(err / value) if value else math.inf
 
 
-def _by_drop(
+def _alpha_micro(
     d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
 ) -> tuple[float, float]:
+    """D / (s^2 Gamma) with its error: s = <Delta sigma^m> (alpha_micro) or <sigma_c^m> (HL)."""
     return hl.alpha_micro(
         d,
         s,
         g,
         d_sigma_err=d_e,
         stress_drop_err=s_e,
-        activity_rate_err=g_e,
-        alpha_convention=alpha_convention,  # type: ignore[arg-type]
-    )
-
-
-def _by_threshold(
-    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
-) -> tuple[float, float]:
-    return hl.alpha_micro_hl(
-        d,
-        s,
-        g,
-        d_sigma_err=d_e,
-        yield_stress_local_err=s_e,
         activity_rate_err=g_e,
         alpha_convention=alpha_convention,  # type: ignore[arg-type]
     )
@@ -106,9 +93,9 @@ def summary_row(
     a, a_e = float(fit["prefactor"]), float(fit["prefactor_err"])
     nan = (math.nan, math.nan)
     finite = all(math.isfinite(v) and v > 0 for v in (d, gam, ds, sc))
-    am = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
-    am_dhl = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
-    am_hl = _coupling(_by_threshold, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
+    am = _coupling(_alpha_micro, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
+    am_dhl = _coupling(_alpha_micro, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
+    am_hl = _coupling(_alpha_micro, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
     try:
         af = hl.alpha_flow(sy, sy_e, sc, sc_e)
     except ValueError as exc:
