@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import platform
+import shutil  # noqa: F401 -- `engine.shutil` is patched by callers (mpi_launcher looks up srun)
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
