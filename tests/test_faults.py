@@ -447,9 +447,16 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
     while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
         assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
         time.sleep(0.5)
-    # the interrupt landed inside the run: the segment never finished nor wrote its restart
-    assert DONE_MARKER not in log.read_text(errors="replace"), "the segment finished first"
-    assert not (repo / SEG0).exists()
+    text = log.read_text(errors="replace")
+    if interrupt in ("sigint-snakemake", "sigterm-snakemake"):
+        # Snakemake alone, signalled, stops gracefully: it lets the running job finish (the
+        # segment's whole MD loop, ~13 s on a loaded machine, ran after the signal) and its
+        # restart is complete and checked
+        assert DONE_MARKER in text and io.verify_checksum(repo / SEG0)
+    else:
+        # the interrupt landed inside the run: the segment never finished nor wrote a restart
+        assert DONE_MARKER not in text, "the segment finished before the interrupt"
+        assert not (repo / SEG0).exists()
     if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
         job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
         assert "that started it died" in job_log.read_text()
