@@ -70,7 +70,10 @@ def _rows_expected(rows: str, path: str) -> int | None:
 
 def check_every_documented_table(root: Path) -> int:
     """Every table of the reference that the tiny run wrote: its documented columns, dtypes,
-    units, and the row count its meaning fixes (one per run, density, or both). Returns the files checked."""
+    units, and the row count its meaning fixes (one per run, density, or both).
+
+    Returns the number of files checked.
+    """
     checked = 0
     for pattern, ref, rows in reference.TABLES:
         paths = sorted(
