@@ -22,6 +22,22 @@ CHECKOUT_FILES = ["Snakefile", "config.yaml", "profiles", "workflow", "lammps_in
 TINY = Path("workflow") / "presets" / "tiny.yaml"
 
 
+def quenched_glass(path: Path, n_particles: int) -> Path:
+    """A small glass of the paper's mixture at density 1.2 (seed 3), quickly quenched."""
+    from mechnoise.lammps.protocols import Model, prepare_glass
+
+    model = Model(n_particles=n_particles, fraction_a=0.65)
+    prepare_glass(
+        model,
+        1.2,
+        3,
+        path,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
+    )  # fmt: skip
+    return path
+
+
 def copy_checkout(dest: Path) -> Path:
     """Copy the workflow's files (not the package) to ``dest``, as a checkout to run in."""
     dest.mkdir(parents=True, exist_ok=True)

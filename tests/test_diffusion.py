@@ -195,10 +195,10 @@ def test_summary_row_and_modulus_lookup(tmp_path):
     row = diffusion.diffusion_summary(
         fit,
         plasticity={
-            "activity_rate": 0.2,
-            "activity_rate_err": 0.02,
-            "activity_rate_phi": 0.1,
-            "activity_rate_phi_err": 0.01,
+            "Gamma": 0.2,
+            "Gamma_err": 0.02,
+            "Gamma_phi": 0.1,
+            "Gamma_phi_err": 0.01,
             "phi": 0.2,
             "phi_err": 0.01,
             "tau_p": 1.0,

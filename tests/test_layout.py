@@ -14,24 +14,27 @@ from matplotlib.figure import Figure
 SRC = Path(__file__).resolve().parents[1] / "src" / "mechnoise"
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(SRC.parent).with_suffix("").parts
+def _module_name(path: Path, root: Path) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _import_graph() -> dict[str, set[str]]:
-    """Module -> mechnoise modules it imports at module level (static)."""
-    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+def _import_graph(root: Path = SRC) -> dict[str, set[str]]:
+    """Module -> modules of the package ``root`` it imports at module level (static)."""
+    modules = {_module_name(p, root): p for p in root.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         deps: set[str] = set()
         for node in ast.parse(path.read_text()).body:  # module level only
             targets: list[str] = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                base = node.module
-                if node.level:  # relative import
-                    pkg = name.split(".")[: -node.level + (1 if path.name == "__init__.py" else 0)]
-                    base = ".".join([*pkg, node.module])
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: level 1 is the package holding this module
+                    package = (
+                        name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                    )
+                    anchor = package[: len(package) - node.level + 1]
+                    base = ".".join([*anchor, *([base] if base else [])])
                 targets = [base] + [f"{base}.{a.name}" for a in node.names]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -40,44 +43,64 @@ def _import_graph() -> dict[str, set[str]]:
     return graph
 
 
-def test_package_has_no_import_cycle() -> None:
-    graph = _import_graph()
-    assert len(graph) > 30
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """An import cycle of ``graph`` (modules in order, the first repeated last), or None.
+
+    A submodule importing its own package (whose ``__init__`` imports the submodules) is not
+    a cycle of topics.
+    """
     state: dict[str, int] = {}
     path: list[str] = []
 
-    def visit(node: str) -> None:
+    def visit(node: str) -> list[str] | None:
         state[node] = 1
         path.append(node)
         for dep in sorted(graph[node]):
-            # a package's __init__ importing its own submodules is not a cycle of topics
-            if node.startswith(dep + ".") or dep == node:
+            if node.startswith(dep + "."):  # a submodule importing its own package
                 continue
             if state.get(dep) == 1:
-                cycle = path[path.index(dep) :] + [dep]
-                raise AssertionError("import cycle: " + " -> ".join(cycle))
+                return path[path.index(dep) :] + [dep]
             if dep not in state:
-                visit(dep)
+                found = visit(dep)
+                if found:
+                    return found
         path.pop()
         state[node] = 2
+        return None
 
     for module in sorted(graph):
         if module not in state:
-            visit(module)
+            found = visit(module)
+            if found:
+                return found
+    return None
 
 
-def test_cycle_finder_finds_a_cycle(tmp_path: Path) -> None:
-    """The check above can fail: the same walk flags a hand-made cycle."""
-    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}}
-    seen: set[str] = set()
+def test_package_has_no_import_cycle() -> None:
+    graph = _import_graph()
+    assert len(graph) > 30
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
-    def has_cycle(node: str, stack: tuple[str, ...]) -> bool:
-        if node in stack:
-            return True
-        seen.add(node)
-        return any(has_cycle(d, (*stack, node)) for d in graph[node])
 
-    assert has_cycle("a", ())
+def test_cycle_search_finds_a_cycle_through_init_relative_imports(tmp_path: Path) -> None:
+    """The check above can fail: the real graph and search flag a package with a cycle.
+
+    ``pkg/__init__.py`` imports ``.a`` relatively (an edge the old resolution dropped),
+    ``a`` imports ``b`` and ``b`` imports ``pkg.sub`` whose ``__init__`` imports ``a``.
+    """
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from . import a\n")
+    (pkg / "a.py").write_text("from pkg import b\n")
+    (pkg / "b.py").write_text("import pkg.sub\n")
+    (pkg / "sub" / "__init__.py").write_text("from .. import a\n")
+    graph = _import_graph(pkg)
+    assert graph["pkg"] == {"pkg.a"}
+    assert graph["pkg.sub"] == {"pkg", "pkg.a"}
+    assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.sub", "pkg.a"]
+    (pkg / "sub" / "__init__.py").write_text("X = 1\n")
+    assert find_cycle(_import_graph(pkg)) is None
 
 
 def test_no_prefixed_flat_modules() -> None:
@@ -118,8 +141,7 @@ def test_public_api_of_design_section_6() -> None:
 
 def test_figures_do_not_load_pyplot() -> None:
     code = (
-        "import sys, mechnoise.figures, mechnoise.report;"
-        "print('matplotlib.pyplot' in sys.modules)"
+        "import sys, mechnoise.figures, mechnoise.report;print('matplotlib.pyplot' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -129,12 +151,21 @@ def test_figures_draw_on_the_axes_given() -> None:
     from mechnoise import figures
 
     flow = pd.DataFrame(
-        {"density": [1.2, 1.2], "shear_rate": [1e-3, 1e-2], "stress": [1.0, 1.2],
-         "stress_err": [0.01, 0.01]}
+        {
+            "density": [1.2, 1.2],
+            "shear_rate": [1e-3, 1e-2],
+            "stress": [1.0, 1.2],
+            "stress_err": [0.01, 0.01],
+        }
     )
     fits = pd.DataFrame(
-        {"density": [1.2], "exponent_mode": ["fixed"], "sigma_y": [0.9], "prefactor": [2.0],
-         "exponent": [0.5]}
+        {
+            "density": [1.2],
+            "exponent_mode": ["fixed"],
+            "sigma_y": [0.9],
+            "prefactor": [2.0],
+            "exponent": [0.5],
+        }
     )
     host = Figure()
     ax = host.add_subplot()

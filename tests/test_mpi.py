@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LAMMPS_INPUTS
+from conftest import LAMMPS_INPUTS, quenched_glass
 
 from mechnoise.lammps import engine as lammps
 from mechnoise.lammps.engine import EngineSpec, engine_argv, mpi_launcher
-from mechnoise.lammps.protocols import Model, prepare_glass, run_shear_segment
+from mechnoise.lammps.protocols import Model, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear
 
 MODEL = Model(n_particles=400, fraction_a=0.65)
@@ -100,16 +100,7 @@ def test_from_config_reads_ranks_and_launcher_and_resources_override() -> None:
 
 @pytest.fixture(scope="module")
 def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mpi_glass") / "glass.data"
-    prepare_glass(
-        MODEL,
-        1.2,
-        3,
-        path,
-        script=LAMMPS_INPUTS / "in.prepare",
-        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
-    )
-    return path
+    return quenched_glass(tmp_path_factory.mktemp("mpi_glass") / "glass.data", MODEL.n_particles)
 
 
 def shear(glass: Path, workdir: Path, ranks: int) -> pd.DataFrame:

@@ -171,8 +171,8 @@ def test_summary_of_a_run_with_known_numbers() -> None:
     assert r["l_pl"] == pytest.approx(np.sqrt(26.0))
     assert r["l_pl_err"] == pytest.approx(np.std([16, 36, 36, 16], ddof=1) / 2 / (2 * np.sqrt(26)))
     assert r["tau_p_window"] == pytest.approx(1.5, rel=1e-8)
-    assert r["activity_rate_phi"] == pytest.approx(0.25 / 1.5, rel=1e-8)
+    assert r["Gamma_phi"] == pytest.approx(0.25 / 1.5, rel=1e-8)
     assert r["tau_p"] == 1.0 and r["tau_p_short_lag"] == 0.2  # the smallest short lag
-    assert r["activity_rate"] == pytest.approx(3 / (49 * 8.0), rel=1e-12)
+    assert r["Gamma"] == pytest.approx(3 / (49 * 8.0), rel=1e-12)
     assert r["n_events"] == 3 and r["observation_time"] == pytest.approx(8.0)
     assert r["M"] == 7 and r["k"] == 20 and r["n_frames"] == 4 and r["n_active_mean"] == 25

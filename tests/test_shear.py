@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LAMMPS_INPUTS
+from conftest import LAMMPS_INPUTS, quenched_glass
 
 from mechnoise import io
-from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
+from mechnoise.lammps.protocols import Model, merge_segments, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear, run_strains
 
 pytestmark = pytest.mark.lammps
@@ -20,16 +20,7 @@ MODEL = Model(n_particles=300, fraction_a=0.65)
 
 @pytest.fixture(scope="module")
 def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("glass") / "glass.data"
-    prepare_glass(
-        MODEL,
-        1.2,
-        3,
-        path,
-        script=LAMMPS_INPUTS / "in.prepare",
-        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=0.005
-    )
-    return path
+    return quenched_glass(tmp_path_factory.mktemp("glass") / "glass.data", MODEL.n_particles)
 
 
 def shear(

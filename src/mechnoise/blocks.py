@@ -28,6 +28,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, Frame, fractional_coordinates
 
@@ -35,22 +36,7 @@ log = logging.getLogger(__name__)
 
 
 #: column -> (dtype, unit, description) of ``block_stress.parquet`` (one row per block and frame).
-BLOCK_STRESS_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "frame index within the run (frames.parquet `frame`)"),
-    "window": ("int16", "-", "dense frame window the frame belongs to"),
-    "step": ("int64", "-", "MD step counted from the start of shear (matches thermo.parquet)"),
-    "time": ("float64", "tau0", "time since the start of shear"),
-    "strain": ("float64", "-", "applied strain gamma_dot * time"),
-    "bx": ("int16", "-", "block index along the first lattice vector (x), 0..M-1"),
-    "by": ("int16", "-", "block index along the second lattice vector (y), 0..M-1"),
-    "stress": (
-        "float64",
-        "eps/sigma^2",
-        "block shear stress sigma^m_xy = sum of per-atom S_xy in the block / block area "
-        "(Eq. 6); blocks in fractional coordinates of the tilt continued from the window start",
-    ),
-    "block_area": ("float64", "sigma^2", "block area A_m = lx ly / M^2 (the same for all rows)"),
-}
+BLOCK_STRESS_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("blocks.block_stress")
 
 #: Largest tolerated mismatch (in units of lx) between a frame's tilt, shifted by a whole
 #: number of flips, and the tilt expected from the applied strain; beyond it the number of

@@ -154,6 +154,24 @@ def check_folder_names(config: Mapping[str, Any]) -> None:
 
 
 def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
+    """Checks that involve several keys (the schema checks each key alone).
+
+    Each failure is a :class:`ConfigError` naming the key to change, raised before any job:
+
+    * box size (smallest side, at the largest density) against the analysis lengths: a 2 x 2
+      grid of ``analysis.blocks.width``, ``analysis.structure.rdf_r_max`` below half the side,
+      ``analysis.activity_block`` and the cutoff plus ``shear.neighbor_skin``;
+    * strains: ``shear.segment_strain`` and ``shear.steady_strain`` within
+      ``shear.total_strain``;
+    * ``execution.command`` given when ``execution.kind`` is ``command``;
+    * times: ``shear.frames.frame_interval`` at least one time step; for every shear rate,
+      ``analysis.d2min.lag`` shorter than a frame window and at least one frame interval;
+      ``analysis.event_duration.short_lag`` a multiple of the frame interval and its longest
+      lag plus ``analysis.autocorr.max_lag`` inside a window; the stress-MSD fit window
+      inside ``analysis.stress_msd.max_lag``;
+    * rate indices (``*_rate_index``) among the configured rates, and ordered rate ranges
+      (``analysis.flow.hb_rate_range``, ``hl_model.shear_rates``).
+    """
     system, shear, analysis = cfg["system"], cfg["shear"], cfg["analysis"]
     n = system["n_particles"]
     side_min = math.sqrt(n / max(system["densities"]))

@@ -52,167 +52,32 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise._typing import FloatArray
 from mechnoise.stats import standard_error
 
 log = logging.getLogger(__name__)
 
 
-_STRESS2 = "eps^2/sigma^4"
-_DIFF = "eps^2/(sigma^4 tau0)"
-
 #: column -> (dtype, unit, description) of ``stress_msd.parquet`` (the pooled curve).
-STRESS_MSD_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "lag": ("float64", "tau0", "time lag t (a whole number of frame intervals)"),
-    "msd": (
-        "float64",
-        _STRESS2,
-        "block-stress MSD <(sigma^m(t0+t) - sigma^m(t0) - G0 gamma_dot t)^2> over blocks, "
-        "origins and windows (Eq. 7)",
-    ),
-    "msd_err": (
-        "float64",
-        _STRESS2,
-        "standard error of msd over (window, block) samples (NaN for a single sample)",
-    ),
-    "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
-    "n": ("int64", "-", "number of (block, origin) pairs averaged"),
-    "mean_increment": (
-        "float64",
-        "eps/sigma^2",
-        "<sigma^m(t0+t) - sigma^m(t0)> over blocks, origins and windows (~0 in steady state)",
-    ),
-    "variance": (
-        "float64",
-        _STRESS2,
-        "variance of the block-stress increment, its mean (mean_increment) subtracted",
-    ),
-    "local_exponent": (
-        "float64",
-        "-",
-        "d ln msd / d ln t (centred differences; 1 = normal diffusion)",
-    ),
-}
+STRESS_MSD_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("diffusion.stress_msd")
 
 #: column -> (dtype, unit, description) of ``stress_msd_blocks.parquet`` (per window and block).
-STRESS_MSD_SAMPLE_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "window": ("int16", "-", "dense frame window"),
-    "bx": ("int16", "-", "block index along x"),
-    "by": ("int16", "-", "block index along y"),
-    "k": ("int32", "-", "time lag in frame intervals"),
-    "lag": ("float64", "tau0", "time lag t"),
-    "msd": ("float64", _STRESS2, "MSD of this block over the window's origins (Eq. 7)"),
-    "drift": ("float64", "eps/sigma^2", "mean elastic drift G0 gamma_dot t subtracted"),
-    "n": ("int64", "-", "number of time origins averaged"),
-    "increment": ("float64", "eps/sigma^2", "mean raw increment sigma^m(t0+t) - sigma^m(t0)"),
-    "increment_sq": ("float64", _STRESS2, "mean squared raw increment"),
-}
+STRESS_MSD_SAMPLE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
+    "diffusion.stress_msd_sample"
+)
 
 #: column -> (dtype, unit, description) of ``diffusion_summary.parquet`` (one row per run).
-DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density rho of the run"),
-    "shear_rate": ("float64", "1/tau0", "applied shear rate gamma_dot"),
-    "seed": ("int64", "-", "seed of the run"),
-    "D_sigma": ("float64", _DIFF, "paper's D_sigma = MSD/t, fit MSD = D_sigma t (no intercept)"),
-    "D_sigma_err": (
-        "float64",
-        _DIFF,
-        "error of D_sigma: max of the standard errors over blocks and over windows",
-    ),
-    "D_HL": ("float64", _DIFF, "HL diffusion constant D_HL = D_sigma / 2 (MSD = 2 D_HL t)"),
-    "D_HL_err": ("float64", _DIFF, "standard error of D_HL"),
-    "D_sigma_var": (
-        "float64",
-        _DIFF,
-        "Var(increment)/t: the D_sigma fit applied to the increment variance (mean subtracted)",
-    ),
-    "D_sigma_var_err": ("float64", _DIFF, "error of D_sigma_var (as D_sigma_err)"),
-    "Gamma": (
-        "float64",
-        "1/tau0",
-        "plastic activity rate per block: event onsets per block and time (plasticity stage)",
-    ),
-    "Gamma_err": ("float64", "1/tau0", "error of Gamma (plasticity stage)"),
-    "Gamma_phi": (
-        "float64",
-        "1/tau0",
-        "occupancy rate phi / tau_p_window, the former Gamma (grows with the D2min lag)",
-    ),
-    "Gamma_phi_err": ("float64", "1/tau0", "error of Gamma_phi"),
-    "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
-    "phi_err": ("float64", "-", "error of phi (plasticity stage)"),
-    "tau_p": ("float64", "tau0", "event duration, time-resolved estimator (plasticity stage)"),
-    "tau_p_err": ("float64", "tau0", "error of tau_p (plasticity stage)"),
-    "tau_p_window": (
-        "float64",
-        "tau0",
-        "paper's literal estimator: decay time of C_p of the lag-delta-t D2min",
-    ),
-    "tau_p_window_err": ("float64", "tau0", "error of tau_p_window"),
-    "D_sigma_over_Gamma": (
-        "float64",
-        _STRESS2,
-        "D_sigma / Gamma (constant across shear rates if D_sigma is proportional to Gamma)",
-    ),
-    "M": ("int64", "-", "blocks per side of the coarse grid"),
-    "W": ("float64", "sigma", "actual block side sqrt(lx ly) / M"),
-    "G0": ("float64", "eps/sigma^2", "macroscopic shear modulus used for the elastic drift"),
-    "G0_err": ("float64", "eps/sigma^2", "error of G0 (flow stage)"),
-    "fit_t_min": ("float64", "tau0", "smallest lag used in the fit"),
-    "fit_t_max": ("float64", "tau0", "largest lag used in the fit"),
-    "n_fit_lags": ("int64", "-", "number of lags in the fit window"),
-    "n_samples": ("int64", "-", "number of (window, block) samples"),
-    "n_windows": ("int64", "-", "number of frame windows"),
-    "D_sigma_err_blocks": (
-        "float64",
-        _DIFF,
-        "standard error of D_sigma over (window, block) samples (NaN for one sample)",
-    ),
-    "D_sigma_err_windows": (
-        "float64",
-        _DIFF,
-        "standard error of D_sigma over windows (NaN for one window)",
-    ),
-    "slope_with_intercept": (
-        "float64",
-        _DIFF,
-        "diagnostic: slope of a least-squares fit MSD = a + b t in the fit window",
-    ),
-    "intercept": ("float64", _STRESS2, "diagnostic: intercept a of that fit"),
-    "msd_exponent": (
-        "float64",
-        "-",
-        "diagnostic: slope of log MSD against log t in the fit window (1 = diffusive)",
-    ),
-    "msd_exponent_min": (
-        "float64",
-        "-",
-        "smallest local exponent d ln MSD / d ln t over the lags of the fit window",
-    ),
-    "msd_exponent_max": (
-        "float64",
-        "-",
-        "largest local exponent d ln MSD / d ln t over the lags of the fit window",
-    ),
-    "variance_exponent": (
-        "float64",
-        "-",
-        "slope of log Var(increment) against log t in the fit window (1 = diffusive)",
-    ),
-    "drift_fraction": (
-        "float64",
-        "-",
-        "diagnostic: (G0 gamma_dot t)^2 / MSD at fit_t_max, the share of the MSD that the "
-        "drift subtraction adds when the mean block-stress increment is zero (steady state)",
-    ),
-}
+DIFFUSION_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
+    "diffusion.diffusion_summary"
+)
 
 #: plasticity-summary columns copied into the diffusion summary.
 _FROM_PLASTICITY = (
-    "activity_rate",
-    "activity_rate_err",
-    "activity_rate_phi",
-    "activity_rate_phi_err",
+    "Gamma",
+    "Gamma_err",
+    "Gamma_phi",
+    "Gamma_phi_err",
     "phi",
     "phi_err",
     "tau_p",
@@ -223,6 +88,14 @@ _FROM_PLASTICITY = (
 
 # Relative tolerance on equal frame spacing inside a window.
 _SPACING_RTOL = 1e-6
+
+
+def _log_log_slope(t: FloatArray, y: FloatArray) -> float:
+    """Least-squares slope of log y against log t over the points with y > 0 (NaN if < 2)."""
+    positive = y > 0
+    if positive.sum() < 2:
+        return math.nan
+    return float(np.polyfit(np.log(t[positive]), np.log(y[positive]), 1)[0])
 
 
 def _window_spacing(times: FloatArray, window: int) -> float:
@@ -536,23 +409,13 @@ def fit_stress_diffusion(samples: pd.DataFrame, t_min: float, t_max: float) -> D
         mu = inside["k"].map(dict(zip(ks, pooled_all["mean_increment"], strict=True)))
         contribution = inside["increment_sq"] - 2.0 * mu * inside["increment"] + mu**2
         d_var_err = sample_errors(contribution / inside["lag"])[0]
-        positive = variance > 0
-        var_exponent = (
-            float(np.polyfit(np.log(t[positive]), np.log(variance[positive]), 1)[0])
-            if positive.sum() >= 2
-            else math.nan
-        )
+        var_exponent = _log_log_slope(t, variance)
     else:
         d_var = d_var_err = var_exponent = math.nan
 
     if t.size >= 2:
         slope, intercept = (float(v) for v in np.polyfit(t, msd, 1))
-        positive = msd > 0
-        exponent = (
-            float(np.polyfit(np.log(t[positive]), np.log(msd[positive]), 1)[0])
-            if positive.sum() >= 2
-            else math.nan
-        )
+        exponent = _log_log_slope(t, msd)
     else:
         slope = intercept = exponent = math.nan
     drift_last = float(pooled["drift"].iloc[-1])
@@ -625,8 +488,8 @@ def diffusion_summary(
         From :func:`fit_stress_diffusion`.
     plasticity : mapping
         The run's ``plasticity_summary`` row (:data:`mechnoise.plasticity.SUMMARY_COLUMNS`):
-        Γ (``activity_rate``), ``activity_rate_phi``, φ, ``tau_p``, ``tau_p_window`` and
-        their errors are copied.
+        Γ (``Gamma``), ``Gamma_phi``, φ, ``tau_p``, ``tau_p_window`` and their errors are
+        passed on under the same names.
     shear_modulus, shear_modulus_err : float
         ``G0`` and its error (eps/sigma²).
     n_blocks : int
@@ -647,7 +510,7 @@ def diffusion_summary(
     missing = sorted(set(_FROM_PLASTICITY) - set(p))
     if missing:
         raise ValueError(f"plasticity summary lacks columns {missing}")
-    gamma = p["activity_rate"]
+    gamma = p["Gamma"]
     row = {
         "density": density,
         "shear_rate": shear_rate,
@@ -658,16 +521,7 @@ def diffusion_summary(
         "D_HL_err": fit.d_hl_err,
         "D_sigma_var": fit.d_sigma_var,
         "D_sigma_var_err": fit.d_sigma_var_err,
-        "Gamma": gamma,
-        "Gamma_err": p["activity_rate_err"],
-        "Gamma_phi": p["activity_rate_phi"],
-        "Gamma_phi_err": p["activity_rate_phi_err"],
-        "phi": p["phi"],
-        "phi_err": p["phi_err"],
-        "tau_p": p["tau_p"],
-        "tau_p_err": p["tau_p_err"],
-        "tau_p_window": p["tau_p_window"],
-        "tau_p_window_err": p["tau_p_window_err"],
+        **p,
         "D_sigma_over_Gamma": fit.d_sigma / gamma if gamma > 0 else math.nan,
         "M": n_blocks,
         "W": block_side,

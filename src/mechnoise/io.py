@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mechnoise import columns
 from mechnoise._typing import Box, FloatArray
 
 log = logging.getLogger(__name__)
@@ -48,45 +49,10 @@ class CorruptFileError(ValueError):
 
 
 #: column -> (dtype, unit, description) of ``thermo.parquet``.
-THERMO_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "step": ("int64", "-", "MD step counted from the start of shear"),
-    "time": ("float64", "tau0", "time since the start of shear"),
-    "strain": ("float64", "-", "applied shear strain gamma = gamma_dot * time"),
-    "stress": ("float64", "eps/sigma^2", "shear stress sigma_xy = -p_xy (virial + kinetic)"),
-    "pressure": ("float64", "eps/sigma^2", "pressure p = (p_xx + p_yy) / 2"),
-    "pe": ("float64", "eps", "potential energy per particle"),
-    "lx": ("float64", "sigma", "box length along x"),
-    "ly": ("float64", "sigma", "box length along y"),
-    "xy": ("float64", "sigma", "box tilt length (jumps by -lx at a flip)"),
-    "steady": (
-        "bool",
-        "-",
-        "row belongs to the steady state: strain >= the run's discarded strain "
-        "(shear.steady_strain from the glass, shear.cascade_strain in a rate cascade)",
-    ),
-}
+THERMO_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("io.thermo")
 
 #: column -> (dtype, unit, description) of ``frames.parquet`` (one row per atom and frame).
-FRAME_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "frame index within the run, increasing with time"),
-    "window": ("int16", "-", "index of the dense frame window the frame belongs to"),
-    "step": ("int64", "-", "MD step counted from the start of shear"),
-    "time": ("float64", "tau0", "time since the start of shear"),
-    "strain": ("float64", "-", "applied strain gamma_dot * time"),
-    "lx": ("float64", "sigma", "box length along x in this frame"),
-    "ly": ("float64", "sigma", "box length along y in this frame"),
-    "xy": ("float64", "sigma", "box tilt length in this frame (after any flip)"),
-    "id": ("int32", "-", "LAMMPS atom id"),
-    "type": ("int8", "-", "species: 1 = A, 2 = B"),
-    "x": ("float64", "sigma", "unwrapped x position"),
-    "y": ("float64", "sigma", "unwrapped y position"),
-    "sxy": (
-        "float64",
-        "eps",
-        "per-atom stress times area from compute stress/atom, xy component; "
-        "sum(sxy) / (lx*ly) = sigma_xy = -p_xy",
-    ),
-}
+FRAME_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("io.frame")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ config key and every table column cannot drift from what the code writes.
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -16,9 +15,11 @@ from typing import Any
 
 import yaml
 
+from mechnoise import columns
 from mechnoise.config import load_schema
 
-#: (path pattern, "module:ATTRIBUTE" of its COLUMNS dict, what one row is).
+#: (path pattern, "module:ATTRIBUTE" of its COLUMNS view (table of mechnoise.columns), what
+#: one row is).
 _RUN = "results/shear/rho{rho}/rate{rate}/seed{seed}"
 _YIELD = "results/yield/rho{rho}"
 _GLASS = "results/glass/rho{rho}/seed{seed}"
@@ -167,9 +168,14 @@ BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference README.md --
 END = "<!-- END GENERATED {name} -->"
 
 
-def _columns(ref: str) -> Mapping[str, tuple[str, str, str]]:
+def table_id(ref: str) -> str:
+    """Key in :data:`mechnoise.columns.TABLES` of a ``"module:NAME_COLUMNS"`` reference."""
     module, attr = ref.split(":")
-    return dict(getattr(importlib.import_module(f"mechnoise.{module}"), attr))
+    return f"{module}.{attr.removesuffix('_COLUMNS').lower()}"
+
+
+def _columns(ref: str) -> Mapping[str, tuple[str, str, str]]:
+    return columns.view(table_id(ref))
 
 
 def tables_markdown() -> str:

@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from mechnoise import columns
 from mechnoise._typing import FloatArray
 from mechnoise.stats import block_average
 
@@ -21,50 +22,13 @@ log = logging.getLogger(__name__)
 
 
 #: Columns of ``results/flow_curve.parquet``.
-FLOW_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density"),
-    "shear_rate": ("float64", "1/tau0", "imposed shear rate"),
-    "stress": ("float64", "eps/sigma^2", "steady-state mean shear stress sigma_xy"),
-    "stress_err": ("float64", "eps/sigma^2", "standard error from block averaging over strain"),
-    "n_seeds": ("int32", "-", "independent runs averaged"),
-    "strain_span": ("float64", "-", "steady-state strain averaged over (per seed)"),
-}
+FLOW_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("rheology.flow_curve")
 
 #: Columns of ``results/hb_fit.parquet``.
-HB_FIT_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density"),
-    "exponent_mode": ("str", "-", "'free': n fitted; 'fixed': n = 1/2"),
-    "sigma_y": ("float64", "eps/sigma^2", "dynamical yield stress sigma_Y"),
-    "sigma_y_err": ("float64", "eps/sigma^2", "one-sigma error of sigma_Y"),
-    "prefactor": ("float64", "eps/sigma^2 tau0^n", "Herschel-Bulkley prefactor A"),
-    "prefactor_err": ("float64", "eps/sigma^2 tau0^n", "one-sigma error of A"),
-    "exponent": ("float64", "-", "exponent n"),
-    "exponent_err": ("float64", "-", "one-sigma error of n (0 when fixed)"),
-    "chi2_red": ("float64", "-", "reduced chi^2 of the fit"),
-    "n_rates": ("int32", "-", "number of shear rates fitted"),
-    "rate_min": ("float64", "1/tau0", "lowest rate fitted"),
-    "rate_max": (
-        "float64",
-        "1/tau0",
-        "highest rate fitted (n = 1/2: analysis.flow.hb_rate_range, default the lowest-rate "
-        "decade, where HL is still close to Herschel-Bulkley; n free: every rate)",
-    ),
-}
+HB_FIT_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("rheology.hb_fit")
 
 #: Columns of ``results/modulus.parquet``.
-MODULUS_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density"),
-    "G0": ("float64", "eps/sigma^2", "shear modulus from the elastic branches of the steady state"),
-    "G0_err": ("float64", "eps/sigma^2", "standard error over branches"),
-    "n_branches": ("int32", "-", "elastic branches used"),
-    "G0_initial": (
-        "float64",
-        "eps/sigma^2",
-        "slope of the initial loading (strain < max); NaN for a run of a rate cascade",
-    ),
-    "G0_initial_err": ("float64", "eps/sigma^2", "fit error of the initial slope"),
-    "shear_rate": ("float64", "1/tau0", "rate of the run the branches come from"),
-}
+MODULUS_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("rheology.modulus")
 
 
 def steady_state_stress(thermo: pd.DataFrame, n_blocks: int) -> tuple[float, float, float]:
@@ -278,17 +242,7 @@ def initial_modulus(
 
 
 #: Columns of ``results/hl_fit.parquet``: the flow curve fitted with the HL stationary curve.
-HL_FIT_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density"),
-    "alpha": ("float64", "-", "HL coupling alpha of the best fit (a second alpha_flow)"),
-    "alpha_err": ("float64", "-", "one-sigma error of alpha (x sqrt(chi2_red) if > 1)"),
-    "sigma_c": ("float64", "eps/sigma^2", "stress scale sigma_c of the fit"),
-    "sigma_c_err": ("float64", "eps/sigma^2", "one-sigma error of sigma_c"),
-    "G0_tau": ("float64", "eps/sigma^2 tau0", "time scale G0 tau of the fit"),
-    "G0_tau_err": ("float64", "eps/sigma^2 tau0", "one-sigma error of G0 tau"),
-    "chi2_red": ("float64", "-", "reduced chi^2 of the fit (NaN with 3 rates: no dof)"),
-    "n_rates": ("int32", "-", "number of shear rates fitted"),
-}
+HL_FIT_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("rheology.hl_fit")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise._typing import Box, ComplexArray, IntArray
 from mechnoise.io import freud_system
 from mechnoise.plasticity.neighbors import as_positions, check_box
@@ -51,79 +52,18 @@ SPECIES: dict[int, str] = {1: "A", 2: "B"}
 #: Pairs of the partial RDFs, in table order, then the total g(r).
 PAIRS: tuple[str, ...] = ("AA", "AB", "BB", "all")
 
-#: The columns that name a glass, first in every table of this module.
-_GLASS_KEY: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density N / area of the glass"),
-    "seed": ("int64", "-", "seed of the glass"),
-}
-
 #: column -> (dtype, unit, description) of ``rdf.parquet`` (one glass).
-RDF_COLUMNS: dict[str, tuple[str, str, str]] = {
-    **_GLASS_KEY,
-    "pair": ("str", "-", "AA, AB, BB (partial g_ab) or all (total g)"),
-    "r": ("float64", "sigma", "bin centre"),
-    "g": (
-        "float64",
-        "-",
-        "g_ab(r) = A n_ab(r) / (N_a (N_b - delta_ab) 2 pi r dr); tends to 1 at large r; "
-        "g = sum_ab N_a (N_b - delta_ab) g_ab / (N (N - 1))",
-    ),
-}
+RDF_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("structure.rdf")
 
 #: A crystal-like particle has at least this many coherent bonds (of 6 in a triangular
 #: lattice): a majority of its shell continues its lattice orientation.
 MIN_COHERENT_NEIGHBORS = 4
 
 #: column -> (dtype, unit, description) of ``structure.parquet`` (one row per particle).
-LOCAL_ORDER_COLUMNS: dict[str, tuple[str, str, str]] = {
-    **_GLASS_KEY,
-    "id": ("int64", "-", "LAMMPS atom id"),
-    "type": ("int8", "-", "species: 1 = A, 2 = B"),
-    "psi6": (
-        "float64",
-        "-",
-        "local hexatic order |psi6| = |sum_j l_ij exp(6i theta_ij)| / sum_j l_ij over the "
-        "Voronoi neighbours j (l_ij: length of the shared Voronoi edge); 1 in a triangular "
-        "lattice",
-    ),
-    "n_neighbors": ("int32", "-", "number of Voronoi neighbours"),
-    "n_coherent": (
-        "int32",
-        "-",
-        "Voronoi neighbours j with |psi6_i|, |psi6_j| and Re(psi6_i psi6_j*)/|psi6_i psi6_j| "
-        "all > analysis.structure.psi6_threshold (same lattice orientation)",
-    ),
-    "crystalline": (
-        "bool",
-        "-",
-        "crystal-like particle: |psi6| > psi6_threshold and n_coherent >= 4",
-    ),
-}
+LOCAL_ORDER_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("structure.local_order")
 
 #: column -> (dtype, unit, description) of ``glass_quality.parquet`` (one row per glass).
-GLASS_QUALITY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    **_GLASS_KEY,
-    "n_particles": ("int64", "-", "number of particles N"),
-    "psi6_mean": ("float64", "-", "mean local hexatic order <|psi6|> over all particles"),
-    "ordered_fraction": (
-        "float64",
-        "-",
-        "fraction of particles with |psi6| > psi6_threshold (isolated ones included)",
-    ),
-    "crystalline_fraction": ("float64", "-", "fraction of crystal-like particles"),
-    "crystalline_fraction_a": ("float64", "-", "fraction of the A particles that are crystal-like"),
-    "psi6_threshold": ("float64", "-", "analysis.structure.psi6_threshold"),
-    "max_crystalline_fraction": (
-        "float64",
-        "-",
-        "analysis.structure.max_crystalline_fraction",
-    ),
-    "crystallised": (
-        "bool",
-        "-",
-        "crystalline_fraction > max_crystalline_fraction: the glass holds crystallites",
-    ),
-}
+GLASS_QUALITY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("structure.glass_quality")
 
 
 def _species_masks(types: npt.ArrayLike, n: int) -> dict[str, npt.NDArray[np.bool_]]:

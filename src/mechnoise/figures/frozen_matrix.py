@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from mechnoise.figures.canvas import density_colors
@@ -89,50 +91,23 @@ def plot_fig5b(
     ax.set_ylim(bottom=0)
 
     rho = summ["density"].to_numpy()
-    left.errorbar(
-        rho,
-        summ["sigma_c_km"],
-        summ["sigma_c_km_err"],
-        fmt="o-",
-        ms=3,
-        label=r"$\langle\sigma_c^m\rangle$ (censored)",
-    )
-    left.errorbar(
-        rho,
-        summ["sigma_c_mean"],
-        summ["sigma_c_mean_err"],
-        fmt="o:",
-        ms=3,
-        mfc="none",
-        color="C0",
-        label="yielded only",
-    )
-    left.errorbar(
-        rho,
-        summ["sigma_c_km_std"],
-        summ["sigma_c_km_std_err"],
-        fmt="s--",
-        ms=3,
-        label=r"$\delta\sigma_c^m$",
-    )
+
+    def bars(axis: Axes, column: str, fmt: str, label: str, **style: Any) -> None:
+        """``column`` of the summary against density, with its ``_err`` column as bars."""
+        axis.errorbar(rho, summ[column], summ[f"{column}_err"], fmt=fmt, ms=3, label=label, **style)
+
+    bars(left, "sigma_c_km", "o-", r"$\langle\sigma_c^m\rangle$ (censored)")
+    bars(left, "sigma_c_mean", "o:", "yielded only", mfc="none", color="C0")
+    bars(left, "sigma_c_km_std", "s--", r"$\delta\sigma_c^m$")
     left.set_xlabel(r"$\rho$", fontsize=7)
     left.tick_params(labelsize=6)
     left.legend(fontsize=6)
-    right.errorbar(
-        rho,
-        summ["sigma_drop_mean"],
-        summ["sigma_drop_mean_err"],
-        fmt="o-",
-        ms=3,
-        label=r"$\langle\Delta\sigma^m\rangle$",
-    )
-    right.errorbar(
-        rho,
-        summ["drop_ratio"],
-        summ["drop_ratio_err"],
-        fmt="^-",
-        ms=3,
-        label=r"$\langle\Delta\sigma^m\rangle/\langle\sigma_c^m\rangle$",
+    bars(right, "sigma_drop_mean", "o-", r"$\langle\Delta\sigma^m\rangle$")
+    bars(
+        right,
+        "drop_ratio",
+        "^-",
+        r"$\langle\Delta\sigma^m\rangle/\langle\sigma_c^m\rangle$",
     )
     lo = np.minimum(summ["drop_ratio_half_factor"], summ["drop_ratio_double_factor"])
     hi = np.maximum(summ["drop_ratio_half_factor"], summ["drop_ratio_double_factor"])

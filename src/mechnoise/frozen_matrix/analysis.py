@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mechnoise import stats
+from mechnoise import columns, stats
 from mechnoise._typing import FloatArray
 
 log = logging.getLogger(__name__)
@@ -51,158 +51,20 @@ log = logging.getLogger(__name__)
 #: probe slope is not positive; local moduli of the model glass are ~10-40.
 MODULUS_FLOOR = 1.0
 
-_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/local_yield.parquet``.
-LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "config": ("int32", "-", "snapshot index (0 .. n_configs-1) at this density"),
-    "bx": ("int32", "-", "block index along the first lattice vector (0 .. M-1)"),
-    "by": ("int32", "-", "block index along y (0 .. M-1)"),
-    "direction": ("int8", "-", "loading direction: 1 = +xy (along the flow), -1 = -xy"),
-    "sigma_c": (
-        "float64",
-        _S,
-        "local yield stress sigma_c^m: largest block stress (along the loading direction) "
-        "before the first plastic drop; NaN if the block never yielded",
-    ),
-    "sigma_drop": (
-        "float64",
-        _S,
-        "local stress drop Delta sigma^m across the first plastic drop; NaN if never yielded",
-    ),
-    "strain_at_yield": ("float64", "-", "applied strain at sigma_c; NaN if never yielded"),
-    "local_modulus": (
-        "float64",
-        _S,
-        "initial slope of the block stress-strain curve (frozen-matrix local shear modulus)",
-    ),
-    "initial_stress": (
-        "float64",
-        _S,
-        "sigma^m: block stress of the relaxed unstrained snapshot, along the loading direction "
-        "(direction * sigma_xy^m)",
-    ),
-    "yielded": ("bool", "-", "False if no plastic drop occurred up to the end of the curve"),
-    "stress_max": (
-        "float64",
-        _S,
-        "largest stress before the first drop (= sigma_c) or, if never yielded, on the whole "
-        "curve: the censoring value, a lower bound of the unknown sigma_c^m",
-    ),
-    "strain_end": ("float64", "-", "last strain of the curve (the cap, or the second drop)"),
-    "x": ("float64", _S, "distance to threshold x = sigma_c^m - sigma^m; NaN if never yielded"),
-    "stress_after_drop": (
-        "float64",
-        _S,
-        "block stress just after the first plastic drop; NaN if never yielded",
-    ),
-    "sigma_c2": (
-        "float64",
-        _S,
-        "second maximum sigma_c^(2): largest stress after the first drop up to the second "
-        "plastic drop; NaN unless the block yielded twice",
-    ),
-    "sigma_drop2": ("float64", _S, "stress decrease across the second plastic drop; NaN if none"),
-    "x_post": (
-        "float64",
-        _S,
-        "renewed distance to threshold x_post = sigma_c^(2) - stress_after_drop (>= 0); "
-        "NaN unless the block yielded twice",
-    ),
-    "yielded_twice": ("bool", "-", "True if a second plastic drop occurred before the end"),
-}
+LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.local_yield")
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/curves.parquet``.
-CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "config": ("int32", "-", "snapshot index"),
-    "bx": ("int32", "-", "block index along the first lattice vector"),
-    "by": ("int32", "-", "block index along y"),
-    "direction": ("int8", "-", "loading direction (1 = +xy, -1 = -xy)"),
-    "strain": ("float64", "-", "applied strain along the loading direction (0 = snapshot)"),
-    "stress": (
-        "float64",
-        "eps/sigma^2",
-        "block shear stress along the loading direction, direction * sigma_xy^m",
-    ),
-}
+CURVE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.curve")
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/yield_summary.parquet``.
 #: Errors are bootstrap standard errors over blocks (:func:`mechnoise.stats.bootstrap`).
-SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density rho"),
-    "direction": ("int8", "-", "loading direction (1 = +xy, -1 = -xy)"),
-    "n_blocks": ("int32", "-", "blocks tested (all configs)"),
-    "n_yielded": ("int32", "-", "blocks with a plastic drop before the strain cap"),
-    "fraction_yielded": ("float64", "-", "n_yielded / n_blocks"),
-    "fraction_never_yielded": ("float64", "-", "1 - n_yielded / n_blocks (censored blocks)"),
-    "strain_cap": ("float64", "-", "largest strain a curve reached (yield_test.max_strain)"),
-    "sigma_c_mean": (
-        "float64",
-        _S,
-        "<sigma_c^m> over yielded blocks only (biased low when blocks are censored)",
-    ),
-    "sigma_c_mean_err": ("float64", _S, "bootstrap error of sigma_c_mean"),
-    "sigma_c_std": ("float64", _S, "standard deviation of sigma_c^m over yielded blocks"),
-    "sigma_c_km": (
-        "float64",
-        _S,
-        "<sigma_c^m> of the Kaplan-Meier distribution (never-yielded blocks censored at "
-        "their largest stress): the estimate that enters the HL rescalings",
-    ),
-    "sigma_c_km_err": ("float64", _S, "bootstrap error of sigma_c_km"),
-    "sigma_c_km_std": ("float64", _S, "standard deviation delta sigma_c^m of the KM distribution"),
-    "sigma_c_km_std_err": ("float64", _S, "bootstrap error of sigma_c_km_std"),
-    "gauss_mu": ("float64", _S, "mean of a Gaussian fitted to the histogram (yielded blocks)"),
-    "gauss_mu_err": ("float64", _S, "1-sigma error of gauss_mu (fit covariance)"),
-    "gauss_sigma": ("float64", _S, "width of the fitted Gaussian"),
-    "gauss_sigma_err": ("float64", _S, "1-sigma error of gauss_sigma"),
-    "sigma_drop_mean": ("float64", _S, "<Delta sigma^m> over yielded blocks"),
-    "sigma_drop_mean_err": ("float64", _S, "bootstrap error of <Delta sigma^m>"),
-    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> (yielded blocks; paper: ~0.2)"),
-    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
-    "drop_factor": ("float64", "-", "drop rule used: decrease > drop_factor G_local strain_step"),
-    "drop_ratio_half_factor": ("float64", "-", "drop_ratio re-analysed at drop_factor / 2"),
-    "drop_ratio_double_factor": ("float64", "-", "drop_ratio re-analysed at 2 drop_factor"),
-    "sigma_c_mean_half_factor": ("float64", _S, "<sigma_c^m> (yielded) at drop_factor / 2"),
-    "sigma_c_mean_double_factor": ("float64", _S, "<sigma_c^m> (yielded) at 2 drop_factor"),
-    "local_modulus_mean": ("float64", _S, "mean local (frozen-matrix) modulus"),
-    "local_modulus_err": ("float64", _S, "bootstrap error of the mean modulus"),
-    "initial_stress_mean": ("float64", _S, "mean block stress sigma^m of the snapshots"),
-    "x_mean": ("float64", _S, "<x> = <sigma_c^m - sigma^m> over yielded blocks"),
-    "x_mean_err": ("float64", _S, "bootstrap error of x_mean"),
-    "stress_after_drop_mean": ("float64", _S, "<stress just after the first drop> (yielded)"),
-    "n_yielded_twice": ("int32", "-", "blocks with a second plastic drop (x_post measured)"),
-    "sigma_c2_mean": ("float64", _S, "<sigma_c^(2)>, second maximum, over blocks yielding twice"),
-    "sigma_c2_mean_err": ("float64", _S, "bootstrap error of sigma_c2_mean"),
-    "x_post_mean": ("float64", _S, "<x_post> over blocks that yielded twice"),
-    "x_post_mean_err": ("float64", _S, "bootstrap error of x_post_mean"),
-}
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.summary")
 
 #: column -> (dtype, unit, description) of
 #: ``results/yield/rho{rho}/drop_rule_sensitivity.parquet``: the stored curves re-analysed
 #: with other drop rules (no LAMMPS rerun); errors are bootstrap errors over blocks.
-SENSITIVITY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density rho"),
-    "direction": ("int8", "-", "loading direction (1 = +xy, -1 = -xy)"),
-    "rule": (
-        "str",
-        "-",
-        "'first maximum' (any decrease), 'half' (drop_factor / 2), 'config' (drop_factor), "
-        "'double' (2 drop_factor)",
-    ),
-    "drop_factor": ("float64", "-", "drop factor of the rule (0: first maximum)"),
-    "fraction_yielded": ("float64", "-", "fraction of blocks with a drop under this rule"),
-    "sigma_c_mean": ("float64", _S, "<sigma_c^m> over yielded blocks"),
-    "sigma_c_mean_err": ("float64", _S, "bootstrap error of sigma_c_mean"),
-    "sigma_c_km": ("float64", _S, "Kaplan-Meier <sigma_c^m> (censored blocks included)"),
-    "sigma_c_km_err": ("float64", _S, "bootstrap error of sigma_c_km"),
-    "sigma_drop_mean": ("float64", _S, "<Delta sigma^m> over yielded blocks"),
-    "sigma_drop_mean_err": ("float64", _S, "bootstrap error of sigma_drop_mean"),
-    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> (yielded blocks)"),
-    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
-    "sigma_c_rel_change": ("float64", "-", "sigma_c_mean / its value under the config rule - 1"),
-    "sigma_drop_rel_change": ("float64", "-", "sigma_drop_mean / config value - 1"),
-    "drop_ratio_rel_change": ("float64", "-", "drop_ratio / config value - 1"),
-}
+SENSITIVITY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.sensitivity")
 
 
 @dataclass(frozen=True)

@@ -127,31 +127,9 @@ def alpha_micro_hl(
 ) -> tuple[float, float]:
     """HL-style microscopic coupling α_micro^HL = D_σ / (⟨σ_c^m⟩² Γ) (paper §4 (b)).
 
-    Same as :func:`alpha_micro` with the mean local yield stress ⟨σ_c^m⟩ in place of the
-    stress drop (the HL assumption of full relaxation, Δσ = σ_c).
-
-    Parameters
-    ----------
-    d_sigma : float
-        Stress diffusion coefficient, see ``diffusion_convention``.
-    yield_stress_local : float
-        Mean local yield stress ⟨σ_c^m⟩ (stress units).
-    activity_rate : float
-        Plastic activity rate Γ (1/time).
-    d_sigma_err, yield_stress_local_err, activity_rate_err : float, optional
-        One-standard-deviation errors.
-    diffusion_convention, alpha_convention : str
-        As in :func:`alpha_micro`.
-
-    Returns
-    -------
-    tuple of (float, float)
-        (α_micro^HL, error).
-
-    Raises
-    ------
-    ValueError
-        On non-positive values, negative errors or an unknown convention.
+    :func:`alpha_micro` with the mean local yield stress ⟨σ_c^m⟩ (and its error) in place of
+    the stress drop: the HL assumption of full relaxation, Δσ = σ_c. Parameters, returns and
+    errors as there.
 
     Examples
     --------

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise._typing import BoolArray, FloatArray, IntArray
 from mechnoise.blocks import block_indices, block_width, n_blocks_per_side
 from mechnoise.io import Box, Frame
@@ -40,35 +41,10 @@ log = logging.getLogger(__name__)
 
 
 #: column -> (dtype, unit, description) of ``activity.parquet`` (one row per reference frame).
-ACTIVITY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "reference frame t of D2min(t, lag)"),
-    "window": ("int16", "-", "frame window"),
-    "time": ("float64", "tau0", "time of the reference frame"),
-    "strain": ("float64", "-", "applied strain of the reference frame"),
-    "n_active": ("int64", "-", "N_pl: number of particles with D2min > threshold"),
-    "k": ("int16", "-", "small blocks per side (w0 grid): max(1, round(sqrt(lx ly) / w0))"),
-    "active_block_fraction": (
-        "float64",
-        "-",
-        "fraction of the k*k small blocks holding >= 1 active particle",
-    ),
-    "n_clusters": ("int32", "-", "periodic 4-connected clusters of active small blocks"),
-    "m": ("int16", "-", "coarse blocks per side M = max(1, round(sqrt(lx ly) / W))"),
-    "coarse_active_fraction": (
-        "float64",
-        "-",
-        "fraction of the M*M coarse blocks holding >= 1 active particle",
-    ),
-    "coarse_width": ("float64", "sigma", "coarse block side sqrt(lx ly) / M"),
-}
+ACTIVITY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.activity")
 
 #: column -> (dtype, unit, description) of ``clusters.parquet`` (one row per cluster).
-CLUSTER_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "reference frame t"),
-    "cluster": ("int32", "-", "cluster label within the frame, 1..n"),
-    "n_blocks": ("int32", "-", "number of active small blocks in the cluster"),
-    "area": ("float64", "sigma^2", "A_pl = n_blocks * lx * ly / k^2"),
-}
+CLUSTER_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.cluster")
 
 
 def label_periodic(mask: npt.ArrayLike) -> IntArray:

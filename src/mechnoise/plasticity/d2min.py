@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, Frame
 from mechnoise.plasticity.neighbors import as_positions, minimum_image, neighbor_pairs
@@ -40,18 +41,7 @@ log = logging.getLogger(__name__)
 
 
 #: column -> (dtype, unit, description) of ``d2min.parquet`` (one row per atom and frame pair).
-D2MIN_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "reference frame t of the pair (t, t + lag) (frames.parquet frame)"),
-    "window": ("int16", "-", "frame window holding both frames of the pair"),
-    "time": ("float64", "tau0", "time of the reference frame t"),
-    "id": ("int32", "-", "LAMMPS atom id"),
-    "d2min": (
-        "float64",
-        "sigma^2",
-        "D2min(i, t, lag), Eq. 5: SUM over neighbours within r_max in frame t of the squared "
-        "non-affine bond change; NaN if the particle has < 2 non-collinear neighbours",
-    ),
-}
+D2MIN_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.d2min")
 
 #: A particle's bond matrix Y is singular if det Y < this * (tr Y)².
 _SINGULAR_RTOL = 1e-12

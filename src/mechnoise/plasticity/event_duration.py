@@ -39,7 +39,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import curve_fit
 
-from mechnoise import stats
+from mechnoise import columns, stats
 from mechnoise._typing import BoolArray, FloatArray
 from mechnoise.io import Frame
 from mechnoise.plasticity.d2min import d2min_frames
@@ -65,16 +65,7 @@ log = logging.getLogger(__name__)
 _UNRESOLVED = 5.0
 
 #: column -> (dtype, unit, description) of ``d2min_autocorr.parquet``.
-AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "lag": ("float64", "tau0", "time lag t between the two D2min reference times"),
-    "C_p": (
-        "float64",
-        "-",
-        "C_p(t) = sum D2(i,t0) D2(i,t0+t) / sum D2(i,t0)^2 over particles i active at t0 "
-        "(D2 > threshold) and origins t0 with t0 + t in the same window",
-    ),
-    "n": ("int64", "-", "number of (particle, origin) pairs in the sums"),
-}
+AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.autocorr")
 
 
 def d2min_autocorrelation(
@@ -242,33 +233,10 @@ def decay_times_by_density(curves: pd.DataFrame) -> pd.DataFrame:
 
 
 #: column -> (dtype, unit, description) of ``event_autocorr.parquet`` (time-resolved C(t)).
-EVENT_AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "short_lag": ("float64", "tau0", "short lag ds of the non-affine amplitude sqrt(D2min(t, ds))"),
-    "lag": ("float64", "tau0", "time lag t between the two short intervals"),
-    "C": (
-        "float64",
-        "-",
-        "C(t) = sum a(i,t0) a(i,t0+t) / sum a(i,t0)^2, a = sqrt(D2min(i,t,ds)) minus its median "
-        "over the frame's particles, over particles active at t0 (paper criterion, lag delta t)",
-    ),
-    "n": ("int64", "-", "number of (particle, origin) pairs in the sums"),
-}
+EVENT_AUTOCORR_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.event_autocorr")
 
 #: column -> (dtype, unit, description) of ``event_duration.parquet`` (one row per short lag).
-EVENT_DURATION_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "short_lag": ("float64", "tau0", "short lag ds of the non-affine amplitude"),
-    "tau_p": ("float64", "tau0", "event duration: decay time of C(t) = A exp(-t/tau_p) + c"),
-    "tau_p_err": (
-        "float64",
-        "tau0",
-        "error of tau_p: the larger of the fit error and the jackknife error over windows",
-    ),
-    "amplitude": ("float64", "-", "fitted A"),
-    "plateau": ("float64", "-", "fitted plateau c (later, uncorrelated events at the same place)"),
-    "fit_t_min": ("float64", "tau0", "smallest lag in the fit (= short_lag)"),
-    "fit_t_max": ("float64", "tau0", "largest lag in the fit"),
-    "n_pairs": ("int64", "-", "(particle, origin) pairs at lag 0"),
-}
+EVENT_DURATION_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.event_duration")
 
 
 @dataclass(frozen=True)

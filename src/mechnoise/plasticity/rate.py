@@ -1,6 +1,6 @@
 """Rate of plastic activity per coarse block, Γ (the one place it is computed).
 
-**Γ, the rate of events** (``activity_rate``; the Γ of the HL comparison): the onsets of plastic
+**Γ, the rate of events** (``Gamma``; the Γ of the HL comparison): the onsets of plastic
 events counted per unit time and per coarse block. Active particles (``D²min(i, t, δt) >
 threshold``) are grouped in periodic 4-connected clusters of active small ``w0`` blocks
 (:func:`mechnoise.plasticity.clusters.label_periodic`). A cluster of reference frame ``t_k``
@@ -16,7 +16,7 @@ The HL strain balance checks it: in steady state the plastic events relax what s
 ``Γ <Δσ^m> ≈ G0 γ̇`` (:func:`strain_balance`, ratio ``R``), and in the HL convention (stress
 reset to zero from ``σ_c``) ``Γ σ_c ≈ G0 γ̇``.
 
-**The occupancy rate** ``φ / τ_p_window`` (``activity_rate_phi``, DESIGN §3's former Γ) with φ
+**The occupancy rate** ``φ / τ_p_window`` (``Gamma_phi``, DESIGN §3's former Γ) with φ
 the mean fraction of coarse blocks holding at least one active particle: φ counts one event in
 every coarse block it touches, for as long as the lag-``δt`` window sees it, so it grows with
 the lag (:func:`occupancy_rate`). Kept under its own name for comparison.
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from mechnoise import stats
+from mechnoise import columns, stats
 from mechnoise.blocks import block_indices, n_blocks_per_side
 from mechnoise.io import Frame, fractional_coordinates
 from mechnoise.plasticity.clusters import active_blocks, label_periodic
@@ -44,15 +44,7 @@ __all__ = [
 ]
 
 #: column -> (dtype, unit, description) of ``events.parquet`` (one row per event onset).
-EVENT_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "frame": ("int32", "-", "reference frame t_k where the cluster first appears"),
-    "window": ("int16", "-", "frame window"),
-    "time": ("float64", "tau0", "time of that reference frame"),
-    "bx": ("int16", "-", "coarse block (x index) holding the cluster's centroid"),
-    "by": ("int16", "-", "coarse block (y index) holding the cluster's centroid"),
-    "n_particles": ("int32", "-", "active particles of the cluster at onset"),
-    "n_blocks": ("int32", "-", "active small (w0) blocks of the cluster at onset"),
-}
+EVENT_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.event")
 
 
 def _periodic_centroid(frac: np.ndarray) -> np.ndarray:

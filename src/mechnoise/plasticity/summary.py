@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise.plasticity.clusters import summarize_activity
 from mechnoise.plasticity.event_duration import fit_decay_time
 from mechnoise.plasticity.rate import event_rate, occupancy_rate
@@ -13,65 +14,12 @@ from mechnoise.plasticity.rate import event_rate, occupancy_rate
 __all__ = ["COLLECTED_SUMMARY_COLUMNS", "SUMMARY_COLUMNS", "summarize_plasticity"]
 
 #: column -> (dtype, unit, description) of ``plasticity_summary.parquet`` (one row per run).
-SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "l_pl": ("float64", "sigma", "<l_pl> = <A_pl>^(1/2), mean over all clusters of all frames"),
-    "l_pl_err": ("float64", "sigma", "standard error of <l_pl> from blocks of frames"),
-    "mean_cluster_area": ("float64", "sigma^2", "<A_pl>"),
-    "n_clusters": ("int64", "-", "clusters counted over all frames"),
-    "tau_p": (
-        "float64",
-        "tau0",
-        "event duration, time-resolved: decay time of C(t) of the short-lag non-affine "
-        "amplitude (event_duration.parquet, smallest short lag); the tau of HL",
-    ),
-    "tau_p_err": ("float64", "tau0", "error of tau_p (fit and jackknife over windows)"),
-    "tau_p_short_lag": ("float64", "tau0", "short lag ds behind tau_p"),
-    "tau_p_plateau": ("float64", "-", "plateau c of the fit A exp(-t/tau_p) + c"),
-    "tau_p_window": (
-        "float64",
-        "tau0",
-        "the paper's literal estimator: decay time of C_p(t) of the lag-delta-t D2min, "
-        "exp(-t/tau) fit (Fig. 5a); grows with the lag",
-    ),
-    "tau_p_window_err": ("float64", "tau0", "standard error of tau_p_window (fit covariance)"),
-    "phi": ("float64", "-", "mean fraction of coarse (M x M) blocks with >= 1 active particle"),
-    "phi_err": ("float64", "-", "standard error of phi from blocks of frames"),
-    "activity_rate": (
-        "float64",
-        "1/tau0",
-        "Gamma: onsets of clusters of active particles per coarse block and unit time "
-        "(each onset in the block of its centroid; events.parquet)",
-    ),
-    "activity_rate_err": (
-        "float64",
-        "1/tau0",
-        "error of Gamma: block average of onsets per frame, at least the Poisson error",
-    ),
-    "n_events": ("int64", "-", "event onsets counted"),
-    "observation_time": ("float64", "tau0", "time over which onsets are counted"),
-    "activity_rate_phi": (
-        "float64",
-        "1/tau0",
-        "occupancy rate phi / tau_p_window (the former Gamma recipe; grows with the lag)",
-    ),
-    "activity_rate_phi_err": ("float64", "1/tau0", "error of activity_rate_phi"),
-    "n_active_mean": ("float64", "-", "mean number N_pl of active particles per frame"),
-    "n_frames": ("int64", "-", "reference frames analysed"),
-    "n_error_blocks": ("int64", "-", "blocks of frames behind the standard errors"),
-    "k": ("int64", "-", "small (w0) blocks per side"),
-    "M": ("int64", "-", "coarse (W) blocks per side"),
-    "coarse_width": ("float64", "sigma", "coarse block side sqrt(lx ly) / M"),
-    "threshold": ("float64", "sigma^2", "activity threshold on D2min"),
-    "lag": ("float64", "tau0", "D2min time lag delta t"),
-}
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("plasticity.summary")
 
 #: column -> (dtype, unit, description) of ``results/plasticity_summary.parquet`` (every run).
-COLLECTED_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density rho of the run"),
-    "shear_rate": ("float64", "1/tau0", "shear rate gamma_dot of the run"),
-    "seed": ("int64", "-", "seed of the run"),
-    **SUMMARY_COLUMNS,
-}
+COLLECTED_SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
+    "plasticity.collected_summary"
+)
 
 
 def summarize_plasticity(
@@ -127,12 +75,12 @@ def summarize_plasticity(
         "tau_p_plateau": float(first["plateau"]),
         "tau_p_window": tau_w,
         "tau_p_window_err": tau_w_err,
-        "activity_rate": gamma,
-        "activity_rate_err": gamma_err,
+        "Gamma": gamma,
+        "Gamma_err": gamma_err,
         "n_events": n_events,
         "observation_time": t_obs,
-        "activity_rate_phi": occ,
-        "activity_rate_phi_err": occ_err,
+        "Gamma_phi": occ,
+        "Gamma_phi_err": occ_err,
         "k": int(activity["k"].iloc[0]),
         "M": int(activity["m"].iloc[0]),
         "coarse_width": float(activity["coarse_width"].iloc[0]),

@@ -21,55 +21,21 @@ import math
 import numpy as np
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise.hl.couplings import alpha_from_noise_ratio, noise_ratio
 from mechnoise.plasticity.rate import strain_balance
 
 __all__ = ["RUN_COUPLING_COLUMNS", "run_couplings"]
 
-_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``results/run_couplings.parquet`` (one row per run).
-RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density of the run"),
-    "shear_rate": ("float64", "1/tau0", "shear rate of the run"),
-    "seed": ("int64", "-", "seed of the run"),
-    "G0": ("float64", _S, "macroscopic shear modulus (flow stage)"),
-    "sigma_c": (
-        "float64",
-        _S,
-        "<sigma_c^m> of the density (frozen matrix, along the flow; censored estimate as Table 1)",
-    ),
-    "stress_drop": ("float64", _S, "<Delta sigma^m> of the density (frozen matrix)"),
-    "tau_p": ("float64", "tau0", "event duration, time-resolved estimator"),
-    "tau_p_window": ("float64", "tau0", "paper's literal estimator (C_p of the lag D2min)"),
-    "Gamma": ("float64", "1/tau0", "event rate per block (onsets)"),
-    "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
-    "Gamma_phi": ("float64", "1/tau0", "occupancy rate phi / tau_p_window (former Gamma)"),
-    "strain_balance": ("float64", "-", "R = Gamma <Delta sigma^m> / (G0 gamma_dot)"),
-    "strain_balance_err": ("float64", "-", "error of R (Gamma and <Delta sigma^m>)"),
-    "strain_balance_hl": ("float64", "-", "Gamma <sigma_c^m> / (G0 gamma_dot) (HL reset to 0)"),
-    "strain_balance_hl_err": ("float64", "-", "error of strain_balance_hl"),
-    "strain_balance_phi": (
-        "float64",
-        "-",
-        "Gamma_phi <Delta sigma^m> / (G0 gamma_dot): R with the former Gamma",
-    ),
-    "D_HL": ("float64", "eps^2/(sigma^4 tau0)", "D_HL = D_sigma / 2 (Eq. 7 MSD = 2 D_HL t)"),
-    "kappa": ("float64", "-", "kappa = D_HL / (G0 gamma_dot <sigma_c^m>)"),
-    "kappa_err": ("float64", "-", "error of kappa (D_HL, G0, <sigma_c^m>)"),
-    "alpha_kappa": ("float64", "-", "HL coupling implied by kappa: kappa tanh(1/(2 kappa))"),
-    "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
-    "kappa_var": (
-        "float64",
-        "-",
-        "kappa with D_sigma_var / 2 (increment variance, mean increment subtracted)",
-    ),
-    "alpha_kappa_var": ("float64", "-", "kappa_var tanh(1/(2 kappa_var))"),
-}
+RUN_COUPLING_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.run_coupling")
 
 
-def _finite_or_zero(value: float) -> float:
-    return value if math.isfinite(value) else 0.0
+def _error_note(errors: dict[str, float]) -> str:
+    """Why some propagated errors are NaN: the inputs whose error is unknown ("" if none)."""
+    unknown = [name for name, err in errors.items() if not math.isfinite(err)]
+    return "; ".join(f"{name} unknown" for name in unknown)
 
 
 def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.DataFrame:
@@ -88,7 +54,8 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
     -------
     DataFrame
         :data:`RUN_COUPLING_COLUMNS`, one row per run, sorted by density, rate and seed.
-        A missing error (one yielded block) counts as zero in the propagated errors.
+        A missing input error (e.g. one yielded block) is not taken as zero: the errors it
+        enters stay NaN and ``error_note`` names it.
 
     Raises
     ------
@@ -104,16 +71,24 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
         y = ys.iloc[0]
         # the censored (Kaplan-Meier) <sigma_c^m> when the yield summary has it (as Table 1)
         key = "sigma_c_km" if "sigma_c_km" in y.index else "sigma_c_mean"
-        sc, sc_e = float(y[key]), _finite_or_zero(float(y[f"{key}_err"]))
-        ds, ds_e = float(y["sigma_drop_mean"]), _finite_or_zero(float(y["sigma_drop_mean_err"]))
+        sc, sc_e = float(y[key]), float(y[f"{key}_err"])
+        ds, ds_e = float(y["sigma_drop_mean"]), float(y["sigma_drop_mean_err"])
         g0, g0_e, rate = float(run["G0"]), float(run["G0_err"]), float(run["shear_rate"])
-        gam, gam_e = float(run["Gamma"]), _finite_or_zero(float(run["Gamma_err"]))
+        gam, gam_e = float(run["Gamma"]), float(run["Gamma_err"])
+        d_hl_e = float(run["D_HL_err"])
+        note = _error_note(
+            {
+                f"{key}_err": sc_e,
+                "sigma_drop_mean_err": ds_e,
+                "G0_err": g0_e,
+                "Gamma_err": gam_e,
+                "D_HL_err": d_hl_e,
+            }
+        )
         r = strain_balance(gam, gam_e, ds, ds_e, g0, rate)
         r_hl = strain_balance(gam, gam_e, sc, sc_e, g0, rate)
         r_phi = strain_balance(float(run["Gamma_phi"]), 0.0, ds, 0.0, g0, rate)
-        kappa = noise_ratio(
-            float(run["D_HL"]), _finite_or_zero(float(run["D_HL_err"])), g0, g0_e, rate, sc, sc_e
-        )
+        kappa = noise_ratio(float(run["D_HL"]), d_hl_e, g0, g0_e, rate, sc, sc_e)
         kappa_var = noise_ratio(float(run["D_sigma_var"]) / 2, 0.0, g0, 0.0, rate, sc, 0.0)
         alpha = alpha_from_noise_ratio(*kappa)
         rows.append(
@@ -141,6 +116,7 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
                 "alpha_kappa_err": alpha[1],
                 "kappa_var": kappa_var[0],
                 "alpha_kappa_var": alpha_from_noise_ratio(kappa_var[0])[0],
+                "error_note": note,
             }
         )
     return pd.DataFrame(rows, columns=list(RUN_COUPLING_COLUMNS))

@@ -21,144 +21,31 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from mechnoise import hl
+from mechnoise import columns, hl
 from mechnoise.plasticity.rate import strain_balance
 from mechnoise.stats import combine_runs
 
 log = logging.getLogger(__name__)
 
-_S = "eps/sigma^2"
 
 #: Columns of ``results/summary.parquet`` (one row per density).
-SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "number density"),
-    "shear_rate": ("float64", "1/tau0", "rate of the runs giving tau_p, D_sigma, phi, Gamma"),
-    "G0": ("float64", _S, "shear modulus from elastic branches (flow stage)"),
-    "G0_err": ("float64", _S, "error of G0"),
-    "tau_p": (
-        "float64",
-        "tau0",
-        "plastic event duration, time-resolved estimator (short-lag non-affine amplitude); "
-        "HL tau in the rescalings (Fig. 2, 3)",
-    ),
-    "tau_p_err": ("float64", "tau0", "error of tau_p"),
-    "sigma_c": (
-        "float64",
-        _S,
-        "<sigma_c^m>, mean local yield stress, censored (Kaplan-Meier) estimate: the HL "
-        "sigma_c of every rescaling (blocks that never yielded by the strain cap have the "
-        "largest thresholds; leaving them out biases the mean low)",
-    ),
-    "sigma_c_err": ("float64", _S, "bootstrap error (over blocks) of sigma_c"),
-    "sigma_c_yielded": (
-        "float64",
-        _S,
-        "<sigma_c^m> over the blocks that yielded only (survivor-biased; for comparison)",
-    ),
-    "sigma_c_yielded_err": ("float64", _S, "bootstrap error of sigma_c_yielded"),
-    "fraction_yielded": ("float64", "-", "fraction of tested blocks that yielded by the cap"),
-    "delta_sigma_c": ("float64", _S, "spread of sigma_c^m (Kaplan-Meier standard deviation)"),
-    "delta_sigma_c_err": ("float64", _S, "bootstrap error of delta_sigma_c"),
-    "stress_drop": ("float64", _S, "<Delta sigma^m>, mean local stress drop"),
-    "stress_drop_err": ("float64", _S, "bootstrap error of <Delta sigma^m>"),
-    "D_sigma": ("float64", "eps^2/sigma^4/tau0", "stress diffusion D_sigma = MSD/t"),
-    "D_sigma_err": ("float64", "eps^2/sigma^4/tau0", "error of D_sigma"),
-    "phi": ("float64", "-", "mean fraction of coarse blocks holding an active particle"),
-    "phi_err": ("float64", "-", "error of phi"),
-    "Gamma": (
-        "float64",
-        "1/tau0",
-        "activity rate per block: event onsets per coarse block and time; enters alpha_micro*",
-    ),
-    "Gamma_err": ("float64", "1/tau0", "error of Gamma"),
-    "alpha_micro": ("float64", "-", "D_sigma / (<Delta sigma^m>^2 Gamma) (Eq. 8)"),
-    "alpha_micro_err": ("float64", "-", "propagated error of alpha_micro"),
-    "alpha_micro_dhl": (
-        "float64",
-        "-",
-        "D_HL / (<Delta sigma^m>^2 Gamma) = alpha_micro / 2: Eq. 8 with the HL equation's own "
-        "D (MSD = 2 D t); the coupling that enters the (modified) HL model",
-    ),
-    "alpha_micro_dhl_err": ("float64", "-", "error of alpha_micro_dhl"),
-    "alpha_micro_hl": ("float64", "-", "D_sigma / (<sigma_c^m>^2 Gamma)"),
-    "alpha_micro_hl_err": ("float64", "-", "propagated error of alpha_micro_hl"),
-    "sigma_y": ("float64", _S, "dynamical yield stress (HB fit, n = 1/2)"),
-    "sigma_y_err": ("float64", _S, "error of sigma_y"),
-    "prefactor": ("float64", "eps/sigma^2 tau0^(1/2)", "HB prefactor A (n = 1/2)"),
-    "prefactor_err": ("float64", "eps/sigma^2 tau0^(1/2)", "error of A"),
-    "yield_stress_rescaled": ("float64", "-", "sigma_Y / <sigma_c^m> (Fig. 3 abscissa)"),
-    "yield_stress_rescaled_err": ("float64", "-", "error of sigma_Y / <sigma_c^m>"),
-    "prefactor_rescaled": ("float64", "-", "A / sqrt(G0 <sigma_c^m> tau_p) (Fig. 3 ordinate)"),
-    "prefactor_rescaled_err": ("float64", "-", "error of the rescaled prefactor"),
-    "alpha_flow": ("float64", "-", "alpha with HL sigma_Y/sigma_c(alpha) = sigma_Y/<sigma_c^m>"),
-    "alpha_flow_err": ("float64", "-", "propagated error of alpha_flow (NaN: no HL solution)"),
-    "alpha_flow_hl": (
-        "float64",
-        "-",
-        "alpha of the HL stationary curve fitted to the flow curve (alpha, sigma_c, G0 tau "
-        "free): a second alpha_flow, independent of <sigma_c^m>",
-    ),
-    "alpha_flow_hl_err": ("float64", "-", "fit error of alpha_flow_hl"),
-    "drop_ratio": ("float64", "-", "<Delta sigma^m> / <sigma_c^m> over yielded blocks"),
-    "drop_ratio_err": ("float64", "-", "bootstrap error of drop_ratio"),
-    "x_mean": ("float64", _S, "<x> = <sigma_c^m - sigma^m>, distance to threshold at the start"),
-    "x_mean_err": ("float64", _S, "bootstrap error of x_mean"),
-    "x_post_mean": ("float64", _S, "<x_post>, renewed distance to threshold after a yield"),
-    "x_post_mean_err": ("float64", _S, "bootstrap error of x_post_mean"),
-    "tau_p_window": (
-        "float64",
-        "tau0",
-        "paper's literal event duration (C_p of the lag-delta-t D2min); not used in any alpha",
-    ),
-    "tau_p_window_err": ("float64", "tau0", "error of tau_p_window"),
-    "Gamma_phi": (
-        "float64",
-        "1/tau0",
-        "occupancy rate phi / tau_p_window (the former Gamma); not used in any alpha",
-    ),
-    "Gamma_phi_err": ("float64", "1/tau0", "error of Gamma_phi"),
-    "strain_balance": ("float64", "-", "R = Gamma <Delta sigma^m> / (G0 gamma_dot), ~1 expected"),
-    "strain_balance_err": ("float64", "-", "error of R"),
-    "strain_balance_hl": ("float64", "-", "Gamma <sigma_c^m> / (G0 gamma_dot) (HL reset to 0)"),
-    "D_HL": ("float64", "eps^2/sigma^4/tau0", "D_HL = D_sigma / 2 (HL equation's D)"),
-    "kappa": ("float64", "-", "kappa = D_HL / (G0 gamma_dot <sigma_c^m>)"),
-    "kappa_err": ("float64", "-", "error of kappa"),
-    "alpha_kappa": (
-        "float64",
-        "-",
-        "HL coupling from kappa alone: kappa tanh(1/(2 kappa)) (needs neither Gamma nor tau)",
-    ),
-    "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
-}
+SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.summary")
 
 
 def _rel(value: float, err: float) -> float:
     return abs(err / value) if value else math.inf
 
 
-def _by_drop(
+def _alpha_micro(
     d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
 ) -> tuple[float, float]:
+    """D / (s^2 Gamma) with its error: s = <Delta sigma^m> (alpha_micro) or <sigma_c^m> (HL)."""
     return hl.alpha_micro(
         d,
         s,
         g,
         d_sigma_err=d_e,
         stress_drop_err=s_e,
-        activity_rate_err=g_e,
-        alpha_convention=alpha_convention,  # type: ignore[arg-type]
-    )
-
-
-def _by_threshold(
-    d: float, s: float, g: float, d_e: float, s_e: float, g_e: float, alpha_convention: str
-) -> tuple[float, float]:
-    return hl.alpha_micro_hl(
-        d,
-        s,
-        g,
-        d_sigma_err=d_e,
-        yield_stress_local_err=s_e,
         activity_rate_err=g_e,
         alpha_convention=alpha_convention,  # type: ignore[arg-type]
     )
@@ -206,9 +93,9 @@ def summary_row(
     a, a_e = float(fit["prefactor"]), float(fit["prefactor_err"])
     nan = (math.nan, math.nan)
     finite = all(math.isfinite(v) and v > 0 for v in (d, gam, ds, sc))
-    am = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
-    am_dhl = _coupling(_by_drop, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
-    am_hl = _coupling(_by_threshold, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
+    am = _coupling(_alpha_micro, finite, d, d_e, ds, ds_e, gam, gam_e, "paper")
+    am_dhl = _coupling(_alpha_micro, finite, d, d_e, ds, ds_e, gam, gam_e, "hl")
+    am_hl = _coupling(_alpha_micro, finite, d, d_e, sc, sc_e, gam, gam_e, "paper")
     try:
         af = hl.alpha_flow(sy, sy_e, sc, sc_e)
     except ValueError as exc:
@@ -356,7 +243,9 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
     Uses alpha_micro_dhl (the HL equation's convention D = alpha <Delta sigma>^2 Gamma with
     MSD = 2 D t), the threshold width delta_sigma_c / <sigma_c^m> and the relaxation
     fraction <Delta sigma^m> / <sigma_c^m> (DESIGN §3, paper's conclusion). Returns
-    density, shear_rate (dimensionless, units sigma_c / (G0 tau)) and stress (units sigma_c).
+    density, shear_rate (dimensionless, units sigma_c / (G0 tau)), stress (units sigma_c), and
+    the relaxation fraction used with a flag telling whether drop_ratio had to be clipped into
+    the solver's range [1e-3, 1].
     """
     from mechnoise.hl.modified import modified_flow_curve
 
@@ -367,7 +256,8 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
         ):
             continue
         width = float(row["delta_sigma_c"] / row["sigma_c"])
-        frac = float(min(max(row["drop_ratio"], 1e-3), 1.0))
+        ratio = float(row["drop_ratio"])
+        frac = min(max(ratio, 1e-3), 1.0)  # reported: relaxation_fraction, relaxation_clipped
         curve = modified_flow_curve(
             float(row["alpha_micro_dhl"]),
             shear_rates,
@@ -375,15 +265,13 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
             relaxation_fraction=frac,
         )
         curve.insert(0, "density", float(row["density"]))
-        out.append(curve[["density", "shear_rate", "stress"]])
+        curve["relaxation_fraction"] = frac
+        curve["relaxation_clipped"] = frac != ratio
+        out.append(curve[list(PREDICTION_COLUMNS)])
     if not out:
-        return pd.DataFrame(columns=["density", "shear_rate", "stress"])
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     return pd.concat(out, ignore_index=True)
 
 
 #: Columns of ``results/hl/modified_vs_md.parquet``.
-PREDICTION_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "density": ("float64", "sigma^-2", "density whose measured ingredients were used"),
-    "shear_rate": ("float64", "sigma_c/(G0 tau)", "dimensionless shear rate"),
-    "stress": ("float64", "sigma_c", "modified-HL mean stress <sigma> / <sigma_c^m>"),
-}
+PREDICTION_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.prediction")
