@@ -6,6 +6,8 @@ rule compute_flow_curve:
         thermo=all_runs(f"{RUN}/thermo.parquet"),
     output:
         "results/flow_curve.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_flow_curve/flow_curve.tsv"
     log:
         f"{LOGS}/flow/flow_curve.log",
     params:
@@ -21,6 +23,8 @@ rule fit_herschel_bulkley:
     output:
         hb="results/hb_fit.parquet",
         hl="results/hl_fit.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/fit_herschel_bulkley/hb_fit.tsv"
     log:
         f"{LOGS}/flow/hb_fit.log",
     params:
@@ -35,6 +39,8 @@ rule compute_modulus:
         thermo=get_modulus_runs(f"{RUN}/thermo.parquet"),
     output:
         "results/modulus.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_modulus/modulus.tsv"
     log:
         f"{LOGS}/flow/modulus.log",
     params:

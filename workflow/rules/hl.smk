@@ -5,6 +5,8 @@
 rule compute_hl_parametric_curve:
     output:
         "results/hl/parametric_curve.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_hl_parametric_curve/parametric_curve.tsv"
     log:
         f"{LOGS}/hl/parametric_curve.log",
     script:
@@ -14,6 +16,8 @@ rule compute_hl_parametric_curve:
 rule solve_hl_flow_curves:
     output:
         "results/hl/flow_curves.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_hl_flow_curves/flow_curves.tsv"
     log:
         f"{LOGS}/hl/flow_curves.log",
     params:
@@ -26,6 +30,8 @@ rule solve_hl_flow_curves:
 rule solve_modified_hl_flow_curves:
     output:
         "results/hl/modified_flow_curves.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_modified_hl_flow_curves/modified_flow_curves.tsv"
     log:
         f"{LOGS}/hl/modified_flow_curves.log",
     params:

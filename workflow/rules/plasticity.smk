@@ -10,6 +10,8 @@ rule compute_d2min:
         frames=f"{RUN}/frames.parquet",
     output:
         f"{RUN}/d2min.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_d2min/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.tsv"
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.log",
     params:
@@ -27,6 +29,8 @@ rule compute_activity:
         activity=f"{RUN}/activity.parquet",
         clusters=f"{RUN}/clusters.parquet",
         events=f"{RUN}/events.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_activity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.tsv"
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.log",
     params:
@@ -43,6 +47,8 @@ rule compute_d2min_autocorr:
         f"{RUN}/d2min.parquet",
     output:
         f"{RUN}/d2min_autocorr.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_d2min_autocorr/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.tsv"
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.log",
     params:
@@ -59,6 +65,8 @@ rule compute_event_duration:
     output:
         curves=f"{RUN}/event_autocorr.parquet",
         durations=f"{RUN}/event_duration.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_event_duration/rho{{rho}}_rate{{rate}}_seed{{seed}}_event_duration.tsv"
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_event_duration.log",
     params:

@@ -7,6 +7,8 @@ rule quench_glass:
         includes=get_lammps_includes("in.prepare"),
     output:
         data=f"{GLASS}/glass.data",
+    benchmark:
+        f"{LOGS}/benchmarks/quench_glass/rho{{rho}}_seed{{seed}}.tsv"
     log:
         f"{LOGS}/prepare/rho{{rho}}_seed{{seed}}.log",
     threads: get_lammps_ranks
@@ -32,6 +34,8 @@ rule compute_glass_structure:
     output:
         rdf=f"{GLASS}/rdf.parquet",
         structure=f"{GLASS}/structure.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_glass_structure/structure_rho{{rho}}_seed{{seed}}.tsv"
     log:
         f"{LOGS}/prepare/structure_rho{{rho}}_seed{{seed}}.log",
     params:

@@ -11,6 +11,8 @@ rule run_shear_segment:
         restart=f"{RUN}/segments/seg{{segment}}.restart",
         thermo=f"{RUN}/segments/thermo{{segment}}.parquet",
         frames=f"{RUN}/segments/frames{{segment}}.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/run_shear_segment/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.tsv"
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
     threads: get_lammps_ranks
@@ -37,6 +39,8 @@ rule merge_shear_run:
     output:
         thermo=f"{RUN}/thermo.parquet",
         frames=f"{RUN}/frames.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/merge_shear_run/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.tsv"
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
     resources:

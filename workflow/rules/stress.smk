@@ -10,6 +10,8 @@ rule compute_block_stress:
         plasticity=get_cluster_size_input(RUN),
     output:
         f"{RUN}/block_stress.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_block_stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.tsv"
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.log",
     params:
@@ -26,6 +28,8 @@ rule compute_stress_msd:
     output:
         msd=f"{RUN}/stress_msd.parquet",
         samples=f"{RUN}/stress_msd_blocks.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_stress_msd/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.tsv"
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.log",
     params:

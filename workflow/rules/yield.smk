@@ -13,6 +13,8 @@ rule prepare_yield_snapshots:
         includes=get_lammps_includes("include/frozen_snapshot.lmp"),
     output:
         get_snapshot_outputs(),
+    benchmark:
+        f"{LOGS}/benchmarks/prepare_yield_snapshots/rho{{rho}}_snapshots.tsv"
     log:
         f"{LOGS}/yield/rho{{rho}}_snapshots.log",
     params:
@@ -33,6 +35,8 @@ rule run_frozen_matrix:
         ),
     output:
         curves=f"{YIELD}/curves.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/run_frozen_matrix/rho{{rho}}_frozen_matrix.tsv"
     log:
         f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
     threads: 2
@@ -57,6 +61,8 @@ rule summarize_local_yield:
         local=f"{YIELD}/local_yield.parquet",
         summary=f"{YIELD}/yield_summary.parquet",
         sensitivity=f"{YIELD}/drop_rule_sensitivity.parquet",
+    benchmark:
+        f"{LOGS}/benchmarks/summarize_local_yield/rho{{rho}}_summary.tsv"
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
     params:
