@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 CORES  ?= all
 STAMP  := $(VENV)/.mechnoise-installed
 
-.PHONY: run test test-fast lint bench clean-results venv
+.PHONY: run test test-fast lint bench clean-results venv docs
 
 venv: $(STAMP)
 
@@ -44,6 +44,12 @@ lint: $(STAMP)
 	  cat $(SNAKEMAKE_LINT_OUT); echo "make lint: snakemake --lint found the lints above"; exit 1; \
 	fi; \
 	echo "snakemake --lint: no lint but the allowed one (no conda: directive)"
+
+# The documentation site (docs/, Sphinx + MyST) into docs/_build/html; warnings are errors.
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/python -m mechnoise.reference --check
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

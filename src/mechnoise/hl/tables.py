@@ -19,7 +19,7 @@ PARAMETRIC_CURVE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "hb_prefactor": (
         "float64",
         "(sigma_c G0 tau)^(1/2)",
-        "Herschel-Bulkley prefactor A (corrected Eq. 24, DESIGN 4)",
+        "Herschel-Bulkley prefactor A (corrected Eq. 24, docs/design.md §4)",
     ),
 }
 
