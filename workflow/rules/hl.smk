@@ -5,10 +5,10 @@
 rule compute_hl_parametric_curve:
     output:
         "results/hl/parametric_curve.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/compute_hl_parametric_curve/parametric_curve.tsv"
     log:
         f"{LOGS}/hl/parametric_curve.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_hl_parametric_curve/parametric_curve.tsv"
     script:
         "../scripts/compute_hl_parametric_curve.py"
 
@@ -16,10 +16,10 @@ rule compute_hl_parametric_curve:
 rule solve_hl_flow_curves:
     output:
         "results/hl/flow_curves.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/solve_hl_flow_curves/flow_curves.tsv"
     log:
         f"{LOGS}/hl/flow_curves.log",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_hl_flow_curves/flow_curves.tsv"
     params:
         alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
         rate_range=get_hl_rate_range(),
@@ -30,10 +30,10 @@ rule solve_hl_flow_curves:
 rule solve_modified_hl_flow_curves:
     output:
         "results/hl/modified_flow_curves.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/solve_modified_hl_flow_curves/modified_flow_curves.tsv"
     log:
         f"{LOGS}/hl/modified_flow_curves.log",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_modified_hl_flow_curves/modified_flow_curves.tsv"
     params:
         alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
         rate_range=get_hl_rate_range(),

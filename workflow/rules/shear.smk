@@ -11,10 +11,10 @@ rule run_shear_segment:
         restart=f"{RUN}/segments/seg{{segment}}.restart",
         thermo=f"{RUN}/segments/thermo{{segment}}.parquet",
         frames=f"{RUN}/segments/frames{{segment}}.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/run_shear_segment/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.tsv"
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
+    benchmark:
+        f"{LOGS}/benchmarks/run_shear_segment/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.tsv"
     threads: get_lammps_ranks
     resources:
         lammps=get_lammps_ranks,
@@ -39,10 +39,10 @@ rule merge_shear_run:
     output:
         thermo=f"{RUN}/thermo.parquet",
         frames=f"{RUN}/frames.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/merge_shear_run/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.tsv"
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
+    benchmark:
+        f"{LOGS}/benchmarks/merge_shear_run/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.tsv"
     resources:
         runtime=get_merge_runtime,
         mem_mb=get_merge_mem_mb,

@@ -10,10 +10,10 @@ rule compute_block_stress:
         plasticity=get_cluster_size_input(RUN),
     output:
         f"{RUN}/block_stress.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/compute_block_stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.tsv"
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_block_stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.tsv"
     params:
         width=float(config["analysis"]["blocks"]["width"]),
         from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
@@ -28,10 +28,10 @@ rule compute_stress_msd:
     output:
         msd=f"{RUN}/stress_msd.parquet",
         samples=f"{RUN}/stress_msd_blocks.parquet",
-    benchmark:
-        f"{LOGS}/benchmarks/compute_stress_msd/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.tsv"
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_stress_msd/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.tsv"
     params:
         max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
     script:
@@ -72,7 +72,11 @@ rule plot_fig4b:
         msd=get_lowest_rate_runs(f"{RUN}/stress_msd.parquet"),
         summary="results/diffusion_summary.parquet",
     output:
-        "results/figures/fig4b.png",
+        report(
+            "results/figures/fig4b.png",
+            caption="../report/fig4b.rst",
+            category="Stress diffusion",
+        ),
     log:
         f"{LOGS}/stress/fig4b.log",
     params:
