@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 # Rerunning `make run` resumes after Ctrl-C, a killed Snakemake or a killed job: Snakemake
 # loads profiles/default (rerun-incomplete) by itself, and common.smk removes a lock left by
-# a Snakemake killed on this host (README: "Resuming, faults and the results folder").
+# a Snakemake killed on this host (docs/running.md: "Resuming, faults and the results folder").
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile config.yaml
 
@@ -29,7 +29,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
 # snakemake --lint: the one lint allowed is the missing `conda:` directive of every rule
-# (README, "Lint": the workflow runs in the project's venv, not in per-rule conda envs).
+# (docs/running.md: the workflow runs in the project's venv, not in per-rule conda envs).
 SNAKEMAKE_LINT_ALLOWED := Specify a conda environment or container for each rule
 SNAKEMAKE_LINT_OUT     := $(VENV)/snakemake-lint.txt
 
@@ -58,7 +58,7 @@ clean-results:
 	rm -rf results logs .snakemake
 
 # A real one-node SLURM cluster on this machine (needs root: apt-get, daemons), then the
-# tiny preset through workflow/profiles/slurm, compared with a local run (README: "Running on a cluster").
+# tiny preset through workflow/profiles/slurm, compared with a local run (docs/cluster.md).
 # Not part of `make test`; takes a few minutes.
 .PHONY: test-slurm
 test-slurm: $(STAMP)
