@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 CORES  ?= all
 STAMP  := $(VENV)/.mechnoise-installed
 
-.PHONY: run test test-fast lint bench clean-results venv
+.PHONY: run test test-fast lint bench clean-results venv docs
 
 venv: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 # Rerunning `make run` resumes after Ctrl-C, a killed Snakemake or a killed job: Snakemake
 # loads profiles/default (rerun-incomplete) by itself, and common.smk removes a lock left by
-# a Snakemake killed on this host (README: "Resuming, faults and the results folder").
+# a Snakemake killed on this host (docs/running.md: "Resuming, faults and the results folder").
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile config.yaml
 
@@ -29,7 +29,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e"
 
 # snakemake --lint: the one lint allowed is the missing `conda:` directive of every rule
-# (README, "Lint": the workflow runs in the project's venv, not in per-rule conda envs).
+# (docs/running.md: the workflow runs in the project's venv, not in per-rule conda envs).
 SNAKEMAKE_LINT_ALLOWED := Specify a conda environment or container for each rule
 SNAKEMAKE_LINT_OUT     := $(VENV)/snakemake-lint.txt
 
@@ -45,6 +45,12 @@ lint: $(STAMP)
 	fi; \
 	echo "snakemake --lint: no lint but the allowed one (no conda: directive)"
 
+# The documentation site (docs/, Sphinx + MyST) into docs/_build/html; warnings are errors.
+docs: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/python -m mechnoise.reference --check
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
@@ -52,7 +58,7 @@ clean-results:
 	rm -rf results logs .snakemake
 
 # A real one-node SLURM cluster on this machine (needs root: apt-get, daemons), then the
-# tiny preset through workflow/profiles/slurm, compared with a local run (README: "Running on a cluster").
+# tiny preset through workflow/profiles/slurm, compared with a local run (docs/cluster.md).
 # `make test` dry-runs every profile on every preset (tests/test_profiles.py); this runs the
 # jobs. CI runs it after `make test` (.ci/run). The SLURM plugin is in the dev extra.
 .PHONY: test-slurm

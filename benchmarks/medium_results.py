@@ -1,6 +1,6 @@
 """Print a finished run's results beside the paper's, and copy Figs. 2 and 3 to docs/.
 
-Made for the medium preset (README, "The medium preset"), but it reads any results folder:
+Made for the medium preset (docs/medium_vs_paper.md), but it reads any results folder:
 
     .venv/bin/snakemake --cores 2 --configfile workflow/presets/medium.yaml
     .venv/bin/python benchmarks/medium_results.py results --docs docs/medium

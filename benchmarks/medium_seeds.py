@@ -5,8 +5,8 @@ each seed's steady stress per rate with its within-run error, each seed's free H
 fit, the fits of seeds combined as the workflow combines them (``stats.combine_runs``, then
 ``rheology.fit_herschel_bulkley`` over every rate), and per rate the chi-square of the seeds'
 stresses against their within-run errors (an honest within-run error gives about 1 per degree
-of freedom). Used for the medium preset's rho = 1.322 (README, "The medium preset against the
-paper"):
+of freedom). Used for the medium preset's rho = 1.322 (docs/medium_vs_paper.md, "Where it
+does not, and why"):
 
     .venv/bin/python benchmarks/medium_seeds.py --density 1.322 \\
         --run 1=/work/medium/results --run 2=/work/medium_seeds/results \\

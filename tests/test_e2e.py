@@ -469,3 +469,39 @@ def test_censored_estimate_and_second_event_are_reported(tiny_workflow: Path) ->
     assert_documented(tiny_workflow / "results/hl_fit.parquet", HL_FIT_COLUMNS)
     html = (tiny_workflow / "results/report.html").read_text()
     assert "ρ = 1.149" in html and " ± " in html and "Drop-rule sensitivity" in html
+
+
+def test_snakemake_report_gathers_figures_captions_and_costs(
+    tiny_workflow: Path, tmp_path: Path
+) -> None:
+    """`snakemake --report report.zip` works after a run: every report() figure, its caption
+    and report.html are in it; report.html's cost table counts each rule's jobs."""
+    import zipfile
+
+    zip_path = tmp_path / "report.zip"
+    run_snakemake(tiny_workflow, "--report", str(zip_path))
+    with zipfile.ZipFile(zip_path) as archive:
+        names = archive.namelist()
+        text = "".join(
+            archive.read(n).decode("utf-8", "replace")
+            for n in names
+            if n.endswith((".html", ".js", ".json"))
+        )
+    for figure in ("fig2", "fig2_rescaled", "fig3", "fig4a", "fig4b", "fig5a", "fig5b"):
+        assert any(n.endswith(f"{figure}.png") for n in names), (figure, names[:20])
+    assert any(n.startswith("report/data/") and n.endswith("/report.html") for n in names)
+    assert "Herschel-Bulkley fits (exponent free and n = 1/2)" in text  # fig2's caption
+    assert "Local yield" in text and "Table 1 and report" in text  # categories
+
+    from mechnoise.report import cost_table, read_benchmarks
+
+    cost = cost_table(read_benchmarks(tiny_workflow / "logs/benchmarks")).set_index("rule")
+    config = yaml.safe_load((tiny_workflow / TINY).read_text())
+    n_runs = len(config["system"]["densities"]) * len(config["shear"]["shear_rates"])
+    assert cost.loc["quench_glass", "jobs"] == len(config["system"]["densities"])
+    assert cost.loc["merge_shear_run", "jobs"] == n_runs
+    assert cost.loc["run_shear_segment", "jobs"] >= n_runs
+    assert (cost["wall_total_min"] > 0).all()
+    report = (tiny_workflow / "results/report.html").read_text()
+    assert "Cost: wall time and memory per kind of job" in report
+    assert "<td>run_shear_segment</td>" in report

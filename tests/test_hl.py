@@ -1,6 +1,6 @@
 """Tests of the exact stationary HL solver, the asymptotics and the couplings.
 
-Reference values come from DESIGN §4 (two independent derivations) and from an independent
+Reference values come from docs/design.md §4 (two independent derivations) and from an independent
 brute-force finite-difference solver written below (uniform grid, central differences).
 """
 
@@ -16,7 +16,7 @@ from scipy.optimize import brentq
 
 from mechnoise import hl
 
-# DESIGN §4 check values: alpha -> (sigma_Y, A)
+# docs/design.md §4 check values: alpha -> (sigma_Y, A)
 DESIGN_VALUES = {0.26: (0.25279, 0.35699), 0.33: (0.19674, 0.44210)}
 
 

@@ -1,4 +1,4 @@
-"""The package layout: the public API of DESIGN §6, no import cycles, figures without pyplot."""
+"""The package layout: the public API of docs/design.md §6, no import cycles, figures without pyplot."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_public_api_of_design_section_6() -> None:
     curve = hl.stationary_flow_curve(0.26, [1e-3, 1e-2])
     assert list(curve.columns)[:4] == ["shear_rate", "stress", "activity", "diffusion"]
     sy, a = hl.small_rate_asymptotics(0.26)
-    np.testing.assert_allclose([sy, a], [0.25279, 0.35699], atol=5e-6)  # DESIGN §4 values
+    np.testing.assert_allclose([sy, a], [0.25279, 0.35699], atol=5e-6)  # docs/design.md §4 values
     assert abs(hl.alpha_from_yield_stress(sy) - 0.26) < 1e-10
 
     rng = np.random.default_rng(0)

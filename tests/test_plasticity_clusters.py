@@ -89,7 +89,7 @@ def test_empty_and_full_lattices_and_bad_shape() -> None:
     assert cluster_sizes(np.zeros((3, 3))).size == 0
     with pytest.raises(ValueError, match="2-D"):
         label_periodic(np.ones(4, dtype=bool))
-    assert plasticity.label_periodic is label_periodic  # public API of DESIGN §6
+    assert plasticity.label_periodic is label_periodic  # public API of docs/design.md §6
 
 
 def test_activity_tables_on_a_hand_built_frame() -> None:

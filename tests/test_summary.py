@@ -1,4 +1,4 @@
-"""Table 1 assembly against known answers (DESIGN §4 check values)."""
+"""Table 1 assembly against known answers (docs/design.md §4 check values)."""
 
 from __future__ import annotations
 

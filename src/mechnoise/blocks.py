@@ -12,7 +12,7 @@ Under shear the box tilt grows and the blocks deform affinely with the material.
 LAMMPS flips the box (``xy → xy − lx``) the fractional coordinates computed with the
 flipped tilt re-tile the grid although no particle moved; :func:`continued_box` undoes the
 flip by continuing the tilt from a window's start, so a block holds the same material
-throughout an analysis window (DESIGN §3, "Box flips").
+throughout an analysis window (docs/design.md §3, "Box flips").
 
 The block stress (Eq. 6) is ``σ^m = Σ_{i∈m} S_i,xy / A_m`` with ``S_i,xy`` the ``xy``
 component of LAMMPS ``compute stress/atom`` (stress × area, kinetic part included), so the

@@ -5,7 +5,7 @@ and time origins ``t0``. Origins and lags stay inside one dense frame window (fr
 equally spaced within a window; a lag never crosses a window boundary). The elastic drift
 uses the applied strain of the two frames, ``G0 (γ(t0 + t) − γ(t0)) = G0 γ̇ t``.
 
-Two diffusion coefficients are reported and named apart (DESIGN §3):
+Two diffusion coefficients are reported and named apart (docs/design.md §3):
 
 - ``D_sigma = <(Δσ^m)²>(t) / t`` in the linear regime: the paper's ``D_σ`` (Fig. 4b inset),
   which enters ``α_micro = D_σ / (<Δσ^m>² Γ)`` (Eq. 8);

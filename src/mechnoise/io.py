@@ -1,7 +1,7 @@
 """Tables, frames and box conversions: the only module that knows dump and parquet columns.
 
 Every parquet table of the workflow is described here (column → dtype, unit, meaning) and
-the README's table section is written from the same dictionaries.
+the docs' output tables (docs/outputs.md) are written from the same dictionaries.
 
 Box convention: a box is LAMMPS's ``(lx, ly, xy)`` for a 2D triclinic cell with its lower
 corner at the origin; ``xy`` is the tilt *length* (not freud's tilt factor ``xy / ly``).

@@ -1,8 +1,10 @@
-"""The README's reference sections, generated from the schema and the table definitions.
+"""The docs' reference pages, generated from the schema and the table definitions.
 
-``python -m mechnoise.reference README.md`` rewrites the generated sections of the README in
-place; a test fails when the README and the code disagree, so the documentation of every
-config key and every table column cannot drift from what the code writes.
+``python -m mechnoise.reference`` rewrites the generated sections of
+``docs/configuration.md`` (every config key) and ``docs/outputs.md`` (every output table) in
+place; ``--check`` only reports stale pages. A test fails when the pages and the code
+disagree, so the documentation of every config key and every table column cannot drift from
+what the code writes.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ TABLES: list[tuple[str, str, str]] = [
     ),
 ]
 
-BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference README.md -->"
+BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference -->"
 END = "<!-- END GENERATED {name} -->"
 
 
@@ -182,7 +184,7 @@ def tables_markdown() -> str:
     """Markdown of every output table: path, row meaning, columns with dtype, unit, meaning."""
     out = []
     for path, ref, rows in TABLES:
-        out.append(f"### `{path}`\n\n{rows[0].upper() + rows[1:]}.\n")
+        out.append(f"## `{path}`\n\n{rows[0].upper() + rows[1:]}.\n")
         out.append("| column | dtype | unit | meaning |\n|---|---|---|---|")
         for name, (dtype, unit, desc) in _columns(ref).items():
             out.append(f"| `{name}` | {dtype} | {unit} | {desc} |")
@@ -244,6 +246,13 @@ def config_keys_markdown(config_path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: generated section name -> the docs page (relative to the checkout) that holds it.
+PAGES: dict[str, str] = {
+    "config keys": "docs/configuration.md",
+    "tables": "docs/outputs.md",
+}
+
+
 def _replace(text: str, name: str, body: str) -> str:
     begin, end = BEGIN.format(name=name), END.format(name=name)
     block = f"{begin}\n{body}{end}"
@@ -252,21 +261,55 @@ def _replace(text: str, name: str, body: str) -> str:
         return pattern.sub(lambda _: block, text)
     placeholder = f"{name.upper().replace(' ', '_')}_PLACEHOLDER"
     if placeholder not in text:
-        raise ValueError(f"README has neither a generated '{name}' section nor {placeholder}")
+        raise ValueError(f"page has neither a generated '{name}' section nor {placeholder}")
     return text.replace(placeholder, block)
 
 
-def render_readme(readme: str, config_path: Path) -> str:
-    """README text with its generated sections brought up to date."""
-    text = _replace(readme, "config keys", config_keys_markdown(config_path))
-    return _replace(text, "tables", tables_markdown())
+def _section(name: str, config_path: Path) -> str:
+    return config_keys_markdown(config_path) if name == "config keys" else tables_markdown()
+
+
+def render_docs(root: Path) -> dict[Path, str]:
+    """Text of every generated docs page of the checkout ``root``, brought up to date.
+
+    Parameters
+    ----------
+    root : Path
+        The checkout: it holds ``config.yaml``, ``workflow/schemas`` and ``docs/``.
+
+    Returns
+    -------
+    dict of Path to str
+        Page path -> its current text with the generated section rewritten.
+    """
+    out = {}
+    for name, page in PAGES.items():
+        path = root / page
+        out[path] = _replace(path.read_text(), name, _section(name, root / "config.yaml"))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m mechnoise.reference [CHECKOUT] [--check]``: rewrite (or check) the pages.
+
+    ``CHECKOUT`` defaults to the working directory; a file in it (e.g. ``README.md``, as the
+    command was once given) names its folder.
+    """
     args = sys.argv[1:] if argv is None else argv
-    readme = Path(args[0] if args else "README.md")
-    config_path = readme.parent / "config.yaml"
-    readme.write_text(render_readme(readme.read_text(), config_path))
+    check = "--check" in args
+    paths = [Path(a) for a in args if a != "--check"]
+    root = paths[0] if paths else Path(".")
+    if root.is_file():
+        root = root.parent
+    stale = []
+    for path, text in render_docs(root).items():
+        if path.read_text() != text:
+            stale.append(str(path))
+            if not check:
+                path.write_text(text)
+    if check and stale:
+        print(f"stale generated docs: {', '.join(stale)}; run python -m mechnoise.reference")
+        return 1
     return 0
 
 

@@ -3,7 +3,7 @@
 # and the physics the results folder was made with (mechnoise.workdir). A lock left by a
 # killed Snakemake on this host is removed first, so the same command resumes.
 #
-# Reuse of finished jobs (README, "Reuse of finished jobs"). Snakemake reruns a job when the
+# Reuse of finished jobs (docs/running.md, "Reuse of finished jobs"). Snakemake reruns a job when the
 # repr of one of its params changes, when its set of input files changes, when an input is
 # newer and has a different checksum, or when its script is newer than its outputs. So:
 # - every params: entry is a scalar or a small tuple of what changes that job's output, for

@@ -8,6 +8,8 @@ rule compute_flow_curve:
         "results/flow_curve.parquet",
     log:
         f"{LOGS}/flow/flow_curve.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_flow_curve/flow_curve.tsv"
     params:
         pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
         n_blocks=int(config["analysis"]["flow"]["n_error_blocks"]),
@@ -23,6 +25,8 @@ rule fit_herschel_bulkley:
         hl="results/hl_fit.parquet",
     log:
         f"{LOGS}/flow/hb_fit.log",
+    benchmark:
+        f"{LOGS}/benchmarks/fit_herschel_bulkley/hb_fit.tsv"
     params:
         rate_min=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[0],
         rate_max=(config["analysis"]["flow"]["hb_rate_range"] or [None, None])[1],
@@ -37,6 +41,8 @@ rule compute_modulus:
         "results/modulus.parquet",
     log:
         f"{LOGS}/flow/modulus.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_modulus/modulus.tsv"
     params:
         pattern=get_label_pattern(f"{RUN}/thermo.parquet"),
         from_glass=starts_from_glass(
@@ -52,7 +58,11 @@ rule plot_flow_curves:
         flow="results/flow_curve.parquet",
         fit="results/hb_fit.parquet",
     output:
-        "results/figures/fig2.png",
+        report(
+            "results/figures/fig2.png",
+            caption="../report/fig2.rst",
+            category="Flow curves",
+        ),
     log:
         f"{LOGS}/flow/fig2.log",
     params:

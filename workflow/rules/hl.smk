@@ -7,6 +7,8 @@ rule compute_hl_parametric_curve:
         "results/hl/parametric_curve.parquet",
     log:
         f"{LOGS}/hl/parametric_curve.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_hl_parametric_curve/parametric_curve.tsv"
     script:
         "../scripts/compute_hl_parametric_curve.py"
 
@@ -16,6 +18,8 @@ rule solve_hl_flow_curves:
         "results/hl/flow_curves.parquet",
     log:
         f"{LOGS}/hl/flow_curves.log",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_hl_flow_curves/flow_curves.tsv"
     params:
         alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
         rate_range=get_hl_rate_range(),
@@ -28,6 +32,8 @@ rule solve_modified_hl_flow_curves:
         "results/hl/modified_flow_curves.parquet",
     log:
         f"{LOGS}/hl/modified_flow_curves.log",
+    benchmark:
+        f"{LOGS}/benchmarks/solve_modified_hl_flow_curves/modified_flow_curves.tsv"
     params:
         alphas=tuple(float(a) for a in config["hl_model"]["alphas"]),
         rate_range=get_hl_rate_range(),

@@ -12,6 +12,8 @@ rule compute_d2min:
         f"{RUN}/d2min.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_d2min/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min.tsv"
     params:
         lag=float(config["analysis"]["d2min"]["lag"]),
         r_max=float(config["analysis"]["d2min"]["r_max"]),
@@ -29,6 +31,8 @@ rule compute_activity:
         events=f"{RUN}/events.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_activity/rho{{rho}}_rate{{rate}}_seed{{seed}}_activity.tsv"
     params:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         activity_block=float(config["analysis"]["activity_block"]),
@@ -45,6 +49,8 @@ rule compute_d2min_autocorr:
         f"{RUN}/d2min_autocorr.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_d2min_autocorr/rho{{rho}}_rate{{rate}}_seed{{seed}}_d2min_autocorr.tsv"
     params:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         max_lag=float(config["analysis"]["autocorr"]["max_lag"]),
@@ -61,6 +67,8 @@ rule compute_event_duration:
         durations=f"{RUN}/event_duration.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_event_duration.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_event_duration/rho{{rho}}_rate{{rate}}_seed{{seed}}_event_duration.tsv"
     params:
         threshold=config["analysis"]["d2min"]["threshold"],
         lag=config["analysis"]["d2min"]["lag"],
@@ -108,7 +116,11 @@ rule plot_fig4a:
         thermo=get_fig4a_run(f"{RUN}/thermo.parquet"),
         activity=get_fig4a_run(f"{RUN}/activity.parquet"),
     output:
-        "results/figures/fig4a.png",
+        report(
+            "results/figures/fig4a.png",
+            caption="../report/fig4a.rst",
+            category="Plasticity",
+        ),
     log:
         f"{LOGS}/plasticity/fig4a.log",
     params:
@@ -122,7 +134,11 @@ rule plot_fig5a:
         autocorr=get_lowest_rate_runs(f"{RUN}/d2min_autocorr.parquet"),
         event_autocorr=get_lowest_rate_runs(f"{RUN}/event_autocorr.parquet"),
     output:
-        "results/figures/fig5a.png",
+        report(
+            "results/figures/fig5a.png",
+            caption="../report/fig5a.rst",
+            category="Plasticity",
+        ),
     log:
         f"{LOGS}/plasticity/fig5a.log",
     params:

@@ -9,6 +9,8 @@ rule quench_glass:
         data=f"{GLASS}/glass.data",
     log:
         f"{LOGS}/prepare/rho{{rho}}_seed{{seed}}.log",
+    benchmark:
+        f"{LOGS}/benchmarks/quench_glass/rho{{rho}}_seed{{seed}}.tsv"
     threads: get_lammps_ranks
     resources:
         lammps=get_lammps_ranks,
@@ -34,6 +36,8 @@ rule compute_glass_structure:
         structure=f"{GLASS}/structure.parquet",
     log:
         f"{LOGS}/prepare/structure_rho{{rho}}_seed{{seed}}.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_glass_structure/structure_rho{{rho}}_seed{{seed}}.tsv"
     params:
         rdf_r_max=float(config["analysis"]["structure"]["rdf_r_max"]),
         rdf_bins=int(config["analysis"]["structure"]["rdf_bins"]),
@@ -64,7 +68,11 @@ rule plot_glass_quality:
         rdf=all_glasses(f"{GLASS}/rdf.parquet"),
         structure=all_glasses(f"{GLASS}/structure.parquet"),
     output:
-        "results/figures/glass_quality.png",
+        report(
+            "results/figures/glass_quality.png",
+            caption="../report/glass_quality.rst",
+            category="Glass",
+        ),
     log:
         f"{LOGS}/prepare/glass_quality_figure.log",
     params:

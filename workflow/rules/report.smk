@@ -51,8 +51,16 @@ rule plot_hl_comparison:
         prediction="results/hl/modified_vs_md.parquet",
         parametric="results/hl/parametric_curve.parquet",
     output:
-        fig3="results/figures/fig3.png",
-        rescaled="results/figures/fig2_rescaled.png",
+        fig3=report(
+            "results/figures/fig3.png",
+            caption="../report/fig3.rst",
+            category="HL comparison",
+        ),
+        rescaled=report(
+            "results/figures/fig2_rescaled.png",
+            caption="../report/fig2_rescaled.rst",
+            category="Flow curves",
+        ),
     log:
         f"{LOGS}/report/fig3.log",
     params:
@@ -74,8 +82,14 @@ rule write_report:
         glass_quality="results/glass_quality.parquet",
         figures=get_report_figures(),
     output:
-        "results/report.html",
+        report(
+            "results/report.html",
+            caption="../report/report.rst",
+            category="Table 1 and report",
+        ),
     log:
         f"{LOGS}/report/report.log",
+    params:
+        benchmarks=f"{LOGS}/benchmarks",
     script:
         "../scripts/write_report.py"

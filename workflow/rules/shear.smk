@@ -13,6 +13,8 @@ rule run_shear_segment:
         frames=f"{RUN}/segments/frames{{segment}}.parquet",
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
+    benchmark:
+        f"{LOGS}/benchmarks/run_shear_segment/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.tsv"
     threads: get_lammps_ranks
     resources:
         lammps=get_lammps_ranks,
@@ -39,6 +41,8 @@ rule merge_shear_run:
         frames=f"{RUN}/frames.parquet",
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.log",
+    benchmark:
+        f"{LOGS}/benchmarks/merge_shear_run/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge.tsv"
     resources:
         runtime=get_merge_runtime,
         mem_mb=get_merge_mem_mb,

@@ -12,6 +12,8 @@ rule compute_block_stress:
         f"{RUN}/block_stress.parquet",
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_block_stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_stress.tsv"
     params:
         width=float(config["analysis"]["blocks"]["width"]),
         from_cluster_size=bool(config["analysis"]["blocks"]["from_cluster_size"]),
@@ -28,6 +30,8 @@ rule compute_stress_msd:
         samples=f"{RUN}/stress_msd_blocks.parquet",
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.log",
+    benchmark:
+        f"{LOGS}/benchmarks/compute_stress_msd/rho{{rho}}_rate{{rate}}_seed{{seed}}_stress_msd.tsv"
     params:
         max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
     script:
@@ -68,7 +72,11 @@ rule plot_fig4b:
         msd=get_lowest_rate_runs(f"{RUN}/stress_msd.parquet"),
         summary="results/diffusion_summary.parquet",
     output:
-        "results/figures/fig4b.png",
+        report(
+            "results/figures/fig4b.png",
+            caption="../report/fig4b.rst",
+            category="Stress diffusion",
+        ),
     log:
         f"{LOGS}/stress/fig4b.log",
     params:

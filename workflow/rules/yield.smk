@@ -15,6 +15,8 @@ rule prepare_yield_snapshots:
         get_snapshot_outputs(),
     log:
         f"{LOGS}/yield/rho{{rho}}_snapshots.log",
+    benchmark:
+        f"{LOGS}/benchmarks/prepare_yield_snapshots/rho{{rho}}_snapshots.tsv"
     params:
         n_configs=int(config["yield_test"]["n_configs"]),
         cutoffs=get_cutoffs(),
@@ -35,6 +37,8 @@ rule run_frozen_matrix:
         curves=f"{YIELD}/curves.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_frozen_matrix.log",
+    benchmark:
+        f"{LOGS}/benchmarks/run_frozen_matrix/rho{{rho}}_frozen_matrix.tsv"
     threads: 2
     params:
         # the protocol only: the drop rule (yield_test.drop_factor) is analysis and changing
@@ -59,6 +63,8 @@ rule summarize_local_yield:
         sensitivity=f"{YIELD}/drop_rule_sensitivity.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
+    benchmark:
+        f"{LOGS}/benchmarks/summarize_local_yield/rho{{rho}}_summary.tsv"
     params:
         strain_step=float(config["yield_test"]["strain_step"]),
         drop_factor=float(config["yield_test"]["drop_factor"]),
@@ -71,8 +77,16 @@ rule plot_fig5b:
         local=all_densities(f"{YIELD}/local_yield.parquet"),
         summary=all_densities(f"{YIELD}/yield_summary.parquet"),
     output:
-        fig5b="results/figures/fig5b.png",
-        thresholds="results/figures/fig5c_thresholds.png",
+        fig5b=report(
+            "results/figures/fig5b.png",
+            caption="../report/fig5b.rst",
+            category="Local yield",
+        ),
+        thresholds=report(
+            "results/figures/fig5c_thresholds.png",
+            caption="../report/fig5c_thresholds.rst",
+            category="Local yield",
+        ),
     log:
         f"{LOGS}/yield/fig5b.log",
     params:

@@ -1,11 +1,12 @@
-"""Rule write_report: one HTML page with Table 1, the flow curves, fits and every figure."""
+"""Rule write_report: one HTML page with Table 1, the flow curves, fits, every figure and the
+cost of each kind of job (the benchmark files of the jobs upstream)."""
 
 from pathlib import Path
 
 import pandas as pd
 
 from mechnoise import io
-from mechnoise.report import report_html
+from mechnoise.report import cost_table, read_benchmarks, report_html
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -25,6 +26,7 @@ html = report_html(
         "HL stationary curve fitted to the flow curves": io.read_table(sm.input.hl_fit),
     },
     glass_quality=io.read_table(sm.input.glass_quality),
+    cost=cost_table(read_benchmarks(sm.params.benchmarks)),
 )
 out.write_text(html)
 log.info("wrote %s", out)

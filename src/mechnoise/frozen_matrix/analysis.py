@@ -6,8 +6,8 @@ quasi-static curve ``stress(strain)``: the block shear stress along the loading 
 unstrained snapshot and point 1 the probe step of the local modulus. The loading runs past
 the first plastic drop to the second one (or to the strain cap ``yield_test.max_strain``),
 and the drop rule is applied here, to the stored curves: changing it never reruns LAMMPS.
-The rule (DESIGN §3: the curve softens smoothly before an instability, step decreases of order
-``G δγ``):
+The rule (docs/design.md §3: the curve softens smoothly before an instability, step
+decreases of order ``G δγ``):
 
 * local modulus ``G_local = (stress[1] - stress[0]) / (strain[1] - strain[0])``;
 * a decrease between consecutive points larger than
@@ -365,7 +365,7 @@ def summarize_local_yield(
     """Per-direction summary of one density (columns of :data:`SUMMARY_COLUMNS`).
 
     The drop rule is re-applied to the stored curves at ``drop_factor``, ``drop_factor / 2``
-    and ``2 drop_factor`` (the sensitivity DESIGN §3 asks for). Errors are bootstrap errors
+    and ``2 drop_factor`` (the sensitivity docs/design.md §3 asks for). Errors are bootstrap errors
     over blocks (:func:`yield_statistics`).
     """
     tables = {

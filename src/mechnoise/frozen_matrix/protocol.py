@@ -1,7 +1,8 @@
 """Frozen-matrix tests with LAMMPS: adaptive quasi-static loading of one block at a time.
 
 A test runs the include files of ``lammps_inputs/in.frozen_matrix`` command for command
-through the ``lammps`` Python module (DESIGN §5), because the adaptive protocol needs control
+through the ``lammps`` Python module (docs/design.md §5), because the adaptive protocol
+needs control
 after every minimization:
 
 1. ``include frozen_setup.lmp``: read the snapshot, centre block ``(bx, by)``, carve out the

@@ -1,4 +1,4 @@
-"""Hébraud–Lequeux (HL) mean-field model (paper Eqs. 1–4, 12–24; DESIGN §4).
+"""Hébraud–Lequeux (HL) mean-field model (paper Eqs. 1–4, 12–24; docs/design.md §4).
 
 Units σ_c = G0 = τ = 1 throughout. Modules, in the order they build on each other:
 

@@ -1,4 +1,4 @@
-"""Small-rate asymptotics of the HL model (DESIGN §4, corrected Appendix A of the paper).
+"""Small-rate asymptotics of the HL model (docs/design.md §4, corrected Appendix A of the paper).
 
 Units σ_c = G0 = τ = 1; u = 1/d with α = tanh(u/2)/u (α < ½). σ_Y = ½ coth(u/2) − 1/u
 (Eqs. 14, 15, 22); the Herschel–Bulkley prefactor A is the corrected Eq. (24).
@@ -95,7 +95,7 @@ def small_rate_asymptotics(alpha: float) -> tuple[float, float]:
         σ_Y = ½ coth(u/2) − 1/u                                          (Eq. 15)
         A = [u cosh u + 2 sinh u + 3u − 3u² coth(u/2)] / [2 u^{3/2} (sinh u − u)]
 
-    The latter replaces the misprinted Eq. 24 (DESIGN §4). Limits: α → 0 gives
+    The latter replaces the misprinted Eq. 24 (docs/design.md §4). Limits: α → 0 gives
     σ_Y → ½ − α, A → √α/2; α → ½ gives σ_Y → 0.
 
     Examples

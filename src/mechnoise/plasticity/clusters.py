@@ -6,7 +6,7 @@ box is cut into ``k × k`` small blocks of side ``w0 ≈ 2`` in fractional coord
 at least one active particle. Active blocks that share an edge, across the periodic
 boundaries too, form a plastic cluster of area ``A_pl = n_blocks · lx ly / k²``, and
 ``<l_pl> = <A_pl>^{1/2}``. The same rule on the coarse ``M × M`` stress grid (``W ≈ 6``)
-gives the active fraction φ of DESIGN §3 (``Γ = φ / τ_p``).
+gives the active fraction φ of docs/design.md §3 (``Γ = φ / τ_p``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ The HL strain balance checks it: in steady state the plastic events relax what s
 ``Γ <Δσ^m> ≈ G0 γ̇`` (:func:`strain_balance`, ratio ``R``), and in the HL convention (stress
 reset to zero from ``σ_c``) ``Γ σ_c ≈ G0 γ̇``.
 
-**The occupancy rate** ``φ / τ_p_window`` (``Gamma_phi``, DESIGN §3's former Γ) with φ
+**The occupancy rate** ``φ / τ_p_window`` (``Gamma_phi``, docs/design.md §3's former Γ) with φ
 the mean fraction of coarse blocks holding at least one active particle: φ counts one event in
 every coarse block it touches, for as long as the lag-``δt`` window sees it, so it grows with
 the lag (:func:`occupancy_rate`). Kept under its own name for comparison.

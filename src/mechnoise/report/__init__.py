@@ -1,7 +1,13 @@
 """Table 1 (one row per density), per-run couplings (R, κ), the modified-HL prediction and
 report.html."""
 
-from mechnoise.report.html import report_html, table1_html
+from mechnoise.report.html import (
+    COST_COLUMNS,
+    cost_table,
+    read_benchmarks,
+    report_html,
+    table1_html,
+)
 from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 from mechnoise.report.table1 import (
     PREDICTION_COLUMNS,
@@ -12,6 +18,9 @@ from mechnoise.report.table1 import (
 )
 
 __all__ = [
+    "COST_COLUMNS",
+    "cost_table",
+    "read_benchmarks",
     "PREDICTION_COLUMNS",
     "RUN_COUPLING_COLUMNS",
     "SUMMARY_COLUMNS",

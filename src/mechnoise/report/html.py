@@ -1,7 +1,9 @@
 """report.html: Table 1 (as the paper prints it), the flow-curve fits, extra tables, glass
-quality and every figure in one self-contained page."""
+quality, every figure and the cost of each kind of job in one self-contained page."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -109,6 +111,79 @@ TABLE1_NOTE = (
 )
 
 
+#: Columns of :func:`cost_table`: (dtype, unit, meaning), one row per rule.
+COST_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "rule": ("string", "-", "Snakemake rule (kind of job)"),
+    "jobs": ("int64", "-", "jobs of this rule with a benchmark file"),
+    "wall_total_min": ("float64", "min", "wall time summed over the jobs"),
+    "wall_max_min": ("float64", "min", "wall time of the longest job"),
+    "cpu_total_min": ("float64", "min", "CPU time summed over the jobs (as psutil saw it)"),
+    "max_rss_mb": ("float64", "MB", "largest resident memory of one job"),
+}
+
+
+def read_benchmarks(root: str | Path) -> pd.DataFrame:
+    """Every Snakemake benchmark file under ``root``, one row per job.
+
+    The workflow writes them as ``root/<rule>/<job>.tsv`` (``benchmark:`` directives).
+
+    Parameters
+    ----------
+    root : str or Path
+        Folder of the benchmark files (``logs/benchmarks``); missing means no jobs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rule``, ``job``, ``wall_s``, ``cpu_s``, ``max_rss_mb``; Snakemake's
+        ``NA`` or ``-`` entries become NaN. A file with several rows (``repeat``) gives the
+        mean of its rows.
+    """
+    rows = []
+    for path in sorted(Path(root).glob("*/*.tsv")):
+        bench = pd.read_csv(path, sep="\t")
+        rows.append(
+            {
+                "rule": path.parent.name,
+                "job": path.stem,
+                "wall_s": pd.to_numeric(bench["s"], errors="coerce").mean(),
+                "cpu_s": pd.to_numeric(bench.get("cpu_time"), errors="coerce").mean(),
+                "max_rss_mb": pd.to_numeric(bench.get("max_rss"), errors="coerce").mean(),
+            }
+        )
+    return pd.DataFrame(rows, columns=["rule", "job", "wall_s", "cpu_s", "max_rss_mb"])
+
+
+def cost_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Wall time, CPU time and memory per rule, costliest first (columns :data:`COST_COLUMNS`).
+
+    Parameters
+    ----------
+    benchmarks : pandas.DataFrame
+        One row per job, as :func:`read_benchmarks` returns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule, sorted by total wall time, descending.
+    """
+    if benchmarks.empty:
+        return pd.DataFrame(columns=list(COST_COLUMNS))
+    grouped = benchmarks.groupby("rule", sort=False)
+    table = pd.DataFrame(
+        {
+            "jobs": grouped.size(),
+            "wall_total_min": grouped["wall_s"].sum() / 60.0,
+            "wall_max_min": grouped["wall_s"].max() / 60.0,
+            "cpu_total_min": grouped["cpu_s"].sum(min_count=1) / 60.0,
+            "max_rss_mb": grouped["max_rss_mb"].max(),
+        }
+    ).reset_index()
+    return table.sort_values("wall_total_min", ascending=False, ignore_index=True)[
+        list(COST_COLUMNS)
+    ]
+
+
 def report_html(
     summary: pd.DataFrame,
     flow: pd.DataFrame,
@@ -118,6 +193,7 @@ def report_html(
     glass_quality: pd.DataFrame | None = None,
     summary_columns: dict[str, tuple[str, str, str]] | None = None,
     extra_tables: dict[str, pd.DataFrame] | None = None,
+    cost: pd.DataFrame | None = None,
 ) -> str:
     """A self-contained HTML report (figures linked by relative path).
 
@@ -125,7 +201,8 @@ def report_html(
     ``glass_quality`` (``glass_quality.parquet``) adds a section that warns, in red, about
     every glass that crystallised after the quench. ``summary_columns`` (the registry of
     ``summary.parquet``) gives Table 1 its units; the ``extra_tables`` (title -> table)
-    follow the fits.
+    follow the fits. ``cost`` (:func:`cost_table` of the benchmark files) adds the wall time
+    and memory of each kind of job.
     """
     import html
 
@@ -165,6 +242,15 @@ def report_html(
         for message in crystallisation_warnings(glass_quality):
             parts.append(f"<p style='color:#b00'><b>Warning:</b> {html.escape(message)}</p>")
         parts.append(table(glass_quality))
+    if cost is not None:
+        parts += [
+            "<h2>Cost: wall time and memory per kind of job</h2>",
+            "<p>From the Snakemake benchmark files (logs/benchmarks/&lt;rule&gt;/) of the jobs "
+            "that made the current results; a job reused from an earlier run keeps its cost. "
+            "Wall times depend on the machine's load; CPU time is what psutil sampled and "
+            "can miss short-lived child processes.</p>",
+            table(cost) if not cost.empty else "<p>No benchmark files found.</p>",
+        ]
     parts.append("<h2>Figures</h2>")
     for f in figures:
         parts.append(

@@ -2,7 +2,7 @@
 
 Inputs are the tables of the earlier stages (flow: G0, Herschel–Bulkley; plasticity: tau_p,
 phi; stress: D_sigma, Gamma; yield: <sigma_c^m>, <Delta sigma^m>). The HL couplings follow
-DESIGN §3: alpha_micro = D_sigma / (<Delta sigma^m>^2 Gamma) (paper Eq. 8, D_sigma = MSD/t),
+docs/design.md §3: alpha_micro = D_sigma / (<Delta sigma^m>^2 Gamma) (paper Eq. 8, D_sigma = MSD/t),
 alpha_micro^HL = D_sigma / (<sigma_c^m>^2 Gamma), alpha_flow from inverting the HL relation
 sigma_Y/sigma_c = f(alpha) (Eq. 15) at sigma_Y / <sigma_c^m> of the n = 1/2 fit, and
 alpha_kappa = kappa tanh(1/(2 kappa)) with kappa = D_HL / (G0 gamma_dot <sigma_c^m>), which
@@ -242,7 +242,7 @@ def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd
 
     Uses alpha_micro_dhl (the HL equation's convention D = alpha <Delta sigma>^2 Gamma with
     MSD = 2 D t), the threshold width delta_sigma_c / <sigma_c^m> and the relaxation
-    fraction <Delta sigma^m> / <sigma_c^m> (DESIGN §3, paper's conclusion). Returns
+    fraction <Delta sigma^m> / <sigma_c^m> (docs/design.md §3, paper's conclusion). Returns
     density, shear_rate (dimensionless, units sigma_c / (G0 tau)), stress (units sigma_c), and
     the relaxation fraction used with a flag telling whether drop_ratio had to be clipped into
     the solver's range [1e-3, 1].
