@@ -654,7 +654,7 @@ COLUMNS: dict[str, Column] = define(
             "hb_prefactor",
             "float64",
             "(sigma_c G0 tau)^(1/2)",
-            "Herschel-Bulkley prefactor A (corrected Eq. 24, DESIGN 4)",
+            "Herschel-Bulkley prefactor A (corrected Eq. 24, docs/design.md §4)",
         ),
         ("shear_rate@hl", "float64", "sigma_c/(G0 tau)", "dimensionless shear rate"),
         ("stress@hl", "float64", "sigma_c", "stationary mean stress <sigma> (Eq. 4)"),
