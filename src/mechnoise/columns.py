@@ -762,6 +762,12 @@ COLUMNS: dict[str, Column] = define(
             "relaxation fraction used: drop_ratio clipped into [1e-3, 1] (the solver's range)",
         ),
         ("relaxation_clipped", "bool", "-", "True if drop_ratio lay outside [1e-3, 1]"),
+        ("rule@cost", "string", "-", "Snakemake rule (kind of job)"),
+        ("jobs", "int64", "-", "jobs of this rule with a benchmark file"),
+        ("wall_total_min", "float64", "min", "wall time summed over the jobs"),
+        ("wall_max_min", "float64", "min", "wall time of the longest job"),
+        ("cpu_total_min", "float64", "min", "CPU time summed over the jobs (as psutil saw it)"),
+        ("max_rss_mb", "float64", "MB", "largest resident memory of one job"),
     ]
 )
 
@@ -1254,6 +1260,14 @@ TABLES: dict[str, tuple[str, ...]] = {
         "stress@hl",
         "relaxation_fraction@prediction",
         "relaxation_clipped",
+    ),
+    "report.cost": (
+        "rule@cost",
+        "jobs",
+        "wall_total_min",
+        "wall_max_min",
+        "cpu_total_min",
+        "max_rss_mb",
     ),
 }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mechnoise import columns
 from mechnoise.structure import crystallisation_warnings
 
 #: Which τ, Γ and D enter each coupling, in the HL equation's convention and the paper's.
@@ -112,14 +113,7 @@ TABLE1_NOTE = (
 
 
 #: Columns of :func:`cost_table`: (dtype, unit, meaning), one row per rule.
-COST_COLUMNS: dict[str, tuple[str, str, str]] = {
-    "rule": ("string", "-", "Snakemake rule (kind of job)"),
-    "jobs": ("int64", "-", "jobs of this rule with a benchmark file"),
-    "wall_total_min": ("float64", "min", "wall time summed over the jobs"),
-    "wall_max_min": ("float64", "min", "wall time of the longest job"),
-    "cpu_total_min": ("float64", "min", "CPU time summed over the jobs (as psutil saw it)"),
-    "max_rss_mb": ("float64", "MB", "largest resident memory of one job"),
-}
+COST_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.cost")
 
 
 def read_benchmarks(root: str | Path) -> pd.DataFrame:
