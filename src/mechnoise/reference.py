@@ -164,6 +164,11 @@ TABLES: list[tuple[str, str, str]] = [
         "report:PREDICTION_COLUMNS",
         "modified HL with each density's measured ingredients: one row per (density, rate)",
     ),
+    (
+        "results/report.html (cost table, from logs/benchmarks/<rule>/*.tsv)",
+        "report:COST_COLUMNS",
+        "one row per rule that wrote benchmark files, costliest first",
+    ),
 ]
 
 BEGIN = "<!-- BEGIN GENERATED {name}: python -m mechnoise.reference -->"
