@@ -335,3 +335,32 @@ def test_adaptive_block_count_stops_at_the_first_round_below_the_target(
     assert runs.sigma_c_relative_error(kept, s)[1] <= target
     with pytest.raises(ValueError, match="target_error"):
         runs.run_frozen_matrix([glass], 3, s, tmp_path / "bad", target_error=1.5, **kw)
+
+
+def test_a_minimization_that_cannot_converge_is_retried_and_marked(
+    glass: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ftol below round-off (fnorm cannot fall under ~1e-13): every minimization stops at
+    maxiter, the fallback minimizer (cg after fire) continues it and fails too, and every
+    point is marked unconverged, in the curve, the curves table and the block's analysis.
+    At the default ftol every point converges without the fallback."""
+    from mechnoise.frozen_matrix.analysis import curves_table, local_yield_table
+
+    ok = block_test(glass, 3, 0, 0, 1, settings(max_strain=0.01), tmp_path / "ok")
+    assert ok.converged.all() and not ok.fallback.any()
+    assert len(ok.fnorm) == len(ok.stress) and (ok.fnorm <= 1e-10).all()
+    caplog.set_level(logging.WARNING)
+    bad_settings = settings(max_strain=0.01, ftol=1e-300, maxiter=200)
+    bad = block_test(glass, 3, 0, 0, 1, bad_settings, tmp_path / "bad", name="hopeless")
+    assert bad_settings.fallback == "cg"
+    assert len(bad.stress) == len(ok.stress)
+    assert not bad.converged.any() and bad.fallback.all()
+    assert (bad.fnorm > 0).all() and bad.n_minimizations == 2 * len(bad.stress)
+    assert "min_style cg" in bad.commands
+    assert any("hopeless" in r.getMessage() and "did not reach ftol" in r.getMessage()
+               for r in caplog.records)  # fmt: skip
+    table = curves_table([(0, bad)])
+    assert not table["converged"].any() and table["fallback"].all()
+    local = local_yield_table(table, 1e-3, 3.0)
+    assert not local["converged_to_drop"].any()
+    assert local["n_unconverged"].iloc[0] == len(bad.stress)
