@@ -27,11 +27,11 @@ Every minimization is checked (:func:`_Session.minimized`): it converged when th
 force norm ``fnorm`` (2-norm of the target's forces, the minimizer's own criterion with
 ``etol = 0``) is at most ``ftol``. A minimization that stopped otherwise (``maxiter``,
 ``maxeval``, a zero line-search step of ``cg``) is continued from where it stopped with the
-fallback minimizer ``fallback_min_style`` (``cg`` after ``fire``, ``fire`` after anything
-else) and the same limits; a point whose fallback does not converge either is kept and marked
-``converged = False`` (the analysis reports and excludes blocks with such points up to their
-first drop). Each point carries its final ``fnorm``, its convergence and whether the fallback
-ran.
+fallback minimizer ``fallback_min_style`` (``fire`` after ``cg``, ``cg`` after anything
+else; iteration limit ``fallback_maxiter``); a point whose fallback does not converge
+either is kept and marked ``converged = False`` (the analysis reports and excludes blocks
+with such points up to their first drop). Each point carries its final ``fnorm``, its
+convergence and whether the fallback ran.
 
 The curve is the quasi-static path actually followed: every point was reached from the
 previous one (trial points of the bisection that were superseded are not kept). Every command
@@ -90,11 +90,16 @@ class FrozenMatrixSettings:
     ftol : float
         Minimizer force tolerance (eps/sigma; 2-norm of the target's forces, etol = 0).
     min_style : str
-        LAMMPS minimizer. ``fire`` by default: ``cg`` gives the same curves but can crawl
-        for 1e5 iterations (fnorm stuck near 0.5) in dense, strongly loaded blocks; on the
-        demo glasses at rho = 1.322 it was 33x slower than FIRE (1.3x faster at 1.189).
+        First LAMMPS minimizer of every point. ``cg`` by default: it converges in far fewer
+        force evaluations than FIRE on these ~200-atom blocks, but can crawl (fnorm stuck
+        near 0.5) in dense, strongly loaded blocks; ``maxiter`` cuts such a crawl short and
+        the fallback minimizer (FIRE) finishes the point from where cg stopped. Same curves
+        as FIRE alone to 1e-9 and 1.3-7x faster at demo scale
+        (``benchmarks/bench_frozen_matrix.py --compare``); ``fire`` was the default before.
     maxiter, maxeval : int
-        Minimizer limits.
+        Limits of the first minimizer (a cg crawl stops at ``maxiter``).
+    fallback_maxiter : int
+        Iteration limit of the fallback minimizer (``maxeval`` is shared).
     skin : float
         Neighbour skin (sigma).
     suffix : str
@@ -108,8 +113,8 @@ class FrozenMatrixSettings:
         Lower bound of the modulus used in the thresholds (eps/sigma²), for the rare block
         whose probe slope is not positive.
     fallback_min_style : str
-        Minimizer that continues a minimization that did not converge (``"auto"``: ``cg``
-        after ``fire``, else ``fire``; ``"none"``: no retry, the point is only marked).
+        Minimizer that continues a minimization that did not converge (``"auto"``: ``fire``
+        after ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
     """
 
     strain_step: float = 5e-4
@@ -121,8 +126,9 @@ class FrozenMatrixSettings:
     shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
-    min_style: str = "fire"
-    maxiter: int = 100000
+    min_style: str = "cg"
+    maxiter: int = 2000
+    fallback_maxiter: int = 100000
     maxeval: int = 1000000
     skin: float = 0.3
     suffix: str = "opt"
@@ -154,7 +160,7 @@ class FrozenMatrixSettings:
         if self.fallback_min_style == "none":
             return None
         if self.fallback_min_style == "auto":
-            return "cg" if self.min_style == "fire" else "fire"
+            return "fire" if self.min_style == "cg" else "cg"
         return self.fallback_min_style
 
     @property
@@ -193,6 +199,7 @@ class BlockCurve:
     fnorm: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
     converged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
     fallback: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    timings: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def n_unconverged(self) -> int:
@@ -202,6 +209,24 @@ class BlockCurve:
 
 #: LAMMPS instance kept per process between tests (creating one costs ~0.2 s, a test ~1 s).
 _CACHED_INSTANCE: dict[int, Any] = {}
+
+
+def _timing_kind(command: str) -> str:
+    """Where a command's time is booked in :attr:`BlockCurve.timings`.
+
+    Examples
+    --------
+    >>> [_timing_kind(c) for c in ("include /x/frozen_step.lmp", "write_dump all", "print 1")]
+    ['minimize', 'save', 'other']
+    """
+    word = command.split(maxsplit=1)[0] if command.strip() else ""
+    if word == "minimize" or command.endswith("frozen_step.lmp"):
+        return "minimize"
+    if command.endswith("frozen_setup.lmp"):
+        return "setup"
+    if word in ("write_dump", "read_dump"):
+        return "save" if word == "write_dump" else "restore"
+    return "other"
 
 
 class _Points(list[float]):
@@ -244,10 +269,14 @@ class _Session:
                 _CACHED_INSTANCE[pid] = self.lmp
         self.commands: list[str] = []
         self.variables: list[str] = []
+        self.timings: dict[str, float] = {}
 
     def __call__(self, command: str) -> None:
         self.commands.append(command)
+        t0 = time.perf_counter()
         self.lmp.command(command)
+        kind = _timing_kind(command)
+        self.timings[kind] = self.timings.get(kind, 0.0) + time.perf_counter() - t0
 
     def value(self, name: str) -> float:
         return float(self.lmp.extract_variable(name))
@@ -271,7 +300,7 @@ class _Session:
         log.debug("minimization stopped at fnorm %.3g > ftol %.3g: %s", fnorm, s.ftol, s.fallback)
         self(f"min_style {s.fallback}")
         self("min_modify line quadratic")
-        self(f"minimize 0.0 {s.ftol!r} {s.maxiter} {s.maxeval}")
+        self(f"minimize 0.0 {s.ftol!r} {s.fallback_maxiter} {s.maxeval}")
         self(f"min_style {s.min_style}")
         self("min_modify line quadratic")
         fnorm = self.value("fm_fnorm")
@@ -468,6 +497,7 @@ def run_block_test(
         fnorm=np.array([r[0] for r in stresses.records], dtype=np.float64),
         converged=np.array([r[1] for r in stresses.records], dtype=bool),
         fallback=np.array([r[2] for r in stresses.records], dtype=bool),
+        timings=dict(session.timings),
     )
     if curve.n_unconverged:
         log.warning(
