@@ -472,7 +472,11 @@ def run_block_test(
         session('print "MECHNOISE_DONE"')
     except Exception as exc:  # LAMMPS raises plain Exceptions
         failed = True
-        raise RuntimeError(f"frozen-matrix test {name} failed in LAMMPS: {exc}") from exc
+        raise RuntimeError(
+            f"frozen-matrix test {name} (snapshot {data_file}, block ({bx}, {by}) of "
+            f"{grid}x{grid}, direction {direction:+d}) failed in LAMMPS: {exc}; its commands "
+            f"so far are in {workdir / (name + '.lmp')}"
+        ) from exc
     finally:
         session.close(failed)
         (workdir / f"{name}.lmp").write_text(
