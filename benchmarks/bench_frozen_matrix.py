@@ -162,7 +162,10 @@ def compare(
     import dataclasses
 
     new = FrozenMatrixSettings(
-        strain_step=args.strain_step, refine_steps=args.refine_steps, max_strain=args.max_strain
+        strain_step=args.strain_step,
+        refine_steps=args.refine_steps,
+        max_strain=args.max_strain,
+        **({"maxiter": args.maxiter} if args.maxiter else {}),
     )
     old = dataclasses.replace(new, min_style="fire", maxiter=100000, fallback_min_style="none")
     paths = {"fire (former)": old, "cg+fire (new)": new}
@@ -224,6 +227,7 @@ def main() -> None:
     parser.add_argument("--batch-check", action="store_true")
     parser.add_argument("--batch-steps", type=int, default=200)
     parser.add_argument("--compare", action="store_true", help="former vs new minimizer")
+    parser.add_argument("--maxiter", type=int, default=0, help="--compare: cg's maxiter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
