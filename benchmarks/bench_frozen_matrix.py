@@ -9,6 +9,13 @@ optimized  : carved + adaptive steps (coarse strain_step, bisection of every dro
 The three give the same curves (carved == naive to round-off, adaptive on the fine grid: see
 tests/test_yield_lammps.py); the script checks sigma_c and the drop again and prints them.
 
+--compare instead times the former default minimizer (FIRE alone, ``min_style fire``) against
+the current one (cg cut at ``maxiter``, FIRE finishing the point) side by side, block by block
+in one run, with the demo's protocol (strain_step 1e-3, 3 bisections, max_strain 0.4): wall
+and CPU seconds, where the time goes (minimizations, state dumps, set-up, other Python-driven
+commands), points that needed the fallback, and the largest difference of sigma_c and of the
+drop between the two.
+
 --batch-check instead tests whether two blocks farther apart than the cutoff can share one
 LAMMPS run: both relax in the same minimizations (fixed steps, uncarved) and their curves are
 compared with single-block runs.
@@ -17,6 +24,8 @@ Usage (from the repository root; ~1-3 min on one core for the defaults):
     .venv/bin/python benchmarks/bench_frozen_matrix.py --data SNAPSHOT.data [--blocks 3]
     .venv/bin/python benchmarks/bench_frozen_matrix.py --make-glass 2000
     .venv/bin/python benchmarks/bench_frozen_matrix.py --data SNAPSHOT.data --batch-check
+    .venv/bin/python benchmarks/bench_frozen_matrix.py --make-glass 1600 --density 1.322 \
+        --compare --blocks 3 --max-strain 0.4 --strain-step 1e-3
 """
 
 from __future__ import annotations
@@ -146,6 +155,64 @@ def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path)
         )
 
 
+def compare(
+    data: Path, grid: int, blocks: list[tuple[int, int]], args: argparse.Namespace, workdir: Path
+) -> None:
+    """Former (FIRE alone) and current (cg + FIRE fallback) minimizer, block by block."""
+    import dataclasses
+
+    new = FrozenMatrixSettings(
+        strain_step=args.strain_step,
+        refine_steps=args.refine_steps,
+        max_strain=args.max_strain,
+        **({"maxiter": args.maxiter} if args.maxiter else {}),
+    )
+    old = dataclasses.replace(new, min_style="fire", maxiter=100000, fallback_min_style="none")
+    paths = {"fire (former)": old, "cg+fire (new)": new}
+    wall = dict.fromkeys(paths, 0.0)
+    cpu = dict.fromkeys(paths, 0.0)
+    n_min = dict.fromkeys(paths, 0)
+    n_fallback = dict.fromkeys(paths, 0)
+    where: dict[str, dict[str, float]] = {name: {} for name in paths}
+    diff_c, diff_d = 0.0, 0.0
+    for bx, by in blocks:
+        out = {}
+        for name, settings in paths.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            c = run_block_test(data, grid, bx, by, 1, settings, workdir, include_dir=INC)
+            wall[name] += time.perf_counter() - t0
+            cpu[name] += time.process_time() - c0
+            n_min[name] += c.n_minimizations
+            n_fallback[name] += int(c.fallback.sum())
+            for k, v in c.timings.items():
+                where[name][k] = where[name].get(k, 0.0) + v
+            out[name] = analyze_curve(c.strain, c.stress, args.strain_step, args.drop_factor)
+            log.info(
+                "block (%d, %d) %-13s: %5d minimizations, %6.2f s, sigma_c %.9f, drop %.9f",
+                bx, by, name, c.n_minimizations, c.seconds, out[name].sigma_c,
+                out[name].sigma_drop,
+            )  # fmt: skip
+        a, b = out.values()
+        if a.yielded != b.yielded:
+            print(f"block ({bx}, {by}): yielded under one minimizer only")
+        elif a.yielded:
+            diff_c = max(diff_c, abs(a.sigma_c - b.sigma_c))
+            diff_d = max(diff_d, abs(a.sigma_drop - b.sigma_drop))
+    print(
+        f"{data.name}: {len(blocks)} blocks, strain_step {args.strain_step}, refine_steps "
+        f"{args.refine_steps}, max_strain {args.max_strain}"
+    )
+    for name in paths:
+        parts = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(where[name].items()))
+        print(
+            f"{name:14s}: wall {wall[name]:7.2f} s, cpu {cpu[name]:7.2f} s, "
+            f"{n_min[name]:5d} minimizations ({n_fallback[name]} fallbacks); {parts}"
+        )
+    (fa, fb) = paths
+    print(f"speedup wall {wall[fa] / wall[fb]:.2f}x, cpu {cpu[fa] / cpu[fb]:.2f}x")
+    print(f"max |sigma_c difference| {diff_c:.2e}, max |drop difference| {diff_d:.2e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="snapshot data file")
@@ -159,6 +226,8 @@ def main() -> None:
     parser.add_argument("--drop-factor", type=float, default=3.0, help="analysis drop rule")
     parser.add_argument("--batch-check", action="store_true")
     parser.add_argument("--batch-steps", type=int, default=200)
+    parser.add_argument("--compare", action="store_true", help="former vs new minimizer")
+    parser.add_argument("--maxiter", type=int, default=0, help="--compare: cg's maxiter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -171,6 +240,9 @@ def main() -> None:
             batch_check(data, grid, args.batch_steps, args.strain_step, workdir)
             return
         blocks = select_blocks(grid, args.blocks)
+        if args.compare:
+            compare(data, grid, blocks, args, workdir)
+            return
         coarse = FrozenMatrixSettings(
             strain_step=args.strain_step,
             refine_steps=args.refine_steps,

@@ -16,6 +16,7 @@ from mechnoise.frozen_matrix.analysis import (
     fit_gaussian,
     local_yield_table,
     summarize_local_yield,
+    yield_statistics,
 )
 from mechnoise.frozen_matrix.runs import select_blocks
 from mechnoise.frozen_matrix.snapshots import choose_frames, read_data_file, write_data_file
@@ -115,7 +116,7 @@ def _curves() -> pd.DataFrame:
             parts.append(
                 pd.DataFrame(
                     {"config": config, "bx": bx, "by": 0, "direction": 1, "strain": g, "stress": s}
-                )
+                ).assign(fnorm=1e-11, converged=True, fallback=False)
             )
     return pd.concat(parts, ignore_index=True)
 
@@ -137,6 +138,34 @@ def test_tables_and_summary() -> None:
     assert row["drop_ratio"] == pytest.approx(expected, rel=1e-9)
     assert row["local_modulus_mean"] == pytest.approx(20.0)
     assert set(CURVE_COLUMNS) <= set(curves.columns)
+
+
+def test_unconverged_points_up_to_the_drop_leave_the_block_out() -> None:
+    """A block with an unconverged minimization at or before the point just after its
+    first drop is reported and left out of the statistics; one after it is only counted."""
+    curves = _curves()
+    local = local_yield_table(curves, 0.001, 3.0)
+    assert local["converged_to_drop"].all() and (local["n_unconverged"] == 0).all()
+    first = local.iloc[0]  # config 0, block (0, 0): yields
+    assert first["yielded"]
+    one = (curves["config"] == 0) & (curves["bx"] == 0)
+    g = curves["strain"]
+    after = one & (g > first["strain_at_yield"]) & (curves["stress"] == first["stress_after_drop"])
+    late = one & (g > g[after].min() + 0.01)
+    bad = curves.copy()
+    bad.loc[late, "converged"] = False  # after the drop: counted, block kept
+    t = local_yield_table(bad, 0.001, 3.0)
+    assert t.iloc[0]["converged_to_drop"] and t.iloc[0]["n_unconverged"] == late.sum()
+    bad.loc[after, "converged"] = False  # the point just after the drop: block left out
+    t = local_yield_table(bad, 0.001, 3.0)
+    assert not t.iloc[0]["converged_to_drop"]
+    assert t["converged_to_drop"].sum() == 9
+    st = yield_statistics(t)
+    kept = t.iloc[1:]
+    assert st["n_unconverged_blocks"] == 1 and st["n_blocks"] == 9
+    assert st["sigma_c_mean"] == pytest.approx(kept.loc[kept["yielded"], "sigma_c"].mean())
+    summary = summarize_local_yield(bad, 1.149, 0.001, 3.0)
+    assert summary.iloc[0]["n_unconverged_blocks"] == 1
 
 
 def test_fit_gaussian_recovers_parameters() -> None:

