@@ -785,15 +785,6 @@ COLUMNS: dict[str, Column] = define(
         ("wall_max_min", "float64", "min", "wall time of the longest job"),
         ("cpu_total_min", "float64", "min", "CPU time summed over the jobs (as psutil saw it)"),
         ("max_rss_mb", "float64", "MB", "largest resident memory of one job"),
-        ("config@local_yield", "int32", "-", "snapshot index (0 .. n_configs-1) at this density"),
-        ("bx@local_yield", "int32", "-", "block index along the first lattice vector (0 .. M-1)"),
-        ("by@local_yield", "int32", "-", "block index along y (0 .. M-1)"),
-        (
-            "direction@local_yield",
-            "int8",
-            "-",
-            "loading direction: 1 = +xy (along the flow), -1 = -xy",
-        ),
         (
             "n_unconverged",
             "int32",
@@ -823,7 +814,6 @@ COLUMNS: dict[str, Column] = define(
             "the first minimizer stopped short of ftol and the fallback minimizer continued "
             "it",
         ),
-        ("density@summary", "float64", "sigma^-2", "number density rho"),
         (
             "n_unconverged_blocks",
             "int32",
@@ -1133,10 +1123,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "fallback",
     ),
     "frozen_matrix.local_yield": (
-        "config@local_yield",
-        "bx@local_yield",
-        "by@local_yield",
-        "direction@local_yield",
+        "config",
+        "bx@frozen",
+        "by@frozen",
+        "direction",
         "sigma_c@local",
         "sigma_drop",
         "strain_at_yield",
@@ -1155,7 +1145,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "converged_to_drop",
     ),
     "frozen_matrix.summary": (
-        "density@summary",
+        "density",
         "direction",
         "n_blocks@tested",
         "n_unconverged_blocks",
