@@ -86,6 +86,9 @@ rule summarize_plasticity:
     params:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         lag=float(config["analysis"]["d2min"]["lag"]),
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        percolation_limit=float(config["analysis"]["events"]["percolation_limit"]),
     script:
         "../scripts/summarize_plasticity.py"
 

@@ -8,7 +8,12 @@ import pandas as pd
 
 from mechnoise.plasticity.clusters import summarize_activity
 from mechnoise.plasticity.event_duration import fit_decay_time
-from mechnoise.plasticity.rate import event_rate, occupancy_rate
+from mechnoise.plasticity.rate import (
+    event_rate,
+    occupancy_rate,
+    percolation_note,
+    persistent_onsets,
+)
 
 __all__ = ["COLLECTED_SUMMARY_COLUMNS", "SUMMARY_COLUMNS", "summarize_plasticity"]
 
@@ -39,15 +44,33 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "activity_rate": (
         "float64",
         "1/tau0",
-        "Gamma: onsets of clusters of active particles per coarse block and unit time "
-        "(each onset in the block of its centroid; events.parquet)",
+        "Gamma: onsets of events (persistent clusters of active particles: peak size >= "
+        "min_particles or lifetime >= min_duration) per coarse block and unit time, each in "
+        "the block of its centroid (events.parquet); NaN if activity percolates "
+        "(activity_rate_note)",
     ),
     "activity_rate_err": (
         "float64",
         "1/tau0",
         "error of Gamma: block average of onsets per frame, at least the Poisson error",
     ),
-    "n_events": ("int64", "-", "event onsets counted"),
+    "n_events": ("int64", "-", "event onsets that pass the persistence filter"),
+    "activity_rate_all": (
+        "float64",
+        "1/tau0",
+        "Gamma without the persistence filter: every onset (flickers included); NaN if "
+        "activity percolates",
+    ),
+    "activity_rate_all_err": ("float64", "1/tau0", "error of activity_rate_all"),
+    "n_events_all": ("int64", "-", "onsets counted without the persistence filter"),
+    "activity_rate_note": (
+        "str",
+        "-",
+        "empty, or why Gamma is NaN (phi above analysis.events.percolation_limit)",
+    ),
+    "min_particles": ("int64", "-", "persistence filter: smallest peak size of an event"),
+    "min_duration": ("float64", "tau0", "persistence filter: smallest lifetime of an event"),
+    "percolation_limit": ("float64", "-", "phi above which Gamma is NaN"),
     "observation_time": ("float64", "tau0", "time over which onsets are counted"),
     "activity_rate_phi": (
         "float64",
@@ -83,6 +106,9 @@ def summarize_plasticity(
     *,
     threshold: float,
     lag: float,
+    min_particles: int = 1,
+    min_duration: float = 0.0,
+    percolation_limit: float = 1.0,
 ) -> pd.DataFrame:
     """One run's plastic-activity numbers: ``<l_pl>``, both ``τ_p``, φ, Γ and ``φ/τ_p_window``.
 
@@ -103,6 +129,11 @@ def summarize_plasticity(
         Activity threshold used (sigma²), recorded.
     lag : float
         D²min lag ``δt`` (tau0); frames are grouped in blocks of this duration for the errors.
+    min_particles, min_duration : int, float
+        Persistence filter of :func:`mechnoise.plasticity.rate.persistent_onsets`
+        (``analysis.events``); the defaults keep every onset.
+    percolation_limit : float
+        Γ (both) is NaN with the reason in ``activity_rate_note`` where φ exceeds it.
 
     Returns
     -------
@@ -118,7 +149,12 @@ def summarize_plasticity(
     if durations.empty:
         raise ValueError("empty event-duration table: expected one row per short lag")
     first = durations.sort_values("short_lag").iloc[0]
-    gamma, gamma_err, n_events, t_obs = event_rate(events, activity)
+    keep = persistent_onsets(events, min_particles=min_particles, min_duration=min_duration)
+    gamma, gamma_err, n_events, t_obs = event_rate(events[keep], activity)
+    gamma_all, gamma_all_err, n_all, _ = event_rate(events, activity)
+    note = percolation_note(stats["phi"], percolation_limit)
+    if note:
+        gamma = gamma_err = gamma_all = gamma_all_err = math.nan
     row = {
         **stats,
         "tau_p": float(first["tau_p"]),
@@ -130,6 +166,13 @@ def summarize_plasticity(
         "activity_rate": gamma,
         "activity_rate_err": gamma_err,
         "n_events": n_events,
+        "activity_rate_all": gamma_all,
+        "activity_rate_all_err": gamma_all_err,
+        "n_events_all": n_all,
+        "activity_rate_note": note,
+        "min_particles": int(min_particles),
+        "min_duration": float(min_duration),
+        "percolation_limit": float(percolation_limit),
         "observation_time": t_obs,
         "activity_rate_phi": occ,
         "activity_rate_phi_err": occ_err,
