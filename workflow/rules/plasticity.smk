@@ -134,3 +134,60 @@ rule plot_fig5a:
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5a.py"
+
+
+rule compute_onset_stress:
+    input:
+        block_stress=f"{RUN}/block_stress.parquet",
+        events=f"{RUN}/events.parquet",
+        activity=f"{RUN}/activity.parquet",
+    output:
+        onsets=f"{RUN}/onset_stress.parquet",
+        profile=f"{RUN}/onset_profile.parquet",
+        summary=f"{RUN}/inflow_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_onset_stress.log",
+    params:
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        drop_delay=float(config["analysis"]["inflow"]["drop_delay"]),
+        level_width=float(config["analysis"]["inflow"]["level_width"]),
+        pre=float(config["analysis"]["inflow"]["pre"]),
+        post=float(config["analysis"]["inflow"]["post"]),
+        n_segments=int(config["analysis"]["inflow"]["n_segments"]),
+    script:
+        "../scripts/compute_onset_stress.py"
+
+
+rule collect_inflow:
+    input:
+        all_runs(f"{RUN}/inflow_summary.parquet"),
+    output:
+        "results/inflow_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/inflow_summary.log",
+    params:
+        pattern=get_label_pattern(f"{RUN}/inflow_summary.parquet"),
+    script:
+        "../scripts/collect_inflow.py"
+
+
+rule compare_inflow_thresholds:
+    input:
+        inflow="results/inflow_summary.parquet",
+        local=all_densities(f"{YIELD}/local_yield.parquet"),
+        onsets=get_lowest_rate_runs(f"{RUN}/onset_stress.parquet"),
+        profiles=get_lowest_rate_runs(f"{RUN}/onset_profile.parquet"),
+    output:
+        table="results/inflow_thresholds.parquet",
+        figure="results/figures/inflow_thresholds.png",
+    log:
+        f"{LOGS}/plasticity/inflow_thresholds.log",
+    params:
+        shear_rate=get_lowest_rate(),
+        local_pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+        pattern=get_label_pattern(f"{RUN}/onset_stress.parquet"),
+        profile_pattern=get_label_pattern(f"{RUN}/onset_profile.parquet"),
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/compare_inflow_thresholds.py"

@@ -29,6 +29,51 @@ log = logging.getLogger(__name__)
 
 _S = "eps/sigma^2"
 
+#: Table 1 columns of the in-flow thresholds and drops (issue 19 item 3), a separate block.
+INFLOW_TABLE1_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "sigma_c_flow": (
+        "float64",
+        _S,
+        "in-flow threshold: <stress of the centroid block at a persistent onset> "
+        "(onset_stress.parquet); NaN without the in-flow table",
+    ),
+    "sigma_c_flow_err": (
+        "float64",
+        _S,
+        "jackknife error over time segments (seeds combined by combine_runs)",
+    ),
+    "stress_drop_flow": (
+        "float64",
+        _S,
+        "in-flow drop: <drop of the centroid block's excess over the background across "
+        "a persistent onset>",
+    ),
+    "stress_drop_flow_err": ("float64", _S, "jackknife error over time segments"),
+    "stress_drop_sq_flow": (
+        "float64",
+        "eps^2/sigma^4",
+        "<in-flow drop^2> (mean square: the noise of random kicks is Gamma <drop^2>)",
+    ),
+    "stress_drop_sq_flow_err": ("float64", "eps^2/sigma^4", "jackknife error"),
+    "stress_drop_sq": (
+        "float64",
+        "eps^2/sigma^4",
+        "frozen-matrix <(Delta sigma^m)^2> over yielded blocks (counterpart of "
+        "stress_drop_sq_flow)",
+    ),
+    "stress_drop_sq_err": ("float64", "eps^2/sigma^4", "bootstrap error over blocks"),
+    "sigma_c_flow_ratio": ("float64", "-", "sigma_c_flow / sigma_c (frozen, KM)"),
+    "sigma_c_flow_ratio_err": ("float64", "-", "propagated error (independent data)"),
+    "stress_drop_flow_ratio": ("float64", "-", "stress_drop_flow / stress_drop"),
+    "stress_drop_flow_ratio_err": ("float64", "-", "propagated error"),
+    "stress_drop_sq_flow_ratio": (
+        "float64",
+        "-",
+        "stress_drop_sq_flow / stress_drop_sq",
+    ),
+    "stress_drop_sq_flow_ratio_err": ("float64", "-", "propagated error"),
+}
+
 #: Columns of ``results/summary.parquet`` (one row per density).
 SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "density": ("float64", "sigma^-2", "number density"),
@@ -129,7 +174,50 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
         "HL coupling from kappa alone: kappa tanh(1/(2 kappa)) (needs neither Gamma nor tau)",
     ),
     "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
+    # --- in-flow thresholds and drops (issue 19 item 3; mechnoise.plasticity.triggered) ---
+    **INFLOW_TABLE1_COLUMNS,
 }
+
+_INFLOW_KEYS = (
+    "sigma_c_flow",
+    "stress_drop_flow",
+    "stress_drop_sq_flow",
+)
+
+
+def _ratio(a: float, a_e: float, b: float, b_e: float) -> tuple[float, float]:
+    """``a / b`` with the error of independent ``a`` and ``b`` (NaN if b is not finite or 0)."""
+    if not (math.isfinite(a) and math.isfinite(b)) or b == 0:
+        return math.nan, math.nan
+    r = a / b
+    return r, abs(r) * math.hypot(_rel(a, a_e) if a else 0.0, _rel(b, b_e))
+
+
+def inflow_columns(inflow: pd.Series | None, sigma_c: float, sigma_c_err: float,
+                   stress_drop: float, stress_drop_err: float) -> dict[str, float]:  # fmt: skip
+    """Table 1's in-flow columns of one density from its ``inflow_thresholds.parquet`` row.
+
+    The frozen-matrix counterparts are Table 1's ``sigma_c`` (Kaplan-Meier) and
+    ``stress_drop``, and the mean square ``stress_drop_sq`` of the in-flow table; the ratios
+    are in-flow / frozen with errors of independent measurements. All NaN without a row.
+    """
+    nan = math.nan
+    if inflow is None:
+        return dict.fromkeys(INFLOW_TABLE1_COLUMNS, nan)
+    out: dict[str, float] = {}
+    for key in _INFLOW_KEYS:
+        out[key], out[f"{key}_err"] = float(inflow[key]), float(inflow[f"{key}_err"])
+    sq, sq_e = float(inflow["stress_drop_sq_frozen"]), float(inflow["stress_drop_sq_frozen_err"])
+    out["stress_drop_sq"], out["stress_drop_sq_err"] = sq, sq_e
+    pairs = {
+        "sigma_c_flow_ratio": ("sigma_c_flow", sigma_c, sigma_c_err),
+        "stress_drop_flow_ratio": ("stress_drop_flow", stress_drop, stress_drop_err),
+        "stress_drop_sq_flow_ratio": ("stress_drop_sq_flow", sq, sq_e),
+    }
+    for name, (key, b, b_e) in pairs.items():
+        b_e = b_e if math.isfinite(b_e) else 0.0
+        out[name], out[f"{name}_err"] = _ratio(out[key], out[f"{key}_err"], b, b_e)
+    return out
 
 
 def _rel(value: float, err: float) -> float:
@@ -316,8 +404,12 @@ def summary_table(
     diffusion: pd.DataFrame,
     shear_rate: float,
     hl_fit: pd.DataFrame | None = None,
+    inflow: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
+
+    ``inflow`` (optional, ``results/inflow_thresholds.parquet``) gives the in-flow threshold
+    and drop columns (:func:`inflow_columns`); without it they are NaN.
 
     ``diffusion`` is the collected per-run diffusion summary; rows at ``shear_rate`` are
     combined over seeds by the one rule for time series (:func:`mechnoise.stats.combine_runs`:
@@ -346,7 +438,17 @@ def summary_table(
         if hl_fit is not None:
             match = hl_fit[np.isclose(hl_fit["density"], density)]
             hl_row = match.iloc[0] if len(match) else None
-        rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row))
+        row = summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row)
+        flow = None
+        if inflow is not None:
+            match = inflow[np.isclose(inflow["density"], density)]
+            flow = match.iloc[0] if len(match) else None
+        row.update(
+            inflow_columns(
+                flow, row["sigma_c"], row["sigma_c_err"], row["stress_drop"], row["stress_drop_err"]
+            )
+        )
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
