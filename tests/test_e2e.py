@@ -118,6 +118,9 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "hl/flow_curves.parquet",
         "hl/modified_flow_curves.parquet",
         "hl/modified_vs_md.parquet",
+        "inflow_summary.parquet",
+        "inflow_thresholds.parquet",
+        "figures/inflow_thresholds.png",
         "report.html",
     ] + [
         f"figures/{f}.png"
@@ -152,6 +155,9 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "block_stress",
         "stress_msd",
         "diffusion_summary",
+        "onset_stress",
+        "onset_profile",
+        "inflow_summary",
     ]:
         for p in runs(tiny_workflow, f"{per_run}.parquet"):
             assert p.stat().st_size > 0, p
@@ -165,7 +171,13 @@ def test_plasticity_and_diffusion_are_physical(tiny_workflow: Path) -> None:
     assert len(plast) == len(DENSITIES) * len(RATES)
     for col in ["l_pl", "tau_p", "phi"]:
         assert np.isfinite(plast[col]).all() and (plast[col] > 0).all(), col
-    assert np.isfinite(plast["tau_p_window"]).all() and (plast["activity_rate"] >= 0).all()
+    assert np.isfinite(plast["tau_p_window"]).all()
+    percolated = plast["activity_rate_note"].str.startswith("percolated")
+    assert ((plast["activity_rate"] >= 0) | (plast["activity_rate"].isna() & percolated)).all()
+    assert (plast["n_events"] <= plast["n_events_all"]).all()
+    inflow = pd.read_parquet(tiny_workflow / "results/inflow_thresholds.parquet")
+    assert len(inflow) == len(DENSITIES)
+    assert (inflow["sigma_c_frozen"] > 0).all() and (inflow["n_onsets_flow"] >= 0).all()
     diff = pd.read_parquet(tiny_workflow / "results/diffusion_summary.parquet")
     assert (diff["D_sigma"] > 0).all() and np.allclose(diff["D_HL"], diff["D_sigma"] / 2)
     couplings = pd.read_parquet(tiny_workflow / "results/run_couplings.parquet")
@@ -212,6 +224,7 @@ FIGURE_RULES = {
     "plot_fig5b",
     "plot_hl_comparison",
     "plot_glass_quality",
+    "plot_inflow_thresholds",
     "write_report",
 }
 

@@ -176,18 +176,30 @@ rule compare_inflow_thresholds:
     input:
         inflow="results/inflow_summary.parquet",
         local=all_densities(f"{YIELD}/local_yield.parquet"),
-        onsets=get_lowest_rate_runs(f"{RUN}/onset_stress.parquet"),
-        profiles=get_lowest_rate_runs(f"{RUN}/onset_profile.parquet"),
     output:
-        table="results/inflow_thresholds.parquet",
-        figure="results/figures/inflow_thresholds.png",
+        "results/inflow_thresholds.parquet",
     log:
         f"{LOGS}/plasticity/inflow_thresholds.log",
     params:
         shear_rate=get_lowest_rate(),
         local_pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+    script:
+        "../scripts/compare_inflow_thresholds.py"
+
+
+rule plot_inflow_thresholds:
+    input:
+        local=all_densities(f"{YIELD}/local_yield.parquet"),
+        onsets=get_lowest_rate_runs(f"{RUN}/onset_stress.parquet"),
+        profiles=get_lowest_rate_runs(f"{RUN}/onset_profile.parquet"),
+    output:
+        "results/figures/inflow_thresholds.png",
+    log:
+        f"{LOGS}/plasticity/inflow_thresholds_figure.log",
+    params:
+        local_pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
         pattern=get_label_pattern(f"{RUN}/onset_stress.parquet"),
         profile_pattern=get_label_pattern(f"{RUN}/onset_profile.parquet"),
         dpi=int(config["figures"]["dpi"]),
     script:
-        "../scripts/compare_inflow_thresholds.py"
+        "../scripts/plot_inflow_thresholds.py"

@@ -13,7 +13,7 @@ For an onset at reference frame ``t0`` in coarse block ``b`` (the block of its c
 - the *neighbours* are the 4 nearest coarse blocks of ``b`` (periodic);
 - the *background* ``B(t)`` is the mean stress of every other block (neither ``b`` nor a
   neighbour): the far field, which carries the elastic loading ``G0 γ̇ t`` and the global
-  stress fluctuations;
+  stress fluctuations (for ``M < 3`` there is no far field and the global stress is used);
 - the *excess* of a block is ``E(t) = σ_block(t) − B(t)``.
 
 Then, per onset,
@@ -190,6 +190,8 @@ def _excess(
     far[bx, by] = False
     for i, j in near:
         far[i, j] = False
+    if not far.any():  # M < 3: no far field, the global stress is the background
+        far[:] = True
     background = sigma[:, far].mean(axis=1)
     centroid = sigma[:, bx, by] - background
     neighbours = np.mean([sigma[:, i, j] for i, j in near], axis=0) - background
@@ -235,8 +237,8 @@ def onset_stress(
     Raises
     ------
     ValueError
-        If ``M < 3`` (no background), an onset's block is outside the grid or its frame is
-        not in ``block_stress``, or a width is not positive.
+        If the grids differ, an onset's frame is not in ``block_stress``, or a width is not
+        positive.
     """
     if not (drop_delay >= 0 and level_width > 0):
         raise ValueError(
@@ -249,8 +251,6 @@ def onset_stress(
             f"block_stress has M = {m} blocks per side but the onsets M = {coarse_blocks}: "
             "grids differ (analysis.blocks)"
         )
-    if m < 3:
-        raise ValueError(f"M = {m} coarse blocks per side: the background needs M >= 3")
     if len(events) and (events["bx"].max() >= m or events["by"].max() >= m):
         raise ValueError(f"onset blocks outside the {m} x {m} grid of block_stress: grids differ")
     segments = segment_of_times(
