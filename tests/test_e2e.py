@@ -121,6 +121,8 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "inflow_summary.parquet",
         "inflow_thresholds.parquet",
         "figures/inflow_thresholds.png",
+        "block_width_scan.parquet",
+        "figures/block_width_scan.png",
         "report.html",
     ] + [
         f"figures/{f}.png"
@@ -158,6 +160,7 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "onset_stress",
         "onset_profile",
         "inflow_summary",
+        "block_width_scan",
     ]:
         for p in runs(tiny_workflow, f"{per_run}.parquet"):
             assert p.stat().st_size > 0, p
@@ -225,6 +228,7 @@ FIGURE_RULES = {
     "plot_hl_comparison",
     "plot_glass_quality",
     "plot_inflow_thresholds",
+    "plot_block_width_scan",
     "write_report",
 }
 

@@ -110,6 +110,16 @@ TABLES: list[tuple[str, str, str]] = [
         "one row per run (density, rate, seed)",
     ),
     (
+        f"{_RUN}/block_width_scan.parquet",
+        "plasticity.block_scan:BLOCK_SCAN_COLUMNS",
+        "block-size scan: one row per coarse block width W",
+    ),
+    (
+        "results/block_width_scan.parquet",
+        "plasticity.block_scan:COLLECTED_BLOCK_SCAN_COLUMNS",
+        "block-size scan: one row per run and W",
+    ),
+    (
         "results/inflow_thresholds.parquet",
         "plasticity.triggered:INFLOW_COLUMNS",
         "in-flow beside frozen-matrix thresholds and drops: one row per density",

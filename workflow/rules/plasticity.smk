@@ -203,3 +203,53 @@ rule plot_inflow_thresholds:
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_inflow_thresholds.py"
+
+
+rule compute_block_width_scan:
+    input:
+        frames=f"{RUN}/frames.parquet",
+        events=f"{RUN}/events.parquet",
+        activity=f"{RUN}/activity.parquet",
+        modulus="results/modulus.parquet",
+    output:
+        f"{RUN}/block_width_scan.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_width_scan.log",
+    params:
+        widths=tuple(float(w) for w in config["analysis"]["inflow"]["widths"]),
+        max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
+        fit_window=tuple(float(t) for t in config["analysis"]["stress_msd"]["fit_window"]),
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        drop_delay=float(config["analysis"]["inflow"]["drop_delay"]),
+        level_width=float(config["analysis"]["inflow"]["level_width"]),
+        n_segments=int(config["analysis"]["inflow"]["n_segments"]),
+    script:
+        "../scripts/compute_block_width_scan.py"
+
+
+rule collect_block_width_scan:
+    input:
+        all_runs(f"{RUN}/block_width_scan.parquet"),
+    output:
+        "results/block_width_scan.parquet",
+    log:
+        f"{LOGS}/plasticity/block_width_scan.log",
+    params:
+        pattern=get_label_pattern(f"{RUN}/block_width_scan.parquet"),
+    script:
+        "../scripts/collect_block_width_scan.py"
+
+
+rule plot_block_width_scan:
+    input:
+        "results/block_width_scan.parquet",
+    output:
+        "results/figures/block_width_scan.png",
+    log:
+        f"{LOGS}/plasticity/block_width_scan_figure.log",
+    params:
+        shear_rate=get_lowest_rate(),
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_block_width_scan.py"

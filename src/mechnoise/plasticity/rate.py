@@ -61,6 +61,13 @@ EVENT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "time": ("float64", "tau0", "time of that reference frame"),
     "bx": ("int16", "-", "coarse block (x index) holding the cluster's centroid"),
     "by": ("int16", "-", "coarse block (y index) holding the cluster's centroid"),
+    "centroid_x": (
+        "float64",
+        "-",
+        "periodic centroid of the onset's active particles, fractional coordinate along x "
+        "(0..1, tilt continued from the window start): re-bins onsets on any coarse grid",
+    ),
+    "centroid_y": ("float64", "-", "the same along the second lattice vector (y)"),
     "n_particles": ("int32", "-", "active particles of the cluster at onset"),
     "n_blocks": ("int32", "-", "active small (w0) blocks of the cluster at onset"),
     "peak_particles": (
@@ -178,6 +185,8 @@ def event_onsets(
                         "time": fr.time,
                         "bx": int(bx),
                         "by": int(by),
+                        "centroid_x": float(centre[0]),
+                        "centroid_y": float(centre[1]),
                         "n_particles": int(members.sum()),
                         "n_blocks": int(blocks.sum()),
                     }
