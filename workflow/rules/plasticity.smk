@@ -218,7 +218,9 @@ rule compute_block_width_scan:
     params:
         widths=tuple(float(w) for w in config["analysis"]["inflow"]["widths"]),
         max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
-        fit_window=tuple(float(t) for t in config["analysis"]["stress_msd"]["fit_window"]),
+        fit_window=tuple(
+            float(t) for t in config["analysis"]["stress_msd"]["fit_window"]
+        ),
         min_particles=int(config["analysis"]["events"]["min_particles"]),
         min_duration=float(config["analysis"]["events"]["min_duration"]),
         drop_delay=float(config["analysis"]["inflow"]["drop_delay"]),
