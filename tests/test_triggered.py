@@ -167,3 +167,15 @@ def test_table1_inflow_columns_and_ratios() -> None:
     assert out["stress_drop_flow_ratio_err"] == pytest.approx(0.025)
     assert out["stress_drop_sq_flow_ratio"] == pytest.approx(0.25)
     assert all(math.isnan(v) for v in table1.inflow_columns(None, 2.0, 0.0, 0.4, 0.0).values())
+
+
+def test_no_onsets_give_nan_means_and_empty_typed_tables() -> None:
+    """A percolated run has no onsets: empty tables with their dtypes, NaN means, no error."""
+    table, events, _ = _planted(n_windows=1)
+    none = events.iloc[:0]
+    on = triggered.onset_stress(table, none, np.zeros(0, dtype=bool), coarse_blocks=M,
+                                drop_delay=4.0, level_width=1.0, n_segments=5)  # fmt: skip
+    assert on.empty and on["stress_drop"].dtype == np.float64
+    row = triggered.summarize_onset_stress(on).iloc[0]
+    assert math.isnan(row["sigma_c_flow"]) and row["n_onsets_flow"] == 0
+    assert triggered.onset_profile(table, none, pre=5.0, post=15.0).empty

@@ -199,7 +199,8 @@ def event_onsets(
             row["lifetime"] = times[last] - times[index] + dt
             row["censored"] = last == len(states) - 1
             rows.append(row)
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    return table.astype({k: v[0] for k, v in EVENT_COLUMNS.items()})
 
 
 def _follow_event(

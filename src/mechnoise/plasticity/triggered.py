@@ -156,6 +156,11 @@ def segment_of_times(times: np.ndarray, all_times: np.ndarray, n_segments: int) 
     return np.searchsorted(starts, np.asarray(times, dtype=np.float64), side="right") - 1
 
 
+def _typed(rows: list[dict[str, object]], columns: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
+    """Rows as a DataFrame with the documented dtypes (also when there are no rows)."""
+    return pd.DataFrame(rows, columns=list(columns)).astype({k: v[0] for k, v in columns.items()})
+
+
 def _neighbours(bx: int, by: int, m: int) -> list[tuple[int, int]]:
     return [((bx + 1) % m, by), ((bx - 1) % m, by), (bx, (by + 1) % m), (bx, (by - 1) % m)]
 
@@ -256,7 +261,7 @@ def onset_stress(
     segments = segment_of_times(
         events["time"].to_numpy(np.float64), block_stress["time"].to_numpy(), n_segments
     ) if len(events) else np.zeros(0, dtype=int)  # fmt: skip
-    rows = []
+    rows: list[dict[str, object]] = []
     eps = 1e-9
     for k, ev in enumerate(events.itertuples(index=False)):
         if int(ev.frame) not in where:
@@ -288,7 +293,7 @@ def onset_stress(
                 "neighbour_change": change,
             }
         )
-    return pd.DataFrame(rows, columns=list(ONSET_STRESS_COLUMNS))
+    return _typed(rows, ONSET_STRESS_COLUMNS)
 
 
 def onset_profile(
@@ -318,7 +323,7 @@ def onset_profile(
         keep = (tau >= -pre - 1e-9) & (tau <= post + 1e-9)
         for t, c, n in zip(tau[keep], centroid[keep], neighbours[keep], strict=True):
             sums.setdefault(round(float(t), 6), []).append((c - centroid[i0], n - neighbours[i0]))
-    rows = []
+    rows: list[dict[str, object]] = []
     for t in sorted(sums):
         v = np.asarray(sums[t])
         rows.append(
@@ -331,7 +336,7 @@ def onset_profile(
                 "n_onsets": len(v),
             }
         )
-    return pd.DataFrame(rows, columns=list(ONSET_PROFILE_COLUMNS))
+    return _typed(rows, ONSET_PROFILE_COLUMNS)
 
 
 def _jackknife_mean(values: np.ndarray, segments: np.ndarray) -> tuple[float, float]:
@@ -378,6 +383,7 @@ def summarize_onset_stress(onsets: pd.DataFrame) -> pd.DataFrame:
         "n_segments": int(np.unique(seg).size),
     }
     return pd.DataFrame([row], columns=list(INFLOW_SUMMARY_COLUMNS))
+
 
 #: column -> (dtype, unit, description) of ``results/inflow_summary.parquet`` (every run).
 COLLECTED_INFLOW_COLUMNS: dict[str, tuple[str, str, str]] = {
