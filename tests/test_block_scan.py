@@ -70,6 +70,11 @@ def test_scan_recovers_the_known_block_diffusion_and_rate_scaling() -> None:
     # uniform mean per-atom stress: every grid's blocks sit at rho * OFFSET on average
     assert scan["sigma_c_flow"].to_numpy() == pytest.approx([OFFSET] * 3, abs=0.1)
     assert (scan["n_onsets_flow"] == 60).all()
+    perc = block_scan.block_width_scan(
+        frames, events, activity, keep, widths=[10.0], shear_modulus=0.0, max_lag=8.0,
+        fit_window=(1.0, 6.0), drop_delay=2.0, level_width=1.0, n_segments=8, percolated=True,
+    )  # fmt: skip
+    assert np.isnan(perc["Gamma"]).all() and np.isfinite(perc["D_sigma"]).all()
 
 
 def test_rebin_onsets_puts_each_onset_in_its_block() -> None:

@@ -210,6 +210,7 @@ rule compute_block_width_scan:
         frames=f"{RUN}/frames.parquet",
         events=f"{RUN}/events.parquet",
         activity=f"{RUN}/activity.parquet",
+        plasticity=f"{RUN}/plasticity_summary.parquet",
         modulus="results/modulus.parquet",
     output:
         f"{RUN}/block_width_scan.parquet",

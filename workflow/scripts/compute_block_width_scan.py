@@ -28,6 +28,7 @@ scan = block_scan.block_width_scan(
     drop_delay=sm.params.drop_delay,
     level_width=sm.params.level_width,
     n_segments=sm.params.n_segments,
+    percolated=bool(io.read_table(sm.input.plasticity)["activity_rate_note"].iloc[0]),
 )
 io.write_table(scan, sm.output[0], block_scan.BLOCK_SCAN_COLUMNS)
 log.info("block-size scan:\n%s", scan.to_string(index=False))

@@ -38,7 +38,11 @@ BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = {
     "block_side": ("float64", "sigma", "actual block side sqrt(lx ly) / M"),
     "D_sigma": ("float64", "eps^2/sigma^4/tau0", "D_sigma = MSD/t of the frame-based blocks"),
     "D_sigma_err": ("float64", "eps^2/sigma^4/tau0", "error of D_sigma (diffusion estimator)"),
-    "Gamma": ("float64", "1/tau0", "persistent onsets per block and unit time on this grid"),
+    "Gamma": (
+        "float64",
+        "1/tau0",
+        "persistent onsets per block and unit time on this grid; NaN if the run percolates",
+    ),
     "Gamma_err": ("float64", "1/tau0", "error of Gamma (block average, >= Poisson)"),
     "sigma_c_flow": ("float64", _S, "in-flow threshold on this grid"),
     "sigma_c_flow_err": ("float64", _S, "jackknife error over time segments"),
@@ -84,6 +88,7 @@ def block_width_scan(
     drop_delay: float,
     level_width: float,
     n_segments: int,
+    percolated: bool = False,
 ) -> pd.DataFrame:
     """``D_σ``, Γ and the in-flow threshold and drop for every block width ``W``.
 
@@ -103,6 +108,9 @@ def block_width_scan(
         MSD lags and fit window (tau0), as ``analysis.stress_msd``.
     drop_delay, level_width, n_segments
         As in :func:`mechnoise.plasticity.triggered.onset_stress`.
+    percolated : bool
+        The run's activity percolates (``activity_rate_note`` of its plasticity summary):
+        Γ is NaN on every grid, as in the summary.
 
     Returns
     -------
@@ -130,6 +138,8 @@ def block_width_scan(
         )
         kept = rebin_onsets(events[persistent], m)
         gamma, gamma_err, _, _ = event_rate(kept, activity.assign(m=m))
+        if percolated:
+            gamma = gamma_err = math.nan
         on = onset_stress(
             table,
             rebin_onsets(events, m),
