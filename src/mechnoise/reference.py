@@ -117,7 +117,7 @@ TABLES: list[tuple[str, str, str]] = [
     (
         "results/block_width_scan.parquet",
         "plasticity.block_scan:COLLECTED_BLOCK_SCAN_COLUMNS",
-        "block-size scan: one row per run and W",
+        "block-size scan: one row per run at the lowest rate and W",
     ),
     (
         "results/inflow_thresholds.parquet",

@@ -233,7 +233,7 @@ rule compute_block_width_scan:
 
 rule collect_block_width_scan:
     input:
-        all_runs(f"{RUN}/block_width_scan.parquet"),
+        get_lowest_rate_runs(f"{RUN}/block_width_scan.parquet"),
     output:
         "results/block_width_scan.parquet",
     log:

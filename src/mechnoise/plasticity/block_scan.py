@@ -54,7 +54,7 @@ BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = {
 #: column -> (dtype, unit, description) of ``results/block_width_scan.parquet`` (every run).
 COLLECTED_BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = {
     "density": ("float64", "sigma^-2", "number density rho of the run"),
-    "shear_rate": ("float64", "1/tau0", "shear rate gamma_dot of the run"),
+    "shear_rate": ("float64", "1/tau0", "shear rate gamma_dot of the run (the lowest)"),
     "seed": ("int64", "-", "seed of the run"),
     **BLOCK_SCAN_COLUMNS,
 }
