@@ -159,6 +159,11 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "hl/flow_curves.parquet",
         "hl/modified_flow_curves.parquet",
         "hl/modified_vs_md.parquet",
+        "inflow_summary.parquet",
+        "inflow_thresholds.parquet",
+        "figures/inflow_thresholds.png",
+        "block_width_scan.parquet",
+        "figures/block_width_scan.png",
         "report.html",
     ] + [
         f"figures/{f}.png"
@@ -189,7 +194,13 @@ def test_plasticity_and_diffusion_are_physical(tiny_workflow: Path) -> None:
     assert len(plast) == len(DENSITIES) * len(RATES)
     for col in ["l_pl", "tau_p", "phi"]:
         assert np.isfinite(plast[col]).all() and (plast[col] > 0).all(), col
-    assert np.isfinite(plast["tau_p_window"]).all() and (plast["Gamma"] >= 0).all()
+    assert np.isfinite(plast["tau_p_window"]).all()
+    percolated = plast["Gamma_note"].str.startswith("percolated")
+    assert ((plast["Gamma"] >= 0) | (plast["Gamma"].isna() & percolated)).all()
+    assert (plast["n_events"] <= plast["n_events_all"]).all()
+    inflow = pd.read_parquet(tiny_workflow / "results/inflow_thresholds.parquet")
+    assert len(inflow) == len(DENSITIES)
+    assert (inflow["sigma_c_frozen"] > 0).all() and (inflow["n_onsets_flow"] >= 0).all()
     diff = pd.read_parquet(tiny_workflow / "results/diffusion_summary.parquet")
     assert (diff["D_sigma"] > 0).all() and (diff["D_sigma_err"] > 0).all()
     couplings = pd.read_parquet(tiny_workflow / "results/run_couplings.parquet")
@@ -254,6 +265,8 @@ FIGURE_RULES = {
     "plot_fig5b",
     "plot_hl_comparison",
     "plot_glass_quality",
+    "plot_inflow_thresholds",
+    "plot_block_width_scan",
     "write_report",
 }
 

@@ -1,4 +1,4 @@
-"""The package layout: the public API of docs/design.md §6, no import cycles, figures without pyplot."""
+"""Package layout: the public API (docs/design.md §6), no import cycles, no pyplot in figures."""
 
 from __future__ import annotations
 

@@ -160,7 +160,9 @@ def test_summary_of_a_run_with_known_numbers() -> None:
     durations = pd.DataFrame(
         {"short_lag": [0.4, 0.2], "tau_p": [1.1, 1.0], "tau_p_err": 0.05, "plateau": 0.1}
     )
-    events = pd.DataFrame({"frame": [1, 3, 3]})  # 3 onsets over 2 intervals of 4 tau0, M = 7
+    events = pd.DataFrame(  # 3 onsets over 2 intervals of 4 tau0, M = 7
+        {"frame": [1, 3, 3], "peak_particles": [9, 9, 9], "lifetime": 9.0}
+    )
     row = plasticity.summarize_plasticity(
         activity, clusters, autocorr, durations, events, threshold=0.1, lag=4.0
     )

@@ -179,6 +179,38 @@ def continued_box(box: Box, box_start: Box, strain_since_start: float) -> Box:
     return (lx, ly, float(continued))
 
 
+def window_boxes(frames: Iterable[Frame]) -> dict[int, Box]:
+    """Box of every frame with the tilt continued from its window's first frame.
+
+    The one rule by which block grids follow the material (:func:`block_stress_table`
+    and the event onsets of :mod:`mechnoise.plasticity.rate` both use it, so their block
+    indices agree across box flips): the window's first frame (smallest time) gives
+    ``box_start`` and every frame's box is :func:`continued_box` of it.
+
+    Parameters
+    ----------
+    frames : iterable of Frame
+        Frames of one run, any order.
+
+    Returns
+    -------
+    dict
+        ``frame index -> (lx, ly, xy_continued)``.
+
+    Raises
+    ------
+    ValueError
+        If a window's boxes cannot be continued (see :func:`continued_box`).
+    """
+    boxes: dict[int, Box] = {}
+    start: Frame | None = None
+    for fr in sorted(frames, key=lambda f: (f.window, f.time)):
+        if start is None or fr.window != start.window:
+            start = fr
+        boxes[fr.frame] = continued_box(fr.box, start.box, fr.strain - start.strain)
+    return boxes
+
+
 def block_indices(positions: FloatArray, box: Box, m: int) -> IntArray:
     """Block ``(bx, by)`` of every particle on an ``m × m`` grid in fractional coordinates.
 
@@ -280,8 +312,8 @@ def block_stress_table(frames: Iterable[Frame], m: int) -> pd.DataFrame:
 
     For each window the first frame (smallest time) defines ``box_start``; every frame's
     box is continued from it with :func:`continued_box` using the frames' ``strain``, so a
-    flip inside a window does not re-tile the grid. Nothing but the frames' ``window``,
-    ``time``, ``strain`` and boxes is used.
+    flip inside a window does not re-tile the grid (:func:`window_boxes`). Nothing but the
+    frames' ``window``, ``time``, ``strain`` and boxes is used.
 
     Parameters
     ----------
@@ -307,11 +339,9 @@ def block_stress_table(frames: Iterable[Frame], m: int) -> pd.DataFrame:
     m = int(m)
     bx, by = np.meshgrid(np.arange(m), np.arange(m), indexing="ij")
     parts: list[pd.DataFrame] = []
-    start: Frame | None = None
+    boxes = window_boxes(frame_list)
     for fr in frame_list:
-        if start is None or fr.window != start.window:
-            start = fr
-        box = continued_box(fr.box, start.box, fr.strain - start.strain)
+        box = boxes[fr.frame]
         sigma = block_stress(fr.positions, box, fr.stress_xy, m)
         parts.append(
             pd.DataFrame(

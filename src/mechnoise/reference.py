@@ -93,6 +93,41 @@ TABLES: list[tuple[str, str, str]] = [
     ),
     (f"{_RUN}/plasticity_summary.parquet", "plasticity:SUMMARY_COLUMNS", "one row per run"),
     (
+        f"{_RUN}/onset_stress.parquet",
+        "plasticity.triggered:ONSET_STRESS_COLUMNS",
+        "in-flow threshold and drop: one row per event onset",
+    ),
+    (
+        f"{_RUN}/onset_profile.parquet",
+        "plasticity.triggered:ONSET_PROFILE_COLUMNS",
+        "onset-triggered average of the excess block stress: one row per lag",
+    ),
+    (
+        f"{_RUN}/inflow_summary.parquet",
+        "plasticity.triggered:INFLOW_SUMMARY_COLUMNS",
+        "in-flow threshold and drops of the run: one row",
+    ),
+    (
+        "results/inflow_summary.parquet",
+        "plasticity.triggered:COLLECTED_INFLOW_COLUMNS",
+        "one row per run (density, rate, seed)",
+    ),
+    (
+        f"{_RUN}/block_width_scan.parquet",
+        "plasticity.block_scan:BLOCK_SCAN_COLUMNS",
+        "block-size scan: one row per coarse block width W",
+    ),
+    (
+        "results/block_width_scan.parquet",
+        "plasticity.block_scan:COLLECTED_BLOCK_SCAN_COLUMNS",
+        "block-size scan: one row per run at the lowest rate and W",
+    ),
+    (
+        "results/inflow_thresholds.parquet",
+        "plasticity.triggered:INFLOW_COLUMNS",
+        "in-flow beside frozen-matrix thresholds and drops: one row per density",
+    ),
+    (
         "results/plasticity_summary.parquet",
         "plasticity:COLLECTED_SUMMARY_COLUMNS",
         "one row per run (density, rate, seed)",

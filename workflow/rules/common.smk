@@ -346,4 +346,6 @@ def get_final_targets():
     targets += all_densities(f"{YIELD}/local_yield.parquet")
     targets += all_runs(f"{RUN}/plasticity_summary.parquet")
     targets += all_runs(f"{RUN}/diffusion_summary.parquet")
+    targets.append("results/figures/inflow_thresholds.png")  # in-flow thresholds
+    targets.append("results/figures/block_width_scan.png")  # block-size scan
     return targets + get_report_figures()

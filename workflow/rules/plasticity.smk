@@ -94,6 +94,9 @@ rule summarize_plasticity:
     params:
         threshold=float(config["analysis"]["d2min"]["threshold"]),
         lag=float(config["analysis"]["d2min"]["lag"]),
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        percolation_limit=float(config["analysis"]["events"]["percolation_limit"]),
     script:
         "../scripts/summarize_plasticity.py"
 
@@ -147,3 +150,125 @@ rule plot_fig5a:
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig5a.py"
+
+
+rule compute_onset_stress:
+    input:
+        block_stress=f"{RUN}/block_stress.parquet",
+        events=f"{RUN}/events.parquet",
+        activity=f"{RUN}/activity.parquet",
+    output:
+        onsets=f"{RUN}/onset_stress.parquet",
+        profile=f"{RUN}/onset_profile.parquet",
+        summary=f"{RUN}/inflow_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_onset_stress.log",
+    params:
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        drop_delay=float(config["analysis"]["inflow"]["drop_delay"]),
+        level_width=float(config["analysis"]["inflow"]["level_width"]),
+        pre=float(config["analysis"]["inflow"]["pre"]),
+        post=float(config["analysis"]["inflow"]["post"]),
+        n_segments=int(config["analysis"]["inflow"]["n_segments"]),
+    script:
+        "../scripts/compute_onset_stress.py"
+
+
+rule collect_inflow:
+    input:
+        all_runs(f"{RUN}/inflow_summary.parquet"),
+    output:
+        "results/inflow_summary.parquet",
+    log:
+        f"{LOGS}/plasticity/inflow_summary.log",
+    params:
+        pattern=get_label_pattern(f"{RUN}/inflow_summary.parquet"),
+    script:
+        "../scripts/collect_inflow.py"
+
+
+rule compare_inflow_thresholds:
+    input:
+        inflow="results/inflow_summary.parquet",
+        local=all_densities(f"{YIELD}/local_yield.parquet"),
+    output:
+        "results/inflow_thresholds.parquet",
+    log:
+        f"{LOGS}/plasticity/inflow_thresholds.log",
+    params:
+        shear_rate=get_lowest_rate(),
+        local_pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+    script:
+        "../scripts/compare_inflow_thresholds.py"
+
+
+rule plot_inflow_thresholds:
+    input:
+        local=all_densities(f"{YIELD}/local_yield.parquet"),
+        onsets=get_lowest_rate_runs(f"{RUN}/onset_stress.parquet"),
+        profiles=get_lowest_rate_runs(f"{RUN}/onset_profile.parquet"),
+    output:
+        "results/figures/inflow_thresholds.png",
+    log:
+        f"{LOGS}/plasticity/inflow_thresholds_figure.log",
+    params:
+        local_pattern=get_label_pattern(f"{YIELD}/local_yield.parquet"),
+        pattern=get_label_pattern(f"{RUN}/onset_stress.parquet"),
+        profile_pattern=get_label_pattern(f"{RUN}/onset_profile.parquet"),
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_inflow_thresholds.py"
+
+
+rule compute_block_width_scan:
+    input:
+        frames=f"{RUN}/frames.parquet",
+        events=f"{RUN}/events.parquet",
+        activity=f"{RUN}/activity.parquet",
+        plasticity=f"{RUN}/plasticity_summary.parquet",
+        modulus="results/modulus.parquet",
+    output:
+        f"{RUN}/block_width_scan.parquet",
+    log:
+        f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_width_scan.log",
+    params:
+        widths=tuple(float(w) for w in config["analysis"]["inflow"]["widths"]),
+        max_lag=float(config["analysis"]["stress_msd"]["max_lag"]),
+        fit_window=tuple(
+            float(t) for t in config["analysis"]["stress_msd"]["fit_window"]
+        ),
+        min_particles=int(config["analysis"]["events"]["min_particles"]),
+        min_duration=float(config["analysis"]["events"]["min_duration"]),
+        drop_delay=float(config["analysis"]["inflow"]["drop_delay"]),
+        level_width=float(config["analysis"]["inflow"]["level_width"]),
+        n_segments=int(config["analysis"]["inflow"]["n_segments"]),
+    script:
+        "../scripts/compute_block_width_scan.py"
+
+
+rule collect_block_width_scan:
+    input:
+        get_lowest_rate_runs(f"{RUN}/block_width_scan.parquet"),
+    output:
+        "results/block_width_scan.parquet",
+    log:
+        f"{LOGS}/plasticity/block_width_scan.log",
+    params:
+        pattern=get_label_pattern(f"{RUN}/block_width_scan.parquet"),
+    script:
+        "../scripts/collect_block_width_scan.py"
+
+
+rule plot_block_width_scan:
+    input:
+        "results/block_width_scan.parquet",
+    output:
+        "results/figures/block_width_scan.png",
+    log:
+        f"{LOGS}/plasticity/block_width_scan_figure.log",
+    params:
+        shear_rate=get_lowest_rate(),
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_block_width_scan.py"

@@ -9,6 +9,7 @@ rule summarize_densities:
         hl_fit="results/hl_fit.parquet",
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
         diffusion="results/diffusion_summary.parquet",
+        inflow="results/inflow_thresholds.parquet",
     output:
         "results/summary.parquet",
     log:

@@ -14,6 +14,9 @@ row = plasticity.summarize_plasticity(
     io.read_table(sm.input.events),
     threshold=sm.params.threshold,
     lag=sm.params.lag,
+    min_particles=sm.params.min_particles,
+    min_duration=sm.params.min_duration,
+    percolation_limit=sm.params.percolation_limit,
 )
 io.write_table(row, sm.output[0], plasticity.SUMMARY_COLUMNS)
 log.info("summary: %s", row.iloc[0].to_dict())

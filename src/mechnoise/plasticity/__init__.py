@@ -37,6 +37,8 @@ from mechnoise.plasticity.rate import (
     event_onsets,
     event_rate,
     occupancy_rate,
+    percolation_note,
+    persistent_onsets,
     strain_balance,
 )
 from mechnoise.plasticity.summary import (
@@ -65,6 +67,8 @@ __all__ = [
     "event_duration_tables",
     "event_onsets",
     "event_rate",
+    "percolation_note",
+    "persistent_onsets",
     "fit_decay_time",
     "fit_event_duration",
     "label_periodic",

@@ -6,11 +6,20 @@ threshold``) are grouped in periodic 4-connected clusters of active small ``w0``
 (:func:`mechnoise.plasticity.clusters.label_periodic`). A cluster of reference frame ``t_k``
 is an *onset* if none of its small blocks held a particle active at the previous reference
 frame ``t_{k−1}`` of the same window (previous activity is mapped with the current
-positions and box, so a box flip does not re-tile it): inactive → active. Each onset is
+positions and the tilt continued from the window's first frame, as in
+:mod:`mechnoise.blocks`, so a box flip re-tiles neither the grid nor the coarse blocks):
+inactive → active. Each onset is
 assigned to the one coarse block (``M × M``) holding the periodic centroid of its active
 particles, so an event that straddles several coarse blocks is counted once. Then
 
     Γ = n_onsets / (M² T_obs),   T_obs = Σ_windows (n_reference_frames − 1) Δt_frame.
+
+**Onsets that are events.** Most onsets are flickers of one or a few particles. Each onset
+is followed through the later frames (:func:`event_onsets`: peak size, lifetime) and counts
+as an event if it grows to ``min_particles`` or lasts ``min_duration``
+(:func:`persistent_onsets`). Γ is reported with and without this filter. Once activity
+percolates (φ above ``percolation_limit``) onsets measure cluster merging, not events, and
+Γ is NaN with the reason given (:func:`percolation_note`).
 
 The HL strain balance checks it: in steady state the plastic events relax what shear loads,
 ``Γ <Δσ^m> ≈ G0 γ̇`` (:func:`strain_balance`, ratio ``R``), and in the HL convention (stress
@@ -31,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import columns, stats
-from mechnoise.blocks import block_indices, n_blocks_per_side
+from mechnoise.blocks import block_indices, n_blocks_per_side, window_boxes
 from mechnoise.io import Frame, fractional_coordinates
 from mechnoise.plasticity.clusters import active_blocks, label_periodic
 
@@ -40,6 +49,8 @@ __all__ = [
     "event_onsets",
     "event_rate",
     "occupancy_rate",
+    "percolation_note",
+    "persistent_onsets",
     "strain_balance",
 ]
 
@@ -64,10 +75,17 @@ def event_onsets(
 ) -> pd.DataFrame:
     """Onsets of plastic events: clusters of active particles that were inactive before.
 
+    Every onset is then followed through the later reference frames of its window (the
+    clusters that overlap its small blocks, then those that overlap theirs, ...) to give its
+    peak size and lifetime, the inputs of the persistence filter
+    (:func:`persistent_onsets`).
+
     Parameters
     ----------
     frames : sequence of Frame
-        Frames of the run; those named in ``d2min_table.frame`` are reference frames.
+        Frames of the run; those named in ``d2min_table.frame`` are reference frames. Each
+        window's first frame starts the continued tilt (:func:`mechnoise.blocks.window_boxes`),
+        so the block indices are those of ``block_stress.parquet`` across box flips.
     d2min_table : DataFrame
         Columns frame, window, id, d2min (lag ``δt``).
     threshold : float
@@ -98,26 +116,35 @@ def event_onsets(
     0
     """
     by_index = {f.frame: f for f in frames}
-    rows = []
+    boxes = window_boxes(frames)
+    rows: list[dict[str, object]] = []
     for window, group in d2min_table.groupby("window", sort=True):
         previous: np.ndarray | None = None
+        states: list[tuple[np.ndarray, np.ndarray]] = []  # (labels, particles per label)
+        times: list[float] = []
+        found: list[tuple[int, np.ndarray, dict[str, object]]] = []
         for frame_index, g in group.groupby("frame", sort=True):
             if frame_index not in by_index:
                 raise ValueError(
                     f"reference frame {frame_index} of the D2min table is not in frames"
                 )
             fr = by_index[frame_index]
+            box = boxes[fr.frame]
             g = g.sort_values("id")
             if not np.array_equal(g["id"].to_numpy(), fr.ids):
                 raise ValueError(f"frame {frame_index}: D2min ids differ from the frame's ids")
             active = g["d2min"].to_numpy(np.float64) > threshold
+            k = n_blocks_per_side(box, activity_block)
+            labels = label_periodic(active_blocks(fr.positions, box, active, k))
+            small = block_indices(fr.positions, box, k)
+            particle_label = np.where(active, labels[small[:, 0], small[:, 1]], 0)
+            sizes = np.bincount(particle_label, minlength=int(labels.max()) + 1)
+            sizes[0] = 0
+            states.append((labels, sizes))
+            times.append(fr.time)
             if previous is not None and active.any():
-                k = n_blocks_per_side(fr.box, activity_block)
-                labels = label_periodic(active_blocks(fr.positions, fr.box, active, k))
-                before = active_blocks(fr.positions, fr.box, previous, k)
-                small = block_indices(fr.positions, fr.box, k)
-                particle_label = np.where(active, labels[small[:, 0], small[:, 1]], 0)
-                frac = np.mod(fractional_coordinates(fr.positions, fr.box), 1.0)
+                before = active_blocks(fr.positions, box, previous, k)
+                frac = np.mod(fractional_coordinates(fr.positions, box), 1.0)
                 for c in range(1, int(labels.max()) + 1):
                     blocks = labels == c
                     if before[blocks].any():
@@ -125,19 +152,125 @@ def event_onsets(
                     members = particle_label == c
                     centre = _periodic_centroid(frac[members])
                     bx, by = np.minimum((centre * coarse_blocks).astype(int), coarse_blocks - 1)
-                    rows.append(
-                        {
-                            "frame": int(frame_index),
-                            "window": int(window),
-                            "time": fr.time,
-                            "bx": int(bx),
-                            "by": int(by),
-                            "n_particles": int(members.sum()),
-                            "n_blocks": int(blocks.sum()),
-                        }
-                    )
+                    row: dict[str, object] = {
+                        "frame": int(frame_index),
+                        "window": int(window),
+                        "time": fr.time,
+                        "bx": int(bx),
+                        "by": int(by),
+                        "centroid_x": float(centre[0]),
+                        "centroid_y": float(centre[1]),
+                        "n_particles": int(members.sum()),
+                        "n_blocks": int(blocks.sum()),
+                    }
+                    found.append((len(states) - 1, blocks, row))
             previous = active
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+        dt = float(np.median(np.diff(times))) if len(times) > 1 else math.nan
+        for index, blocks, row in found:
+            peak, last = _follow_event(states, index, blocks)
+            row["peak_particles"] = peak
+            row["lifetime"] = times[last] - times[index] + dt
+            row["censored"] = last == len(states) - 1
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    return table.astype({k: v[0] for k, v in EVENT_COLUMNS.items()})
+
+
+def _follow_event(
+    states: Sequence[tuple[np.ndarray, np.ndarray]], start: int, region: np.ndarray
+) -> tuple[int, int]:
+    """Follow an onset through later reference frames: ``(peak particles, last index)``.
+
+    At each later frame the event is the set of clusters that overlap the small blocks it
+    held at the frame before; it ends at the first frame where none does. Clusters it
+    merges with count towards its size.
+    """
+    labels, sizes = states[start]
+    peak = int(sizes[np.unique(labels[region])].sum())
+    last = start
+    for j in range(start + 1, len(states)):
+        labels, sizes = states[j]
+        hit = np.unique(labels[region])
+        hit = hit[hit > 0]
+        if hit.size == 0:
+            break
+        region = np.isin(labels, hit)
+        peak = max(peak, int(sizes[hit].sum()))
+        last = j
+    return peak, last
+
+
+def persistent_onsets(
+    events: pd.DataFrame, *, min_particles: int, min_duration: float
+) -> np.ndarray:
+    """Which onsets are events: their cluster grows to ``min_particles`` or lasts ``min_duration``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        :data:`EVENT_COLUMNS` rows (:func:`event_onsets`).
+    min_particles : int
+        Smallest peak size (active particles, merged clusters included) of an event,
+        ``analysis.events.min_particles``.
+    min_duration : float
+        Smallest lifetime (tau0) of an event, ``analysis.events.min_duration``. An onset
+        still active at its window's end (``censored``) passes if it lasted that long.
+
+    Returns
+    -------
+    ndarray of bool, shape (len(events),)
+        ``peak_particles >= min_particles or lifetime >= min_duration``.
+
+    Raises
+    ------
+    ValueError
+        If a threshold is negative or not finite.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"peak_particles": [1, 2, 9], "lifetime": [0.2, 6.0, 0.2]})
+    >>> persistent_onsets(ev, min_particles=5, min_duration=5.0)
+    array([False,  True,  True])
+    """
+    if not (min_particles >= 0 and math.isfinite(min_duration) and min_duration >= 0):
+        raise ValueError(
+            "analysis.events.min_particles and min_duration must be >= 0, got "
+            f"{min_particles!r}, {min_duration!r}"
+        )
+    peak = events["peak_particles"].to_numpy()
+    lifetime = events["lifetime"].to_numpy(np.float64)
+    return np.asarray((peak >= min_particles) | (lifetime >= min_duration), dtype=bool)
+
+
+def percolation_note(phi: float, limit: float) -> str:
+    """Why Γ is not reported: ``""`` below the percolation limit, else the reason.
+
+    Once the active fraction φ of coarse blocks is large, clusters merge and onsets
+    (inactive → active) become rare although activity is high: the counted Γ collapses
+    and measures the merging, not the event rate.
+
+    Parameters
+    ----------
+    phi : float
+        Mean fraction of active coarse blocks.
+    limit : float
+        ``analysis.events.percolation_limit``.
+
+    Returns
+    -------
+    str
+        Empty if ``phi <= limit``, else the reason Γ is NaN.
+
+    Examples
+    --------
+    >>> percolation_note(0.1, 0.3)
+    ''
+    >>> percolation_note(0.45, 0.3)
+    'percolated: phi = 0.45 > 0.3 (analysis.events.percolation_limit)'
+    """
+    if math.isfinite(phi) and phi <= limit:
+        return ""
+    return f"percolated: phi = {phi:.3g} > {limit:.3g} (analysis.events.percolation_limit)"
 
 
 def event_rate(

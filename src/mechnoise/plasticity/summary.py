@@ -9,7 +9,12 @@ import pandas as pd
 from mechnoise import columns
 from mechnoise.plasticity.clusters import summarize_activity
 from mechnoise.plasticity.event_duration import fit_decay_time
-from mechnoise.plasticity.rate import event_rate, occupancy_rate
+from mechnoise.plasticity.rate import (
+    event_rate,
+    occupancy_rate,
+    percolation_note,
+    persistent_onsets,
+)
 
 __all__ = ["COLLECTED_SUMMARY_COLUMNS", "SUMMARY_COLUMNS", "summarize_plasticity"]
 
@@ -31,6 +36,9 @@ def summarize_plasticity(
     *,
     threshold: float,
     lag: float,
+    min_particles: int = 1,
+    min_duration: float = 0.0,
+    percolation_limit: float = 1.0,
 ) -> pd.DataFrame:
     """One run's plastic-activity numbers: ``<l_pl>``, both ``τ_p``, φ, Γ and ``φ/τ_p_window``.
 
@@ -51,6 +59,11 @@ def summarize_plasticity(
         Activity threshold used (sigma²), recorded.
     lag : float
         D²min lag ``δt`` (tau0); frames are grouped in blocks of this duration for the errors.
+    min_particles, min_duration : int, float
+        Persistence filter of :func:`mechnoise.plasticity.rate.persistent_onsets`
+        (``analysis.events``); the defaults keep every onset.
+    percolation_limit : float
+        Γ (both) is NaN with the reason in ``Gamma_note`` where φ exceeds it.
 
     Returns
     -------
@@ -66,7 +79,12 @@ def summarize_plasticity(
     if durations.empty:
         raise ValueError("empty event-duration table: expected one row per short lag")
     first = durations.sort_values("short_lag").iloc[0]
-    gamma, gamma_err, n_events, t_obs = event_rate(events, activity)
+    keep = persistent_onsets(events, min_particles=min_particles, min_duration=min_duration)
+    gamma, gamma_err, n_events, t_obs = event_rate(events[keep], activity)
+    gamma_all, gamma_all_err, n_all, _ = event_rate(events, activity)
+    note = percolation_note(stats["phi"], percolation_limit)
+    if note:
+        gamma = gamma_err = gamma_all = gamma_all_err = math.nan
     row = {
         **stats,
         "tau_p": float(first["tau_p"]),
@@ -78,6 +96,13 @@ def summarize_plasticity(
         "Gamma": gamma,
         "Gamma_err": gamma_err,
         "n_events": n_events,
+        "Gamma_all": gamma_all,
+        "Gamma_all_err": gamma_all_err,
+        "n_events_all": n_all,
+        "Gamma_note": note,
+        "min_particles": int(min_particles),
+        "min_duration": float(min_duration),
+        "percolation_limit": float(percolation_limit),
         "observation_time": t_obs,
         "Gamma_phi": occ,
         "Gamma_phi_err": occ_err,

@@ -28,8 +28,67 @@ from mechnoise.stats import combine_runs
 log = logging.getLogger(__name__)
 
 
+#: Table 1 columns of the in-flow thresholds and drops (issue 19 item 3; defined in the registry).
+INFLOW_TABLE1_COLUMNS: tuple[str, ...] = (
+    "sigma_c_flow",
+    "sigma_c_flow_err",
+    "stress_drop_flow",
+    "stress_drop_flow_err",
+    "stress_drop_sq_flow",
+    "stress_drop_sq_flow_err",
+    "stress_drop_sq",
+    "stress_drop_sq_err",
+    "sigma_c_flow_ratio",
+    "sigma_c_flow_ratio_err",
+    "stress_drop_flow_ratio",
+    "stress_drop_flow_ratio_err",
+    "stress_drop_sq_flow_ratio",
+    "stress_drop_sq_flow_ratio_err",
+)
+
 #: Columns of ``results/summary.parquet`` (one row per density).
 SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.summary")
+
+_INFLOW_KEYS = (
+    "sigma_c_flow",
+    "stress_drop_flow",
+    "stress_drop_sq_flow",
+)
+
+
+def _ratio(a: float, a_e: float, b: float, b_e: float) -> tuple[float, float]:
+    """``a / b`` with the error of independent ``a`` and ``b`` (NaN if b is not finite or 0)."""
+    if not (math.isfinite(a) and math.isfinite(b)) or b == 0:
+        return math.nan, math.nan
+    r = a / b
+    return r, abs(r) * math.hypot(_rel(a, a_e) if a else 0.0, _rel(b, b_e))
+
+
+def inflow_columns(inflow: pd.Series | None, sigma_c: float, sigma_c_err: float,
+                   stress_drop: float, stress_drop_err: float) -> dict[str, float]:  # fmt: skip
+    """Table 1's in-flow columns of one density from its ``inflow_thresholds.parquet`` row.
+
+    The frozen-matrix counterparts are Table 1's ``sigma_c`` (Kaplan-Meier) and
+    ``stress_drop``, and the mean square ``stress_drop_sq`` of the in-flow table; the ratios
+    are in-flow / frozen with errors of independent measurements. All NaN without a row.
+    """
+    nan = math.nan
+    if inflow is None:
+        return dict.fromkeys(INFLOW_TABLE1_COLUMNS, nan)
+    out: dict[str, float] = {}
+    for key in _INFLOW_KEYS:
+        out[key], out[f"{key}_err"] = float(inflow[key]), float(inflow[f"{key}_err"])
+    sq, sq_e = float(inflow["stress_drop_sq_frozen"]), float(inflow["stress_drop_sq_frozen_err"])
+    out["stress_drop_sq"], out["stress_drop_sq_err"] = sq, sq_e
+    pairs = {
+        "sigma_c_flow_ratio": ("sigma_c_flow", sigma_c, sigma_c_err),
+        "stress_drop_flow_ratio": ("stress_drop_flow", stress_drop, stress_drop_err),
+        "stress_drop_sq_flow_ratio": ("stress_drop_sq_flow", sq, sq_e),
+    }
+    for name, (key, b, b_e) in pairs.items():
+        b_e = b_e if math.isfinite(b_e) else 0.0
+        out[name], out[f"{name}_err"] = _ratio(out[key], out[f"{key}_err"], b, b_e)
+    return out
 
 
 def _rel(value: float, err: float) -> float:
@@ -203,8 +262,12 @@ def summary_table(
     diffusion: pd.DataFrame,
     shear_rate: float,
     hl_fit: pd.DataFrame | None = None,
+    inflow: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
+
+    ``inflow`` (optional, ``results/inflow_thresholds.parquet``) gives the in-flow threshold
+    and drop columns (:func:`inflow_columns`); without it they are NaN.
 
     ``diffusion`` is the collected per-run diffusion summary; rows at ``shear_rate`` are
     combined over seeds by the one rule for time series (:func:`mechnoise.stats.combine_runs`:
@@ -233,7 +296,17 @@ def summary_table(
         if hl_fit is not None:
             match = hl_fit[np.isclose(hl_fit["density"], density)]
             hl_row = match.iloc[0] if len(match) else None
-        rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row))
+        row = summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row)
+        flow = None
+        if inflow is not None:
+            match = inflow[np.isclose(inflow["density"], density)]
+            flow = match.iloc[0] if len(match) else None
+        row.update(
+            inflow_columns(
+                flow, row["sigma_c"], row["sigma_c_err"], row["stress_drop"], row["stress_drop_err"]
+            )
+        )
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
