@@ -35,3 +35,20 @@ rule solve_modified_hl_flow_curves:
         relaxation_fraction=float(config["hl_model"]["modified"]["relaxation_fraction"]),
     script:
         "../scripts/solve_modified_hl_flow_curves.py"
+
+
+rule plot_modified_hl:
+    input:
+        prediction="results/hl/modified_vs_md.parquet",
+        distributions="results/hl/modified_distributions.parquet",
+    output:
+        stress="results/figures/modified_hl_stress.png",
+        stress_distribution="results/figures/modified_hl_stress_distribution.png",
+        distance_distribution="results/figures/modified_hl_distance_distribution.png",
+        activity="results/figures/modified_hl_activity.png",
+    log:
+        f"{LOGS}/hl/plot_modified_hl.log",
+    params:
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_modified_hl.py"

@@ -2,9 +2,13 @@
 report.html."""
 
 from mechnoise.report.html import report_html, table1_html
+from mechnoise.report.prediction import (
+    DISTRIBUTION_COLUMNS,
+    INGREDIENT_TABLE_COLUMNS,
+    PREDICTION_COLUMNS,
+)
 from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 from mechnoise.report.table1 import (
-    PREDICTION_COLUMNS,
     SUMMARY_COLUMNS,
     modified_hl_prediction,
     summary_row,
@@ -12,6 +16,8 @@ from mechnoise.report.table1 import (
 )
 
 __all__ = [
+    "DISTRIBUTION_COLUMNS",
+    "INGREDIENT_TABLE_COLUMNS",
     "PREDICTION_COLUMNS",
     "RUN_COUPLING_COLUMNS",
     "SUMMARY_COLUMNS",
