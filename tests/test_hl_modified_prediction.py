@@ -150,3 +150,37 @@ def test_ingredient_table_shifts_are_paired() -> None:
     # constant drops: fixed f and measured p_Delta are the same model
     row = table[table.change == "fixed f -> measured p_Delta"].iloc[0]
     assert abs(row["delta_stress"]) < 1e-9
+
+
+def test_bootstrap_band_covers_the_truth(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Synthetic ingredients with known parameters: 30 blocks with Gaussian thresholds and
+    # drops, a noise measured with a 10 % error. One class each keeps it cheap (the model is
+    # then HL with the sample means); the 16-84 % band must hold the truth ~68 % of the time.
+    monkeypatch.setattr(pr, "THRESHOLD_CLASSES", 1)
+    monkeypatch.setattr(pr, "DROP_CLASSES", 1)
+    base = _hl_inputs()
+    one = {"shear_rates": RATES[:1], "noise_err": 0.1 * base.noise[:1]}
+    truth_inputs = pr.DensityInputs(
+        **{**base.__dict__, **one, "noise": base.noise[:1], "drops": 0.4 * base.thresholds}
+    )
+    truth = float(pr.predict_density(truth_inputs)[0].stress_pred.iloc[0])
+    rng = np.random.default_rng(11)
+    trials, hits = 40, 0
+    for _ in range(trials):
+        s = SIGMA_C * (1 + 0.2 * rng.standard_normal(30))
+        f = 0.4 + 0.1 * rng.standard_normal(30)
+        noise = base.noise[:1] * (1 + 0.1 * rng.standard_normal())
+        sample = pr.DensityInputs(
+            **{
+                **base.__dict__,
+                **one,
+                "thresholds": s,
+                "drops": f * s,
+                "drop_thresholds": s,
+                "noise": noise,
+            }
+        )
+        _, reps = pr.bootstrap_prediction(sample, pr.Variant(), 25, rng)
+        lo, hi = np.percentile(reps[:, 0], [16, 84])
+        hits += int(lo <= truth <= hi)
+    assert 0.46 <= hits / trials <= 0.9  # binomial 68 % +- 7 %: a 3-sigma window

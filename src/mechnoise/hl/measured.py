@@ -38,7 +38,7 @@ and refinement at −s⁻_k, 0, s_k, landing points inserted as nodes, Scharfett
 fluxes), so the discrete generator conserves probability to round-off; for fixed D one
 banded solve per class gives its response to unit yield fluxes of every source, and a small
 linear system the fluxes. Cost: one banded solve of ~2·10³ nodes × 2K columns per class and
-rate (K classes): ~20 ms for K = 8 and one rate.
+rate (K classes): ~30 ms CPU for K = 8 classes, 5 drops and one rate (measured).
 """
 
 from __future__ import annotations
