@@ -184,3 +184,21 @@ def test_bootstrap_band_covers_the_truth(monkeypatch: pytest.MonkeyPatch) -> Non
         lo, hi = np.percentile(reps[:, 0], [16, 84])
         hits += int(lo <= truth <= hi)
     assert 0.46 <= hits / trials <= 0.9  # binomial 68 % +- 7 %: a 3-sigma window
+
+
+def test_distribution_table_is_normalised() -> None:
+    inputs = _hl_inputs()
+    rng = np.random.default_rng(2)
+    md_stress = SIGMA_C * (0.3 + 0.2 * rng.standard_normal(500))
+    x = SIGMA_C * np.abs(0.5 + 0.3 * rng.standard_normal(200))
+    table = pr.distribution_table(inputs, "frozen_matrix", md_stress, x)
+    for quantity, g in table.groupby("quantity"):
+        width = np.diff(g["value"].to_numpy()).mean()
+        assert np.sum(g["md"]) * width == pytest.approx(1.0, rel=1e-9), quantity
+        # bins hold the model's central 99.8 % (plus grid/bin edge effects)
+        assert np.sum(g["model"]) * width == pytest.approx(1.0, abs=5e-3), quantity
+    # HL: one threshold, so x = sigma_c - sigma and the two model curves mirror each other
+    s = table[table.quantity == "stress"]
+    mean_model = np.sum(s["value"] * s["model"]) / np.sum(s["model"])
+    exact = hl.stationary_flow_curve(ALPHA, RATES[:1] * G0 * TAU / SIGMA_C).stress.iloc[0]
+    assert mean_model == pytest.approx(exact * SIGMA_C, rel=0.02)

@@ -264,6 +264,11 @@ def predict_density(
                 ing, reduced_rate, d * inputs.tau / scale**2, renewal=variant.renewal
             )
         else:
+            if not (math.isfinite(inputs.alpha_micro) and inputs.alpha_micro > 0):
+                raise ValueError(
+                    f"density {inputs.density}: the closure D = alpha <Delta sigma>^2 Gamma needs "
+                    f"a finite alpha_micro_dhl > 0 in Table 1, got {inputs.alpha_micro!r}"
+                )
             coupling = inputs.alpha_micro * ing.mean_drop**2
             st = stationary_state(
                 ing, reduced_rate, noise_coupling=coupling, renewal=variant.renewal
@@ -379,13 +384,21 @@ def ingredient_table(
     for name, variant in CHANGES.items():
         if variant.thresholds == "in_flow" and inputs.in_flow is None:
             continue
-        value = float(predict_density(inputs, variant, rate_index=[0])[0]["stress_pred"].iloc[0])
-        reps = np.array(
-            [
-                float(predict_density(r, variant, rate_index=[0])[0]["stress_pred"].iloc[0])
-                for r in replicas
-            ]
-        )
+        if variant.noise == "closure" and not (
+            math.isfinite(inputs.alpha_micro) and inputs.alpha_micro > 0
+        ):
+            # no alpha_micro (e.g. no counted onset): the old closure cannot be evaluated
+            value, reps = math.nan, np.full(len(replicas), math.nan)
+        else:
+            value = float(
+                predict_density(inputs, variant, rate_index=[0])[0]["stress_pred"].iloc[0]
+            )
+            reps = np.array(
+                [
+                    float(predict_density(r, variant, rate_index=[0])[0]["stress_pred"].iloc[0])
+                    for r in replicas
+                ]
+            )
         if base is None:
             base = (value, reps)
         rows.append(
@@ -415,6 +428,12 @@ def distribution_table(
     _, states = predict_density(inputs, Variant(thresholds=ingredients), rate_index=[0])
     st = states[0]
     _, scale = build_ingredients(inputs, Variant(thresholds=ingredients))
+    mass = np.concatenate(st.masses)
+    model_values = {
+        "stress": np.concatenate(st.nodes) * scale,
+        "distance": np.concatenate([c - x for c, x in zip(st.thresholds, st.nodes, strict=True)])
+        * scale,
+    }
     parts = []
     for quantity, samples, model_fn in (
         ("stress", block_stress, st.stress_density),
@@ -422,8 +441,13 @@ def distribution_table(
     ):
         x = np.asarray(samples, dtype=np.float64)
         x = x[np.isfinite(x)]
-        lo, hi = (float(np.min(x)), float(np.max(x))) if x.size else (-scale, 2 * scale)
-        pad = 0.1 * (hi - lo) + 1e-12
+        # bins cover the MD samples and the model's central 99.8 % alike
+        order = np.argsort(model_values[quantity])
+        cdf = np.cumsum(mass[order])
+        support = model_values[quantity][order][np.searchsorted(cdf, [1e-3, 1 - 1e-3])]
+        lo = float(min(support[0], np.min(x))) if x.size else float(support[0])
+        hi = float(max(support[1], np.max(x))) if x.size else float(support[1])
+        pad = 0.05 * (hi - lo) + 1e-12
         edges = np.linspace(lo - pad, hi + pad, n_bins + 1)
         md = np.histogram(x, bins=edges, density=True)[0] if x.size else np.full(n_bins, math.nan)
         model = model_fn(edges / scale) / scale
