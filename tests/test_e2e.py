@@ -118,6 +118,8 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "hl/flow_curves.parquet",
         "hl/modified_flow_curves.parquet",
         "hl/modified_vs_md.parquet",
+        "hl/modified_ingredients.parquet",
+        "hl/modified_distributions.parquet",
         "report.html",
     ] + [
         f"figures/{f}.png"
@@ -130,6 +132,8 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
             "fig5a",
             "fig5b",
             "fig5c_thresholds",
+            "modified_hl_stress",
+            "modified_hl_activity",
         ]
     ]:
         assert (res / name).stat().st_size > 0, name
