@@ -1,5 +1,6 @@
 # Hébraud–Lequeux model: Fig. 3's parametric line, exact HL flow curves and the modified
-# model (threshold distribution + partial relaxation). Units σ_c = G0 = τ = 1; no MD input.
+# model (threshold distribution + partial relaxation). Units σ_c = G0 = τ = 1; no MD input,
+# except plot_modified_hl, which draws the prediction from measured ingredients (report.smk).
 
 
 rule compute_hl_parametric_curve:
