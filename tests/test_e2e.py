@@ -164,6 +164,8 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
         "figures/inflow_thresholds.png",
         "block_width_scan.parquet",
         "figures/block_width_scan.png",
+        "hl/modified_ingredients.parquet",
+        "hl/modified_distributions.parquet",
         "report.html",
     ] + [
         f"figures/{f}.png"
@@ -176,6 +178,8 @@ def test_every_stage_writes_its_tables_and_figures(tiny_workflow: Path) -> None:
             "fig5a",
             "fig5b",
             "fig5c_thresholds",
+            "modified_hl_stress",
+            "modified_hl_activity",
         ]
     ]:
         assert (res / name).stat().st_size > 0, name

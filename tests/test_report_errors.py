@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise.report import modified_hl_prediction, run_couplings
+from mechnoise.report import run_couplings
 
 
 def _inputs(drop_err: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,19 +56,3 @@ def test_an_unknown_error_stays_nan_with_its_reason() -> None:
     assert math.isfinite(row["strain_balance"]) and math.isnan(row["strain_balance_err"])
     assert math.isfinite(row["kappa_err"])  # kappa does not use the stress drop
     assert row["error_note"] == "sigma_drop_mean_err unknown"
-
-
-def test_clipped_relaxation_fraction_is_reported() -> None:
-    summary = pd.DataFrame(
-        {
-            "density": [1.1, 1.2],
-            "alpha_micro_dhl": [0.3, 0.3],
-            "delta_sigma_c": [0.3, 0.3],
-            "sigma_c": [1.5, 1.5],
-            "drop_ratio": [0.2, 1.4],
-        }
-    )
-    out = modified_hl_prediction(summary, np.array([1e-2]))
-    by = out.groupby("density")
-    assert by["relaxation_fraction"].first().tolist() == [0.2, 1.0]
-    assert by["relaxation_clipped"].first().tolist() == [False, True]

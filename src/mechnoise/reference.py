@@ -197,7 +197,18 @@ TABLES: list[tuple[str, str, str]] = [
     (
         "results/hl/modified_vs_md.parquet",
         "report:PREDICTION_COLUMNS",
-        "modified HL with each density's measured ingredients: one row per (density, rate)",
+        "modified HL with measured ingredients vs MD: one row per (density, ingredient set, "
+        "rate)",
+    ),
+    (
+        "results/hl/modified_ingredients.parquet",
+        "report:INGREDIENT_TABLE_COLUMNS",
+        "which single change of ingredient moves the prediction how far (lowest rate)",
+    ),
+    (
+        "results/hl/modified_distributions.parquet",
+        "report:DISTRIBUTION_COLUMNS",
+        "model P(sigma), P(x) at the lowest rate vs MD block stresses and frozen-matrix x",
     ),
     (
         "results/report.html (cost table, from logs/benchmarks/<rule>/*.tsv)",

@@ -321,6 +321,10 @@ def get_report_figures():
         "fig5b",
         "fig5c_thresholds",
         "glass_quality",
+        "modified_hl_stress",
+        "modified_hl_stress_distribution",
+        "modified_hl_distance_distribution",
+        "modified_hl_activity",
     ]
     return [f"results/figures/{n}.png" for n in names]
 

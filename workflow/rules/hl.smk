@@ -1,5 +1,6 @@
 # Hébraud–Lequeux model: Fig. 3's parametric line, exact HL flow curves and the modified
-# model (threshold distribution + partial relaxation). Units σ_c = G0 = τ = 1; no MD input.
+# model (threshold distribution + partial relaxation). Units σ_c = G0 = τ = 1; no MD input,
+# except plot_modified_hl, which draws the prediction from measured ingredients (report.smk).
 
 
 rule compute_hl_parametric_curve:
@@ -41,3 +42,20 @@ rule solve_modified_hl_flow_curves:
         relaxation_fraction=float(config["hl_model"]["modified"]["relaxation_fraction"]),
     script:
         "../scripts/solve_modified_hl_flow_curves.py"
+
+
+rule plot_modified_hl:
+    input:
+        prediction="results/hl/modified_vs_md.parquet",
+        distributions="results/hl/modified_distributions.parquet",
+    output:
+        stress="results/figures/modified_hl_stress.png",
+        stress_distribution="results/figures/modified_hl_stress_distribution.png",
+        distance_distribution="results/figures/modified_hl_distance_distribution.png",
+        activity="results/figures/modified_hl_activity.png",
+    log:
+        f"{LOGS}/hl/plot_modified_hl.log",
+    params:
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_modified_hl.py"

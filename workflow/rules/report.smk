@@ -34,13 +34,25 @@ rule summarize_run_couplings:
 
 rule predict_modified_hl:
     input:
-        "results/summary.parquet",
+        summary="results/summary.parquet",
+        local_yield=all_densities("results/yield/rho{rho}/local_yield.parquet"),
+        runs="results/diffusion_summary.parquet",
+        flow="results/flow_curve.parquet",
+        block_stress=get_lowest_rate_runs(f"{RUN}/block_stress.parquet"),
     output:
-        "results/hl/modified_vs_md.parquet",
+        prediction="results/hl/modified_vs_md.parquet",
+        ingredients="results/hl/modified_ingredients.parquet",
+        distributions="results/hl/modified_distributions.parquet",
     log:
         f"{LOGS}/report/modified_vs_md.log",
     params:
-        rate_range=get_hl_rate_range(),
+        ingredients=config["hl_model"]["modified"]["ingredients"],
+        n_bootstrap=int(config["hl_model"]["modified"]["n_bootstrap"]),
+        steady_strain=float(config["shear"]["steady_strain"]),
+        local_yield_pattern=get_label_pattern(
+            "results/yield/rho{rho}/local_yield.parquet"
+        ),
+        block_stress_pattern=get_label_pattern(f"{RUN}/block_stress.parquet"),
     script:
         "../scripts/predict_modified_hl.py"
 
@@ -81,6 +93,8 @@ rule write_report:
             "results/yield/rho{rho}/drop_rule_sensitivity.parquet"
         ),
         glass_quality="results/glass_quality.parquet",
+        modified_hl="results/hl/modified_vs_md.parquet",
+        modified_ingredients="results/hl/modified_ingredients.parquet",
         figures=get_report_figures(),
     output:
         report(

@@ -24,6 +24,12 @@ html = report_html(
             pd.concat([io.read_table(p) for p in sm.input.sensitivity], ignore_index=True)
         ),
         "HL stationary curve fitted to the flow curves": io.read_table(sm.input.hl_fit),
+        "Modified HL with measured ingredients vs MD (no fitted parameter; band: 16-84 % "
+        "bootstrap over the ingredients; docs/modified_hl.md)": io.read_table(
+            sm.input.modified_hl
+        ),
+        "Modified HL: which single change of ingredient moves the prediction how far "
+        "(lowest rate; errors paired bootstrap)": io.read_table(sm.input.modified_ingredients),
     },
     glass_quality=io.read_table(sm.input.glass_quality),
     cost=cost_table(read_benchmarks(sm.params.benchmarks)),

@@ -10,7 +10,9 @@ Units σ_c = G0 = τ = 1 throughout. Modules, in the order they build on each ot
   noise ratio κ = D_HL/(G0 γ̇ σ_c) with the α = κ tanh(1/(2κ)) it implies;
 - :mod:`~mechnoise.hl.kernel`: the finite-volume grid and generator shared by
 - :mod:`~mechnoise.hl.transient` (time-dependent protocols) and
-- :mod:`~mechnoise.hl.modified` (threshold distribution, partial relaxation);
+- :mod:`~mechnoise.hl.modified` (threshold distribution, partial relaxation) and
+- :mod:`~mechnoise.hl.measured` (the same driven by measured ingredients: renewal
+  distribution fitted to the steady threshold population, drop distribution, D(γ̇));
 - :mod:`~mechnoise.hl.tables`: the column registries and tables the workflow writes.
 """
 
@@ -27,6 +29,7 @@ from mechnoise.hl.couplings import (
     noise_ratio,
 )
 from mechnoise.hl.kernel import stress_grid
+from mechnoise.hl.measured import Ingredients, measured_flow_curve
 from mechnoise.hl.modified import modified_flow_curve
 from mechnoise.hl.stationary import stationary_density, stationary_flow_curve
 from mechnoise.hl.tables import (
@@ -40,6 +43,7 @@ from mechnoise.hl.transient import default_grid, transient_response
 
 __all__ = [
     "FLOW_CURVE_COLUMNS",
+    "Ingredients",
     "MODIFIED_FLOW_CURVE_COLUMNS",
     "PARAMETRIC_ALPHAS",
     "PARAMETRIC_CURVE_COLUMNS",
@@ -50,6 +54,7 @@ __all__ = [
     "alpha_micro_hl",
     "default_grid",
     "flow_curve_table",
+    "measured_flow_curve",
     "modified_flow_curve",
     "noise_ratio",
     "parametric_curve",

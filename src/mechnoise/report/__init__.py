@@ -8,11 +8,14 @@ from mechnoise.report.html import (
     report_html,
     table1_html,
 )
+from mechnoise.report.prediction import (
+    DISTRIBUTION_COLUMNS,
+    INGREDIENT_TABLE_COLUMNS,
+    PREDICTION_COLUMNS,
+)
 from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 from mechnoise.report.table1 import (
-    PREDICTION_COLUMNS,
     SUMMARY_COLUMNS,
-    modified_hl_prediction,
     summary_row,
     summary_table,
 )
@@ -21,10 +24,11 @@ __all__ = [
     "COST_COLUMNS",
     "cost_table",
     "read_benchmarks",
+    "DISTRIBUTION_COLUMNS",
+    "INGREDIENT_TABLE_COLUMNS",
     "PREDICTION_COLUMNS",
     "RUN_COUPLING_COLUMNS",
     "SUMMARY_COLUMNS",
-    "modified_hl_prediction",
     "report_html",
     "run_couplings",
     "summary_row",

@@ -1,0 +1,544 @@
+"""Modified-HL prediction of the MD flow curves from measured ingredients (issue 20).
+
+Every ingredient is measured; nothing is fitted to the flow curves and nothing is
+calibrated (the HL time τ is the measured event duration τ_p, D(γ̇) is the measured noise
+at each rate, so the activity Γ is an output). The prediction functions take only the
+ingredient tables; the MD stresses enter afterwards, in :func:`compare_with_md`, so the
+prediction of a rate can never read the MD stress of that rate (a test checks it).
+
+Two ingredient sets, chosen by ``hl_model.modified.ingredients``:
+
+- ``frozen_matrix``: thresholds σ_c^m and drops Δσ^m of the frozen-matrix tests on
+  steady-state snapshots (``local_yield.parquet``, one sample per block; blocks that never
+  yielded enter at their censoring value ``stress_max``, a lower bound), s⁻/s from the
+  tests against the flow (fallback 1 when there are none), noise D_HL = D_sigma/2 per rate
+  from the block-stress MSD (``diffusion_summary.parquet``).
+- ``in_flow``: the in-flow thresholds and drops of Table 1 (``sigma_c_flow``,
+  ``stress_drop_flow``, ``stress_drop_sq_flow``) and the in-flow noise ``D_noise`` of the
+  run-level table; the shape of the threshold distribution is the frozen-matrix one,
+  rescaled to the in-flow mean (stated fallback until the in-flow distribution is tabulated),
+  the drop distribution a two-point law with the in-flow mean and second moment.
+
+Units: the model runs in σ̄_c = G0 = τ = 1 with σ̄_c the mean of the threshold population
+and τ = τ_p; the table is in LJ units (ε/σ², 1/τ0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from mechnoise import columns
+from mechnoise._typing import FloatArray
+from mechnoise.hl.measured import Ingredients, StationaryState, stationary_state
+
+#: D_HL = D_noise / NOISE_MSD_FACTOR: D_noise is the slope of MSD = D_noise t (issue 19),
+#: the HL equation's D has MSD = 2 D t. The one place this factor lives.
+NOISE_MSD_FACTOR = 2.0
+#: Table 1 columns the in-flow set needs (issue 19).
+IN_FLOW_SUMMARY_COLUMNS = ("sigma_c_flow", "stress_drop_flow", "stress_drop_sq_flow")
+#: Run-level column of the in-flow noise (units eps^2/sigma^4/tau0, MSD = D_noise t).
+IN_FLOW_NOISE_COLUMN = "D_noise"
+#: Threshold classes and drop classes the measured samples are binned into (quantiles).
+THRESHOLD_CLASSES = 8
+DROP_CLASSES = 5
+#: Relative drops are clipped to this range (the model needs 0 < f < 2).
+_F_RANGE = (1e-3, 1.99)
+
+IngredientSet = Literal["frozen_matrix", "in_flow"]
+
+
+#: Columns of ``results/hl/modified_vs_md.parquet`` (one row per density, set and rate).
+PREDICTION_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.prediction")
+
+#: Columns of ``results/hl/modified_ingredients.parquet`` (which change moves how far).
+INGREDIENT_TABLE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.ingredient_table")
+
+#: Columns of ``results/hl/modified_distributions.parquet``.
+DISTRIBUTION_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.distribution")
+
+
+@dataclass(frozen=True)
+class DensityInputs:
+    """Measured ingredients of one density, in LJ units.
+
+    Attributes
+    ----------
+    density : float
+    thresholds : numpy.ndarray
+        σ_c^m samples along the flow, one per tested block (ε/σ²).
+    drops, drop_thresholds : numpy.ndarray
+        Δσ^m and σ_c^m of the blocks that yielded (pairs, ε/σ²).
+    reverse_thresholds : numpy.ndarray
+        σ_c^m samples against the flow (may be empty: fallback s⁻ = s).
+    G0, G0_err : float
+        Shear modulus (ε/σ²).
+    tau, tau_err : float
+        HL time τ = τ_p (τ0).
+    shear_rates : numpy.ndarray
+        MD rates (1/τ0), increasing.
+    noise, noise_err : numpy.ndarray
+        D_HL at each rate (ε²/σ⁴/τ0, MSD = 2 D t).
+    alpha_micro : float
+        α of the old closure D = α⟨Δσ⟩²Γ (``alpha_micro_dhl``), for the ingredient table.
+    in_flow : mapping, optional
+        ``sigma_c_flow``, ``stress_drop_flow``, ``stress_drop_sq_flow`` (+ ``_err``).
+    """
+
+    density: float
+    thresholds: FloatArray
+    drops: FloatArray
+    drop_thresholds: FloatArray
+    reverse_thresholds: FloatArray
+    G0: float
+    G0_err: float
+    tau: float
+    tau_err: float
+    shear_rates: FloatArray
+    noise: FloatArray
+    noise_err: FloatArray
+    alpha_micro: float = math.nan
+    in_flow: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which ingredients the model uses (the four single changes of the ingredient table)."""
+
+    thresholds: IngredientSet = "frozen_matrix"
+    renewal: Literal["fitted", "independent"] = "fitted"
+    drops: Literal["measured", "fixed"] = "measured"
+    noise: Literal["measured", "closure"] = "measured"
+
+
+#: The old model (before issue 20) and the single changes towards the full one.
+OLD_MODEL = Variant(renewal="independent", drops="fixed", noise="closure")
+CHANGES: dict[str, Variant] = {
+    "old model (frozen, independent renewal, fixed f, D = alpha<Delta sigma>^2 Gamma)": OLD_MODEL,
+    "frozen-matrix -> in-flow thresholds": replace(OLD_MODEL, thresholds="in_flow"),
+    "independent -> measured renewal": replace(OLD_MODEL, renewal="fitted"),
+    "fixed f -> measured p_Delta": replace(OLD_MODEL, drops="measured"),
+    "D from Gamma -> measured D": replace(OLD_MODEL, noise="measured"),
+    "all four (full model, frozen-matrix set)": Variant(),
+}
+
+
+def require_columns(table: pd.DataFrame, columns: tuple[str, ...] | list[str], file: str) -> None:
+    """Raise a ValueError naming the missing columns and the file.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], "x.parquet")
+    """
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{file} has no column(s) {missing}: the in-flow ingredient set "
+            "(hl_model.modified.ingredients = in_flow) needs the in-flow thresholds, drops and "
+            "noise of the mean-field-test issue (19); use ingredients: frozen_matrix"
+        )
+
+
+def _classes(samples: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
+    """Bin samples into ≤ n equal-count classes: (class means, weights)."""
+    x = np.sort(np.asarray(samples, dtype=np.float64))
+    groups = [g for g in np.array_split(x, min(n, x.size)) if g.size]
+    nodes = np.array([g.mean() for g in groups])
+    weights = np.array([g.size for g in groups], dtype=np.float64) / x.size
+    keep_nodes, keep_w = [nodes[0]], [weights[0]]
+    for v, w in zip(nodes[1:], weights[1:], strict=True):
+        if v - keep_nodes[-1] > 1e-9 * abs(v):
+            keep_nodes.append(v)
+            keep_w.append(w)
+        else:
+            keep_w[-1] += w
+    return np.asarray(keep_nodes), np.asarray(keep_w)
+
+
+def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredients, float]:
+    """Model ingredients (units σ̄_c) and σ̄_c (ε/σ²) for one variant.
+
+    Raises
+    ------
+    ValueError
+        If the in-flow set is asked for without its columns, or there are no samples.
+    """
+    s = np.asarray(inputs.thresholds, dtype=np.float64)
+    s = s[np.isfinite(s) & (s > 0)]
+    if s.size == 0:
+        raise ValueError(f"density {inputs.density}: no positive frozen-matrix thresholds")
+    f_samples = inputs.drops / inputs.drop_thresholds
+    f_samples = f_samples[np.isfinite(f_samples)]
+    if f_samples.size == 0:
+        raise ValueError(f"density {inputs.density}: no yielded block (no stress drop)")
+    f_samples = np.clip(f_samples, *_F_RANGE)
+    # s-/s from the frozen-matrix tests against the flow (fallback 1: symmetric thresholds)
+    rev = np.asarray(inputs.reverse_thresholds, dtype=np.float64)
+    rev = rev[np.isfinite(rev) & (rev > 0)]
+    ratio = float(rev.mean() / s.mean()) if rev.size else 1.0
+    if variant.thresholds == "in_flow":
+        if inputs.in_flow is None:
+            raise ValueError("in-flow ingredients requested but none given")
+        mean_c = float(inputs.in_flow["sigma_c_flow"])
+        s = s * mean_c / s.mean()
+        m1 = float(inputs.in_flow["stress_drop_flow"])
+        m2 = float(inputs.in_flow["stress_drop_sq_flow"])
+        sd = math.sqrt(max(m2 - m1 * m1, 0.0))
+        f_nodes = np.clip(np.array([m1 - sd, m1 + sd]) / mean_c, *_F_RANGE)
+        f_nodes, f_w = (f_nodes[:1], np.array([1.0])) if sd == 0 else (f_nodes, np.full(2, 0.5))
+    else:
+        f_nodes, f_w = _classes(f_samples, DROP_CLASSES)
+    nodes, weights = _classes(s, THRESHOLD_CLASSES)
+    scale = float(weights @ nodes)
+    if variant.drops == "fixed":
+        f_nodes, f_w = np.array([float(f_w @ f_nodes)]), np.array([1.0])
+    return Ingredients(nodes / scale, weights, f_nodes, f_w, ratio), scale
+
+
+def predict_density(
+    inputs: DensityInputs, variant: Variant = Variant(), *, rate_index: list[int] | None = None
+) -> tuple[pd.DataFrame, list[StationaryState]]:
+    """Predicted ⟨σ⟩ and Γ at the MD rates of one density (no MD stress is read).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of StationaryState)
+        Columns ``shear_rate_md`` (1/τ0), ``stress_pred`` (ε/σ²), ``activity_pred`` (1/τ0),
+        ``diffusion`` (ε²/σ⁴/τ0); and the model states (units σ̄_c = G0 = τ = 1).
+    """
+    ing, scale = build_ingredients(inputs, variant)
+    idx = range(inputs.shear_rates.size) if rate_index is None else rate_index
+    rows, states = [], []
+    for i in idx:
+        rate = float(inputs.shear_rates[i])
+        reduced_rate = rate * inputs.G0 * inputs.tau / scale
+        if variant.noise == "measured":
+            d = float(inputs.noise[i])
+            st = stationary_state(
+                ing, reduced_rate, d * inputs.tau / scale**2, renewal=variant.renewal
+            )
+        else:
+            if not (math.isfinite(inputs.alpha_micro) and inputs.alpha_micro > 0):
+                raise ValueError(
+                    f"density {inputs.density}: the closure D = alpha <Delta sigma>^2 Gamma needs "
+                    f"a finite alpha_micro_dhl > 0 in Table 1, got {inputs.alpha_micro!r}"
+                )
+            coupling = inputs.alpha_micro * ing.mean_drop**2
+            st = stationary_state(
+                ing, reduced_rate, noise_coupling=coupling, renewal=variant.renewal
+            )
+            d = st.diffusion * scale**2 / inputs.tau
+        rows.append((rate, st.stress * scale, st.activity / inputs.tau, d))
+        states.append(st)
+    table = pd.DataFrame(
+        rows, columns=["shear_rate_md", "stress_pred", "activity_pred", "diffusion"]
+    )
+    return table, states
+
+
+def resample(inputs: DensityInputs, rng: np.random.Generator) -> DensityInputs:
+    """One bootstrap replica: blocks resampled, scalars drawn from N(value, error)."""
+
+    def pick(x: FloatArray) -> FloatArray:
+        return x[rng.integers(0, x.size, x.size)] if x.size else x
+
+    j = rng.integers(0, inputs.drops.size, inputs.drops.size)
+    in_flow = None
+    if inputs.in_flow is not None:
+        in_flow = dict(inputs.in_flow)
+        for key in IN_FLOW_SUMMARY_COLUMNS:
+            err = float(inputs.in_flow.get(f"{key}_err", 0.0) or 0.0)
+            in_flow[key] = abs(float(in_flow[key]) + err * rng.standard_normal())
+    return replace(
+        inputs,
+        thresholds=pick(inputs.thresholds),
+        drops=inputs.drops[j],
+        drop_thresholds=inputs.drop_thresholds[j],
+        reverse_thresholds=pick(inputs.reverse_thresholds),
+        G0=abs(inputs.G0 + inputs.G0_err * rng.standard_normal()),
+        tau=abs(inputs.tau + inputs.tau_err * rng.standard_normal()),
+        noise=np.abs(inputs.noise + inputs.noise_err * rng.standard_normal(inputs.noise.size)),
+        in_flow=in_flow,
+    )
+
+
+def bootstrap_prediction(
+    inputs: DensityInputs, variant: Variant, n_bootstrap: int, rng: np.random.Generator
+) -> tuple[pd.DataFrame, FloatArray]:
+    """Central prediction and the (n_bootstrap, n_rates) stresses of the replicas."""
+    central, _ = predict_density(inputs, variant)
+    reps = np.array(
+        [
+            predict_density(resample(inputs, rng), variant)[0]["stress_pred"].to_numpy()
+            for _ in range(n_bootstrap)
+        ]
+    ).reshape(n_bootstrap, len(central))
+    return central, reps
+
+
+def compare_with_md(
+    inputs: DensityInputs,
+    ingredients: IngredientSet,
+    central: pd.DataFrame,
+    replicas: FloatArray,
+    flow: pd.DataFrame,
+    activity: pd.DataFrame,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Join one density's prediction with the MD ⟨σ⟩ and Γ (columns PREDICTION_COLUMNS).
+
+    ``flow`` is ``flow_curve.parquet``; ``activity`` has ``density``, ``shear_rate``,
+    ``Gamma``, ``Gamma_err`` (``diffusion_summary.parquet``, averaged over seeds here).
+    """
+    out = central.copy()
+    md = flow[np.isclose(flow["density"], inputs.density)]
+    stress_md, stress_md_err, act, act_err = [], [], [], []
+    for rate in out["shear_rate_md"]:
+        row = md[np.isclose(md["shear_rate"], rate)]
+        stress_md.append(float(row["stress"].iloc[0]) if len(row) else math.nan)
+        stress_md_err.append(float(row["stress_err"].iloc[0]) if len(row) else math.nan)
+        a = activity[
+            np.isclose(activity["density"], inputs.density)
+            & np.isclose(activity["shear_rate"], rate)
+        ]
+        act.append(float(a["Gamma"].mean()) if len(a) else math.nan)
+        act_err.append(float(np.sqrt(np.sum(a["Gamma_err"] ** 2)) / len(a)) if len(a) else math.nan)
+    out["stress_md"], out["stress_md_err"] = stress_md, stress_md_err
+    out["activity_md"], out["activity_md_err"] = act, act_err
+    md_draws = out["stress_md"].to_numpy() + out["stress_md_err"].to_numpy() * rng.standard_normal(
+        replicas.shape
+    )
+    ratios = replicas / md_draws
+    out["ratio"] = out["stress_pred"] / out["stress_md"]
+    if replicas.shape[0]:
+        out["stress_pred_lo"], out["stress_pred_hi"] = np.percentile(replicas, [16, 84], axis=0)
+        out["ratio_lo"], out["ratio_hi"] = np.percentile(ratios, [16, 84], axis=0)
+    else:
+        for c in ("stress_pred_lo", "stress_pred_hi", "ratio_lo", "ratio_hi"):
+            out[c] = math.nan
+    _, scale_frozen = build_ingredients(inputs, Variant())
+    out["density"] = inputs.density
+    out["ingredients"] = ingredients
+    out["shear_rate"] = out["shear_rate_md"] * inputs.G0 * inputs.tau / scale_frozen
+    out["stress"] = out["stress_pred"] / scale_frozen
+    return out[list(PREDICTION_COLUMNS)]
+
+
+def ingredient_table(
+    inputs: DensityInputs, n_bootstrap: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Which single change of ingredient moves the prediction how far, at the lowest rate.
+
+    Every variant is evaluated on the same bootstrap replicas, so the shift from the old
+    model carries a paired error. Variants needing in-flow data are skipped without it.
+    """
+    replicas = [resample(inputs, rng) for _ in range(n_bootstrap)]
+    base = None
+    rows = []
+    for name, variant in CHANGES.items():
+        if variant.thresholds == "in_flow" and inputs.in_flow is None:
+            continue
+        if variant.noise == "closure" and not (
+            math.isfinite(inputs.alpha_micro) and inputs.alpha_micro > 0
+        ):
+            # no alpha_micro (e.g. no counted onset): the old closure cannot be evaluated
+            value, reps = math.nan, np.full(len(replicas), math.nan)
+        else:
+            value = float(
+                predict_density(inputs, variant, rate_index=[0])[0]["stress_pred"].iloc[0]
+            )
+            reps = np.array(
+                [
+                    float(predict_density(r, variant, rate_index=[0])[0]["stress_pred"].iloc[0])
+                    for r in replicas
+                ]
+            )
+        if base is None:
+            base = (value, reps)
+        rows.append(
+            (
+                inputs.density,
+                float(inputs.shear_rates[0]),
+                name,
+                value,
+                float(np.std(reps, ddof=1)) if reps.size > 1 else math.nan,
+                value - base[0],
+                float(np.std(reps - base[1], ddof=1)) if reps.size > 1 else math.nan,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(INGREDIENT_TABLE_COLUMNS))
+
+
+def distribution_table(
+    inputs: DensityInputs,
+    ingredients: IngredientSet,
+    block_stress: FloatArray,
+    frozen_x: FloatArray,
+    n_bins: int = 40,
+) -> pd.DataFrame:
+    """P(σ) and P(x) of the model at the lowest rate against the MD block stresses (steady
+    state, lowest rate) and the frozen-matrix distances to threshold x (columns
+    DISTRIBUTION_COLUMNS, densities in 1/(ε/σ²))."""
+    _, states = predict_density(inputs, Variant(thresholds=ingredients), rate_index=[0])
+    st = states[0]
+    _, scale = build_ingredients(inputs, Variant(thresholds=ingredients))
+    mass = np.concatenate(st.masses)
+    model_values = {
+        "stress": np.concatenate(st.nodes) * scale,
+        "distance": np.concatenate([c - x for c, x in zip(st.thresholds, st.nodes, strict=True)])
+        * scale,
+    }
+    parts = []
+    for quantity, samples, model_fn in (
+        ("stress", block_stress, st.stress_density),
+        ("distance", frozen_x, st.distance_density),
+    ):
+        x = np.asarray(samples, dtype=np.float64)
+        x = x[np.isfinite(x)]
+        # bins cover the MD samples and the model's central 99.8 % alike
+        order = np.argsort(model_values[quantity])
+        cdf = np.cumsum(mass[order])
+        support = model_values[quantity][order][np.searchsorted(cdf, [1e-3, 1 - 1e-3])]
+        lo = float(min(support[0], np.min(x))) if x.size else float(support[0])
+        hi = float(max(support[1], np.max(x))) if x.size else float(support[1])
+        pad = 0.05 * (hi - lo) + 1e-12
+        edges = np.linspace(lo - pad, hi + pad, n_bins + 1)
+        md = np.histogram(x, bins=edges, density=True)[0] if x.size else np.full(n_bins, math.nan)
+        model = model_fn(edges / scale) / scale
+        parts.append(
+            pd.DataFrame(
+                {
+                    "density": inputs.density,
+                    "ingredients": ingredients,
+                    "quantity": quantity,
+                    "value": 0.5 * (edges[1:] + edges[:-1]),
+                    "model": model,
+                    "md": md,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[list(DISTRIBUTION_COLUMNS)]
+
+
+def density_inputs(
+    summary: pd.DataFrame,
+    local_yield: Mapping[float, pd.DataFrame],
+    runs: pd.DataFrame,
+    ingredients: IngredientSet,
+    *,
+    summary_file: str = "results/summary.parquet",
+    runs_file: str = "results/diffusion_summary.parquet",
+) -> list[DensityInputs]:
+    """Collect each density's ingredients from the workflow's tables.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Table 1 (G0, tau_p, alpha_micro_dhl and, for ``in_flow``, IN_FLOW_SUMMARY_COLUMNS).
+    local_yield : mapping of density to DataFrame
+        ``local_yield.parquet`` of each density (frozen-matrix blocks).
+    runs : DataFrame
+        Run-level table (density, shear_rate, D_HL, D_HL_err and, for ``in_flow``,
+        ``D_noise``, ``D_noise_err``); averaged over seeds here.
+    ingredients : {"frozen_matrix", "in_flow"}
+    summary_file, runs_file : str
+        Names used in the error messages.
+
+    Raises
+    ------
+    ValueError
+        Naming the missing column and its file when the in-flow set lacks its inputs, or
+        the density whose frozen-matrix table is missing.
+    """
+    if ingredients not in ("frozen_matrix", "in_flow"):
+        raise ValueError(f"ingredients must be 'frozen_matrix' or 'in_flow', got {ingredients!r}")
+    noise_col = "D_HL"
+    if ingredients == "in_flow":
+        require_columns(summary, list(IN_FLOW_SUMMARY_COLUMNS), summary_file)
+        require_columns(runs, [IN_FLOW_NOISE_COLUMN], runs_file)
+        noise_col = IN_FLOW_NOISE_COLUMN
+    out = []
+    for _, row in summary.sort_values("density").iterrows():
+        rho = float(row["density"])
+        match = [v for k, v in local_yield.items() if math.isclose(k, rho, rel_tol=1e-9)]
+        if not match:
+            raise ValueError(f"no local_yield table for density {rho}")
+        ly = match[0]
+        along = ly[ly["direction"] == 1]
+        against = ly[(ly["direction"] == -1) & ly["yielded"]]
+        thresholds = np.where(along["yielded"], along["sigma_c"], along["stress_max"])
+        yielded = along[along["yielded"]]
+        r = runs[np.isclose(runs["density"], rho)]
+        grouped = r.groupby("shear_rate")
+        rates = np.array(sorted(grouped.groups), dtype=np.float64)
+        factor = NOISE_MSD_FACTOR if ingredients == "in_flow" else 1.0
+        noise = np.array([grouped.get_group(q)[noise_col].mean() for q in rates]) / factor
+        err_col = f"{noise_col}_err"
+        noise_err = (
+            np.array(
+                [
+                    math.sqrt(float((grouped.get_group(q)[err_col] ** 2).sum()))
+                    / len(grouped.get_group(q))
+                    for q in rates
+                ]
+            )
+            / factor
+            if err_col in r
+            else np.zeros(rates.size)
+        )
+        in_flow = None
+        if ingredients == "in_flow":
+            bad = [k for k in IN_FLOW_SUMMARY_COLUMNS if not math.isfinite(float(row[k]))]
+            if bad:
+                raise ValueError(f"{summary_file}: {bad} not finite at density {rho}")
+            in_flow = {
+                k: float(row[k])
+                for k in summary.columns
+                if k.startswith(IN_FLOW_SUMMARY_COLUMNS) and math.isfinite(float(row[k]))
+            }
+        out.append(
+            DensityInputs(
+                density=rho,
+                thresholds=np.asarray(thresholds, dtype=np.float64),
+                drops=yielded["sigma_drop"].to_numpy(dtype=np.float64),
+                drop_thresholds=yielded["sigma_c"].to_numpy(dtype=np.float64),
+                reverse_thresholds=against["sigma_c"].to_numpy(dtype=np.float64),
+                G0=float(row["G0"]),
+                G0_err=float(np.nan_to_num(row["G0_err"])),
+                tau=float(row["tau_p"]),
+                tau_err=float(np.nan_to_num(row["tau_p_err"])),
+                shear_rates=rates,
+                noise=noise,
+                noise_err=np.nan_to_num(noise_err),
+                alpha_micro=float(row.get("alpha_micro_dhl", math.nan)),
+                in_flow=in_flow,
+            )
+        )
+    return out
+
+
+def modified_vs_md(
+    inputs: list[DensityInputs],
+    ingredients: IngredientSet,
+    flow: pd.DataFrame,
+    activity: pd.DataFrame,
+    n_bootstrap: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """The table ``results/hl/modified_vs_md.parquet`` for one ingredient set.
+
+    The predictions are made first from ``inputs`` alone; ``flow`` (MD stresses) and
+    ``activity`` (counted onsets) are joined afterwards (module notes).
+    """
+    parts = []
+    for item in inputs:
+        central, replicas = bootstrap_prediction(
+            item, Variant(thresholds=ingredients), n_bootstrap, rng
+        )
+        parts.append(compare_with_md(item, ingredients, central, replicas, flow, activity, rng))
+    return pd.concat(parts, ignore_index=True)
