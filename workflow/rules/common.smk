@@ -184,6 +184,15 @@ def get_dynamics_params():
     )
 
 
+def get_block_series_params():
+    """(interval in tau0, widths as a space-separated string) of the block series: scalars."""
+    series = config["shear"]["block_series"]
+    return (
+        float(series["interval"]),
+        " ".join(repr(float(w)) for w in series["widths"]),
+    )
+
+
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
     return get_rate_plan(wildcards.rate)
@@ -215,7 +224,7 @@ def get_previous_restart(wildcards):
 
 
 def get_segment_tables(kind):
-    """Input function: every segment's `kind` ('thermo' or 'frames') parquet of a run."""
+    """Input function: every segment's `kind` ('thermo', 'frames' or 'blocks') parquet of a run."""
 
     def inner(wildcards):
         return [
