@@ -39,6 +39,9 @@ from mechnoise._typing import FloatArray
 #: column -> (dtype, unit, description) of ``block_noise.parquet`` (one row per run and
 #: block width).
 BLOCK_NOISE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density rho"),
+    "shear_rate": ("float64", "1/tau0", "applied shear rate gamma_dot"),
+    "seed": ("int64", "-", "glass seed"),
     "width": ("float64", "sigma", "target block width W of the grid"),
     "m": ("int16", "-", "blocks per side M"),
     "D_noise": (
@@ -270,3 +273,23 @@ def block_noise(
         "n_onsets": len(onsets),
     }
     return pd.DataFrame([row]), noise, every
+
+
+def series_width_for_m(series: pd.DataFrame, m: int) -> float:
+    """Width of the block-series grid with ``m`` blocks per side (the grid of the onsets).
+
+    Raises
+    ------
+    ValueError
+        If no grid has ``m`` blocks per side: the analysis grid (``analysis.blocks.width`` or
+        the measured cluster size) is not among ``shear.block_series.widths``.
+    """
+    grids = series.drop_duplicates("width")[["width", "m"]]
+    match = grids[grids["m"] == m]
+    if match.empty:
+        raise ValueError(
+            f"the onsets use M = {m} blocks per side but the block series has grids "
+            f"{dict(zip(grids['width'], grids['m'], strict=True))} (width: M): add a width "
+            "with this M to shear.block_series.widths"
+        )
+    return float(match["width"].iloc[0])

@@ -343,6 +343,7 @@ def get_final_targets():
         "results/modulus.parquet",
         "results/plasticity_summary.parquet",
         "results/diffusion_summary.parquet",
+        "results/block_noise.parquet",
         "results/summary.parquet",
         "results/run_couplings.parquet",
         "results/hl/modified_vs_md.parquet",
