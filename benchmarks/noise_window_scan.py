@@ -1,3 +1,9 @@
+"""D_noise and D_all of a real small run against the fit window and the series interval.
+
+Usage: python benchmarks/noise_window_scan.py N DURATION RATE [WORKDIR]
+e.g.   python benchmarks/noise_window_scan.py 1000 150 0.01   (about 25 s on a loaded 2-core box)
+The 1 and 2 tau0 series are every 2nd and 4th row of the 0.5 tau0 one (the same LAMMPS steps).
+"""
 import time as clock, sys
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -7,10 +13,10 @@ from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run
 from mechnoise.lammps.schedule import plan_shear
 from mechnoise.plasticity.d2min import d2min_frames
 from mechnoise.plasticity.rate import event_onsets
-L = Path("/work/h19a/lammps_inputs")
+L = Path(__file__).resolve().parents[1] / "lammps_inputs"
 N=int(sys.argv[1]); T=float(sys.argv[2]); RATE=float(sys.argv[3])
 model = Model(N, 0.65); rho=1.2; dt=0.005
-work = Path(f"/tmp/h19a/explore/w{N}_{T}"); work.mkdir(parents=True, exist_ok=True)
+work = Path(sys.argv[4] if len(sys.argv) > 4 else f"noise_scan_{N}_{T:g}"); work.mkdir(parents=True, exist_ok=True)
 t0=clock.time()
 glass=work/"glass.data"
 if not glass.exists():
