@@ -1,0 +1,65 @@
+"""Every alpha side by side, with joint jackknife errors (hl/couplings.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mechnoise.hl.couplings import alpha_from_noise_ratio, alpha_variants, alpha_variants_with_errors
+
+BASE = dict(d_hl=0.01, gamma=0.1, drop_mean=0.5, drop_sq=0.4, sigma_c=1.0, g0=10.0,
+            shear_rate=0.002)
+
+
+def test_formulas_and_limits() -> None:
+    a = alpha_variants(**BASE, sigma_c_flow=0.5)
+    assert a["alpha_micro"] == pytest.approx(0.02 / (0.25 * 0.1))
+    assert a["alpha_micro_sq"] == pytest.approx(0.02 / (0.4 * 0.1))
+    assert a["alpha_bal"] == pytest.approx(0.02 / (0.5 * 10 * 0.002))
+    assert a["alpha_kappa"] == pytest.approx(alpha_from_noise_ratio(0.01 / 0.02)[0])
+    assert a["alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(1.0)[0])
+    # at the strain balance Gamma <drop> = G0 gamma_dot, alpha_bal is alpha_micro
+    bal = alpha_variants(**{**BASE, "gamma": 10 * 0.002 / 0.5})
+    assert bal["alpha_bal"] == pytest.approx(bal["alpha_micro"])
+    assert math.isnan(alpha_variants(**BASE)["alpha_kappa_flow"])  # no in-flow sigma_c yet
+    assert math.isnan(alpha_variants(**{**BASE, "gamma": 0.0})["alpha_micro"])
+
+
+def test_joint_jackknife_sees_correlations() -> None:
+    # D and Gamma from the same events: perfectly correlated per segment, so D / Gamma is exact
+    rng = np.random.default_rng(0)
+    activity = 1 + 0.2 * rng.standard_normal(20)
+    out = alpha_variants_with_errors(
+        BASE, {"d_hl": 0.01 * activity, "gamma": 0.1 * activity}, {}
+    )
+    assert out["alpha_micro"][1] < 1e-12
+    assert out["alpha_kappa"][1] > 0.01 * out["alpha_kappa"][0]  # kappa has no Gamma
+
+
+def test_joint_error_matches_the_spread_over_repetitions() -> None:
+    # 20 time segments; per segment, D and Gamma share a correlated activity fluctuation
+    rng = np.random.default_rng(1)
+    alphas, errors = [], []
+    for _ in range(300):
+        act = 1 + 0.3 * rng.standard_normal(20)
+        d_seg = 0.01 * act * (1 + 0.2 * rng.standard_normal(20))
+        g_seg = 0.1 * act * (1 + 0.2 * rng.standard_normal(20))
+        jd = (d_seg.sum() - d_seg) / 19
+        jg = (g_seg.sum() - g_seg) / 19
+        inputs = {**BASE, "d_hl": d_seg.mean(), "gamma": g_seg.mean()}
+        a, e = alpha_variants_with_errors(inputs, {"d_hl": jd, "gamma": jg}, {})["alpha_micro"]
+        alphas.append(a)
+        errors.append(e)
+    assert np.mean(errors) == pytest.approx(np.std(alphas), rel=0.15)
+    # an independent input error adds in quadrature: d alpha / d drop = -2 alpha / drop
+    a, e = alpha_variants_with_errors(BASE, {}, {"drop_mean": 0.01})["alpha_micro"]
+    assert e == pytest.approx(2 * a * 0.01 / 0.5, rel=1e-6)
+
+
+def test_bad_keys_are_refused() -> None:
+    with pytest.raises(ValueError, match="not an input"):
+        alpha_variants_with_errors(BASE, {"D": [1.0, 2.0]}, {})
+    with pytest.raises(ValueError, match="differ in length"):
+        alpha_variants_with_errors(BASE, {"d_hl": [1.0, 2.0], "gamma": [1.0]}, {})
