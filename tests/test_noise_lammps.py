@@ -60,7 +60,7 @@ def run(tmp_path_factory: pytest.TempPathFactory):
 def d_noise(run, every: int, window: tuple[float, float]) -> tuple[float, float]:
     series, events, coverage = run
     sub = series[(series["step"] // 100) % every == 0]
-    row, _, _ = block_noise(sub, events, width=6.0, fit_window=window, margin=LAG,
+    row, _ = block_noise(sub, events, width=6.0, fit_window=window, margin=LAG,
                             coverage=coverage, n_segments=20)
     return float(row["D_noise"].iloc[0]), float(row["D_noise_err"].iloc[0])
 

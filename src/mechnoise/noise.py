@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mechnoise._typing import FloatArray
+from mechnoise.stats import jackknife_error
 
 #: column -> (dtype, unit, description) of ``block_noise.parquet`` (one row per run and
 #: block width).
@@ -67,6 +68,12 @@ BLOCK_NOISE_COLUMNS: dict[str, tuple[str, str, str]] = {
     "interval": ("float64", "tau0", "time between two rows of the block series"),
     "n_segments": ("int32", "-", "time segments of the jackknife"),
     "n_onsets": ("int64", "-", "own onsets in the grid's blocks used to spoil pairs"),
+    "Gamma": (
+        "float64",
+        "1/tau0",
+        "onsets per block and covered time (events.parquet, same segments as D_noise)",
+    ),
+    "Gamma_err": ("float64", "1/tau0", "jackknife error of Gamma over the same segments"),
 }
 
 
@@ -85,22 +92,6 @@ class NoiseFit:
     drift_rate_err: float
     pairs: int
     jackknife: FloatArray
-
-
-def jackknife_error(values: FloatArray) -> float:
-    """Delete-one jackknife standard error of the estimates ``values`` (NaNs dropped).
-
-    Examples
-    --------
-    >>> round(jackknife_error(np.array([1.0, 2.0, 3.0])), 6)
-    1.414214
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    n = v.size
-    if n < 2:
-        return math.nan
-    return float(math.sqrt((n - 1) / n * np.sum((v - v.mean()) ** 2)))
 
 
 def _fit(lag_times: FloatArray, n: FloatArray, s1: FloatArray, s2: FloatArray) -> tuple[float, float, float]:
@@ -229,13 +220,14 @@ def block_noise(
     margin: float,
     coverage: Sequence[tuple[float, float]] | None,
     n_segments: int = 20,
-) -> tuple[pd.DataFrame, NoiseFit, NoiseFit]:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``D_noise`` and ``D_all`` of one run's block series for grid ``width``.
 
     ``events`` holds onsets (columns ``time``, ``bx``, ``by`` of ``events.parquet``) in the
     coarse blocks of this grid's ``M``. Returns the one-row table of
-    :data:`BLOCK_NOISE_COLUMNS` and the two fits (their ``jackknife`` arrays serve joint
-    errors).
+    :data:`BLOCK_NOISE_COLUMNS` (without density, rate, seed) and the delete-one table of
+    :data:`NOISE_JACKKNIFE_COLUMNS` (D_noise, D_all, Gamma per left-out segment; same
+    segments for all three, for joint errors).
     """
     from mechnoise.block_series import block_matrix
 
@@ -248,6 +240,11 @@ def block_noise(
         onsets = list(
             zip(events["time"].astype(float), (events["bx"] * m + events["by"]).astype(int), strict=True)
         )
+    time_edges = time
+    onset_times = np.array([t for t, _ in onsets])
+    gamma, gamma_jack = onset_rate_jackknife(
+        onset_times, m * m, time_edges, coverage or [(time[0], time[-1])], n_segments
+    )
     noise = increment_variance_fit(
         time, stress, epoch, fit_window=fit_window, onsets=onsets, margin=margin,
         coverage=coverage, n_segments=n_segments,
@@ -271,8 +268,18 @@ def block_noise(
         "interval": float(np.median(np.diff(time))),
         "n_segments": int(n_segments),
         "n_onsets": len(onsets),
+        "Gamma": gamma,
+        "Gamma_err": jackknife_error(gamma_jack),
     }
-    return pd.DataFrame([row]), noise, every
+    jack = pd.DataFrame(
+        {
+            "segment": np.arange(n_segments, dtype=np.int32),
+            "D_noise": noise.jackknife,
+            "D_all": every.jackknife,
+            "Gamma": gamma_jack,
+        }
+    )
+    return pd.DataFrame([row]), jack
 
 
 def series_width_for_m(series: pd.DataFrame, m: int) -> float:
@@ -293,3 +300,54 @@ def series_width_for_m(series: pd.DataFrame, m: int) -> float:
             "with this M to shear.block_series.widths"
         )
     return float(match["width"].iloc[0])
+
+
+#: column -> (dtype, unit, description) of ``block_noise_jackknife.parquet``: delete-one
+#: estimates over the time segments of the block series (one row per run and segment), for
+#: joint jackknife errors of the alphas (D and Gamma from the same segments).
+NOISE_JACKKNIFE_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "density": ("float64", "sigma^-2", "number density rho"),
+    "shear_rate": ("float64", "1/tau0", "applied shear rate gamma_dot"),
+    "seed": ("int64", "-", "glass seed"),
+    "segment": ("int32", "-", "time segment left out"),
+    "D_noise": ("float64", "eps^2/(sigma^4 tau0)", "D_noise without the segment"),
+    "D_all": ("float64", "eps^2/(sigma^4 tau0)", "D_all without the segment"),
+    "Gamma": ("float64", "1/tau0", "onsets per block and time without the segment"),
+}
+
+
+def onset_rate_jackknife(
+    onset_times: FloatArray,
+    n_blocks: int,
+    time: FloatArray,
+    coverage: Sequence[tuple[float, float]],
+    n_segments: int,
+) -> tuple[float, FloatArray]:
+    """Γ = onsets / (blocks × covered time), full and delete-one over the time segments of
+    :func:`increment_variance_fit` (segment ``s`` holds rows ``s T / n`` to ``(s+1) T / n``).
+
+    Examples
+    --------
+    >>> g, jack = onset_rate_jackknife(np.array([1.0, 3.0]), 2, np.arange(5.0), [(0, 4)], 2)
+    >>> g, jack.tolist()
+    (0.25, [0.25, 0.25])
+    """
+    time = np.asarray(time, dtype=float)
+    n_t = time.size
+    bounds = [time[(s * n_t) // n_segments] for s in range(n_segments)] + [time[-1]]
+    counts, covered = np.zeros(n_segments), np.zeros(n_segments)
+    onset_times = np.asarray(onset_times, dtype=float)
+    for s in range(n_segments):
+        a, b = bounds[s], bounds[s + 1]
+        last = s == n_segments - 1
+        inside = (onset_times >= a) & ((onset_times <= b) if last else (onset_times < b))
+        for lo, hi in coverage:
+            covered[s] += max(0.0, min(b, hi) - max(a, lo))
+            counts[s] += np.sum(inside & (onset_times >= lo) & (onset_times <= hi))
+    total = covered.sum()
+    if total <= 0:
+        return math.nan, np.full(n_segments, math.nan)
+    full = counts.sum() / (n_blocks * total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jack = (counts.sum() - counts) / (n_blocks * (total - covered))
+    return float(full), jack

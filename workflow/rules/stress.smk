@@ -85,7 +85,8 @@ rule compute_block_noise:
         events=f"{RUN}/events.parquet",
         activity=f"{RUN}/activity.parquet",
     output:
-        f"{RUN}/block_noise.parquet",
+        noise=f"{RUN}/block_noise.parquet",
+        jackknife=f"{RUN}/block_noise_jackknife.parquet",
     log:
         f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_noise.log",
     params:
@@ -99,9 +100,11 @@ rule compute_block_noise:
 
 rule collect_block_noise:
     input:
-        all_runs(f"{RUN}/block_noise.parquet"),
+        noise=all_runs(f"{RUN}/block_noise.parquet"),
+        jackknife=all_runs(f"{RUN}/block_noise_jackknife.parquet"),
     output:
-        "results/block_noise.parquet",
+        noise="results/block_noise.parquet",
+        jackknife="results/block_noise_jackknife.parquet",
     log:
         f"{LOGS}/stress/block_noise.log",
     script:

@@ -4,7 +4,12 @@ import pandas as pd
 
 from mechnoise import io
 from mechnoise.lammps.schedule import plan_shear
-from mechnoise.noise import BLOCK_NOISE_COLUMNS, block_noise, series_width_for_m
+from mechnoise.noise import (
+    BLOCK_NOISE_COLUMNS,
+    NOISE_JACKKNIFE_COLUMNS,
+    block_noise,
+    series_width_for_m,
+)
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -17,7 +22,7 @@ m = int(pd.read_parquet(sm.input.activity, columns=["m"])["m"].iloc[0])
 width = series_width_for_m(series, m)
 # onsets are known from the first to the last D2min reference frame of each frame window
 coverage = [(w.start * plan.dt, w.stop * plan.dt - sm.params.margin) for w in plan.windows]
-row, _, _ = block_noise(
+row, jack = block_noise(
     series,
     events,
     width=width,
@@ -26,8 +31,10 @@ row, _, _ = block_noise(
     coverage=coverage,
     n_segments=sm.params.n_segments,
 )
-row.insert(0, "seed", int(sm.wildcards.seed))
-row.insert(0, "shear_rate", rate)
-row.insert(0, "density", float(sm.wildcards.rho))
-io.write_table(row, sm.output[0], BLOCK_NOISE_COLUMNS)
+for table in (row, jack):
+    table.insert(0, "seed", int(sm.wildcards.seed))
+    table.insert(0, "shear_rate", rate)
+    table.insert(0, "density", float(sm.wildcards.rho))
+io.write_table(jack, sm.output.jackknife, NOISE_JACKKNIFE_COLUMNS)
+io.write_table(row, sm.output.noise, BLOCK_NOISE_COLUMNS)
 log.info("block noise:\n%s", row.T.to_string())
