@@ -63,3 +63,34 @@ def test_bad_keys_are_refused() -> None:
         alpha_variants_with_errors(BASE, {"D": [1.0, 2.0]}, {})
     with pytest.raises(ValueError, match="differ in length"):
         alpha_variants_with_errors(BASE, {"d_hl": [1.0, 2.0], "gamma": [1.0]}, {})
+
+
+def test_run_couplings_carries_every_alpha_with_joint_errors() -> None:
+    import pandas as pd
+
+    from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
+
+    run = dict(density=1.2, shear_rate=0.002, seed=1)
+    diffusion = pd.DataFrame([{**run, "G0": 10.0, "G0_err": 0.0, "Gamma": 0.1, "Gamma_err": 0.0,
+                               "Gamma_phi": 0.1, "D_HL": 0.01, "D_HL_err": 0.0,
+                               "D_sigma_var": 0.02, "tau_p": 1.0, "tau_p_window": 2.0}])
+    yield_summary = pd.DataFrame([{"density": 1.2, "direction": 1, "sigma_c_km": 1.0,
+                                   "sigma_c_km_err": 0.0, "sigma_drop_mean": 0.5,
+                                   "sigma_drop_mean_err": 0.0}])
+    local = pd.DataFrame({"density": 1.2, "direction": 1, "sigma_drop": [0.4, 0.6]})
+    noise = pd.DataFrame([{**run, "D_noise": 0.01, "D_noise_err": 0.001, "D_all": 0.02,
+                           "D_all_err": 0.002, "Gamma": 0.1, "Gamma_err": 0.01}])
+    act = np.linspace(0.9, 1.1, 20)
+    jack = pd.DataFrame({**run, "segment": np.arange(20), "D_noise": 0.01 * act,
+                         "D_all": 0.02 * act, "Gamma": 0.1 * act})
+    flow = pd.DataFrame({"density": [1.2], "sigma_c_flow": [0.5], "sigma_c_flow_err": [0.0]})
+    out = run_couplings(diffusion, yield_summary, noise, jack, local, flow).iloc[0]
+    assert set(out.index) == set(RUN_COUPLING_COLUMNS)
+    assert out["stress_drop_sq"] == pytest.approx(0.26)
+    assert out["alpha_micro_noise"] == pytest.approx(0.8)
+    assert out["alpha_micro_sq"] == pytest.approx(0.02 / (0.26 * 0.1))
+    assert out["alpha_micro_noise_err"] < 1e-9  # D and Gamma move together per segment
+    assert out["alpha_kappa_noise_err"] > 0
+    assert out["alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(1.0)[0])
+    without = run_couplings(diffusion, yield_summary).iloc[0]
+    assert math.isnan(without["alpha_micro_noise"])

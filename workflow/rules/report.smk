@@ -22,7 +22,10 @@ rule summarize_densities:
 rule summarize_run_couplings:
     input:
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
+        local_yield=all_densities("results/yield/rho{rho}/local_yield.parquet"),
         diffusion="results/diffusion_summary.parquet",
+        noise="results/block_noise.parquet",
+        noise_jackknife="results/block_noise_jackknife.parquet",
     output:
         "results/run_couplings.parquet",
     log:
