@@ -7,10 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from mechnoise.hl.couplings import alpha_from_noise_ratio, alpha_variants, alpha_variants_with_errors
+from mechnoise.hl.couplings import (
+    alpha_from_noise_ratio,
+    alpha_variants,
+    alpha_variants_with_errors,
+)
 
-BASE = dict(d_hl=0.01, gamma=0.1, drop_mean=0.5, drop_sq=0.4, sigma_c=1.0, g0=10.0,
-            shear_rate=0.002)
+BASE = dict(
+    d_hl=0.01, gamma=0.1, drop_mean=0.5, drop_sq=0.4, sigma_c=1.0, g0=10.0, shear_rate=0.002
+)
 
 
 def test_formulas_and_limits() -> None:
@@ -31,9 +36,7 @@ def test_joint_jackknife_sees_correlations() -> None:
     # D and Gamma from the same events: perfectly correlated per segment, so D / Gamma is exact
     rng = np.random.default_rng(0)
     activity = 1 + 0.2 * rng.standard_normal(20)
-    out = alpha_variants_with_errors(
-        BASE, {"d_hl": 0.01 * activity, "gamma": 0.1 * activity}, {}
-    )
+    out = alpha_variants_with_errors(BASE, {"d_hl": 0.01 * activity, "gamma": 0.1 * activity}, {})
     assert out["alpha_micro"][1] < 1e-12
     assert out["alpha_kappa"][1] > 0.01 * out["alpha_kappa"][0]  # kappa has no Gamma
 
@@ -71,18 +74,59 @@ def test_run_couplings_carries_every_alpha_with_joint_errors() -> None:
     from mechnoise.report.runs import RUN_COUPLING_COLUMNS, run_couplings
 
     run = dict(density=1.2, shear_rate=0.002, seed=1)
-    diffusion = pd.DataFrame([{**run, "G0": 10.0, "G0_err": 0.0, "Gamma": 0.1, "Gamma_err": 0.0,
-                               "Gamma_phi": 0.1, "D_HL": 0.01, "D_HL_err": 0.0,
-                               "D_sigma_var": 0.02, "tau_p": 1.0, "tau_p_window": 2.0}])
-    yield_summary = pd.DataFrame([{"density": 1.2, "direction": 1, "sigma_c_km": 1.0,
-                                   "sigma_c_km_err": 0.0, "sigma_drop_mean": 0.5,
-                                   "sigma_drop_mean_err": 0.0}])
+    diffusion = pd.DataFrame(
+        [
+            {
+                **run,
+                "G0": 10.0,
+                "G0_err": 0.0,
+                "Gamma": 0.1,
+                "Gamma_err": 0.0,
+                "Gamma_phi": 0.1,
+                "D_HL": 0.01,
+                "D_HL_err": 0.0,
+                "D_sigma_var": 0.02,
+                "tau_p": 1.0,
+                "tau_p_window": 2.0,
+            }
+        ]
+    )
+    yield_summary = pd.DataFrame(
+        [
+            {
+                "density": 1.2,
+                "direction": 1,
+                "sigma_c_km": 1.0,
+                "sigma_c_km_err": 0.0,
+                "sigma_drop_mean": 0.5,
+                "sigma_drop_mean_err": 0.0,
+            }
+        ]
+    )
     local = pd.DataFrame({"density": 1.2, "direction": 1, "sigma_drop": [0.4, 0.6]})
-    noise = pd.DataFrame([{**run, "D_noise": 0.01, "D_noise_err": 0.001, "D_all": 0.02,
-                           "D_all_err": 0.002, "Gamma": 0.1, "Gamma_err": 0.01}])
+    noise = pd.DataFrame(
+        [
+            {
+                **run,
+                "D_noise": 0.01,
+                "D_noise_err": 0.001,
+                "D_all": 0.02,
+                "D_all_err": 0.002,
+                "Gamma": 0.1,
+                "Gamma_err": 0.01,
+            }
+        ]
+    )
     act = np.linspace(0.9, 1.1, 20)
-    jack = pd.DataFrame({**run, "segment": np.arange(20), "D_noise": 0.01 * act,
-                         "D_all": 0.02 * act, "Gamma": 0.1 * act})
+    jack = pd.DataFrame(
+        {
+            **run,
+            "segment": np.arange(20),
+            "D_noise": 0.01 * act,
+            "D_all": 0.02 * act,
+            "Gamma": 0.1 * act,
+        }
+    )
     flow = pd.DataFrame({"density": [1.2], "sigma_c_flow": [0.5], "sigma_c_flow_err": [0.0]})
     out = run_couplings(diffusion, yield_summary, noise, jack, local, flow).iloc[0]
     assert set(out.index) == set(RUN_COUPLING_COLUMNS)

@@ -29,35 +29,59 @@ WIDTHS = (4.0, 6.0, 8.0)
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(thermo, frames, series) of a two-segment run to strain 0.62 (flip at 0.5)."""
     work = tmp_path_factory.mktemp("block_series")
     glass = work / "glass.data"
     prepare_glass(
-        MODEL, 1.2, 3, glass, script=LAMMPS_INPUTS / "in.prepare",
-        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=DT,
+        MODEL,
+        1.2,
+        3,
+        glass,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0,
+        equilibration_time=5.0,
+        quench_time=2.0,
+        dt=DT,
     )
     plan = plan_shear(RATE, DT, 0.62, 0.31, 0.45, 0.001, 1, 3.0, 0.05)
     spec = bs.BlockSeriesSpec.from_interval(WIDTHS, 0.05, DT)
     n = len(plan.segment_ends)
     for k in range(n):
         run_shear_segment(
-            MODEL, plan, k, script=LAMMPS_INPUTS / "in.shear", glass=glass,
+            MODEL,
+            plan,
+            k,
+            script=LAMMPS_INPUTS / "in.shear",
+            glass=glass,
             restart_in=work / f"seg{k - 1}.restart" if k else None,
-            restart_out=work / f"seg{k}.restart", thermo_out=work / f"thermo{k}.parquet",
-            frames_out=work / f"frames{k}.parquet", workdir=work, damping="viscous",
-            damping_time=1.0, skin=0.3, seed=7, block_series=spec,
+            restart_out=work / f"seg{k}.restart",
+            thermo_out=work / f"thermo{k}.parquet",
+            frames_out=work / f"frames{k}.parquet",
+            workdir=work,
+            damping="viscous",
+            damping_time=1.0,
+            skin=0.3,
+            seed=7,
+            block_series=spec,
             blocks_out=work / f"blocks{k}.parquet",
         )
     merge_segments(
         [work / f"thermo{k}.parquet" for k in range(n)],
         [work / f"frames{k}.parquet" for k in range(n)],
-        work / "thermo.parquet", work / "frames.parquet",
+        work / "thermo.parquet",
+        work / "frames.parquet",
     )
     lx = MODEL.box_side(1.2)
     series = bs.merge_series([pd.read_parquet(work / f"blocks{k}.parquet") for k in range(n)], lx)
     assert not list(work.glob("blocks*_*.txt")), "raw LAMMPS series files left behind"
-    return pd.read_parquet(work / "thermo.parquet"), pd.read_parquet(work / "frames.parquet"), series
+    return (
+        pd.read_parquet(work / "thermo.parquet"),
+        pd.read_parquet(work / "frames.parquet"),
+        series,
+    )
 
 
 def test_series_covers_the_run_and_sums_to_the_thermo_stress(run) -> None:

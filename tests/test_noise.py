@@ -62,10 +62,18 @@ def test_lags_never_span_a_flip_and_uncovered_pairs_are_dropped() -> None:
         time, stress, epoch, fit_window=(1.0, 8.0), onsets=onsets, margin=MARGIN
     )
     assert fit.D < 0.1  # a spanned flip would give ~ 50^2
-    full = increment_variance_fit(time, stress, epoch, fit_window=(1.0, 8.0), onsets=onsets,
-                                  margin=MARGIN)
-    part = increment_variance_fit(time, stress, epoch, fit_window=(1.0, 8.0), onsets=onsets,
-                                  margin=MARGIN, coverage=[(0.0, 60.0)])
+    full = increment_variance_fit(
+        time, stress, epoch, fit_window=(1.0, 8.0), onsets=onsets, margin=MARGIN
+    )
+    part = increment_variance_fit(
+        time,
+        stress,
+        epoch,
+        fit_window=(1.0, 8.0),
+        onsets=onsets,
+        margin=MARGIN,
+        coverage=[(0.0, 60.0)],
+    )
     assert part.pairs < full.pairs / 2
 
 

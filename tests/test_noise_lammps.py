@@ -33,25 +33,48 @@ def run(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("noise_run")
     glass = work / "glass.data"
     prepare_glass(
-        MODEL, 1.2, 3, glass, script=LAMMPS_INPUTS / "in.prepare",
-        temperature=1.0, equilibration_time=5.0, quench_time=2.0, dt=DT,
+        MODEL,
+        1.2,
+        3,
+        glass,
+        script=LAMMPS_INPUTS / "in.prepare",
+        temperature=1.0,
+        equilibration_time=5.0,
+        quench_time=2.0,
+        dt=DT,
     )
     total = RATE * DURATION
     plan = plan_shear(RATE, DT, total, total, 0.2, 0.001, 1, DURATION, 0.5)
     spec = bs.BlockSeriesSpec.from_interval([6.0], 0.5, DT)
     run_shear_segment(
-        MODEL, plan, 0, script=LAMMPS_INPUTS / "in.shear", glass=glass, restart_in=None,
-        restart_out=work / "s.restart", thermo_out=work / "thermo0.parquet",
-        frames_out=work / "frames0.parquet", workdir=work, damping="viscous",
-        damping_time=1.0, skin=0.3, seed=7, block_series=spec,
+        MODEL,
+        plan,
+        0,
+        script=LAMMPS_INPUTS / "in.shear",
+        glass=glass,
+        restart_in=None,
+        restart_out=work / "s.restart",
+        thermo_out=work / "thermo0.parquet",
+        frames_out=work / "frames0.parquet",
+        workdir=work,
+        damping="viscous",
+        damping_time=1.0,
+        skin=0.3,
+        seed=7,
+        block_series=spec,
         blocks_out=work / "blocks0.parquet",
     )
-    merge_segments([work / "thermo0.parquet"], [work / "frames0.parquet"],
-                   work / "thermo.parquet", work / "frames.parquet")
+    merge_segments(
+        [work / "thermo0.parquet"],
+        [work / "frames0.parquet"],
+        work / "thermo.parquet",
+        work / "frames.parquet",
+    )
     frames = io.read_frames(work / "frames.parquet")
     m = blocks.n_blocks_per_side(frames[0].box, 6.0)
-    events = event_onsets(frames, d2min_frames(frames, LAG), threshold=0.1,
-                          activity_block=2.0, coarse_blocks=m)
+    events = event_onsets(
+        frames, d2min_frames(frames, LAG), threshold=0.1, activity_block=2.0, coarse_blocks=m
+    )
     series = bs.merge_series([pd.read_parquet(work / "blocks0.parquet")], MODEL.box_side(1.2))
     w = plan.windows[0]
     return series, events, [(w.start * DT, w.stop * DT - LAG)]
@@ -60,8 +83,9 @@ def run(tmp_path_factory: pytest.TempPathFactory):
 def d_noise(run, every: int, window: tuple[float, float]) -> tuple[float, float]:
     series, events, coverage = run
     sub = series[(series["step"] // 100) % every == 0]
-    row, _ = block_noise(sub, events, width=6.0, fit_window=window, margin=LAG,
-                            coverage=coverage, n_segments=20)
+    row, _ = block_noise(
+        sub, events, width=6.0, fit_window=window, margin=LAG, coverage=coverage, n_segments=20
+    )
     return float(row["D_noise"].iloc[0]), float(row["D_noise_err"].iloc[0])
 
 

@@ -155,7 +155,9 @@ def read_segment_series(
             sums = values.get(int(step))
             if sums is None or sums.size != m * m:
                 got = None if sums is None else sums.size
-                raise ValueError(f"{prefix}{i}.txt: step {step}: expected {m * m} blocks, got {got}")
+                raise ValueError(
+                    f"{prefix}{i}.txt: step {step}: expected {m * m} blocks, got {got}"
+                )
             area = lx[row] * ly[row] / (m * m)
             ids = np.arange(m * m)
             parts.append(

@@ -94,7 +94,9 @@ class NoiseFit:
     jackknife: FloatArray
 
 
-def _fit(lag_times: FloatArray, n: FloatArray, s1: FloatArray, s2: FloatArray) -> tuple[float, float, float]:
+def _fit(
+    lag_times: FloatArray, n: FloatArray, s1: FloatArray, s2: FloatArray
+) -> tuple[float, float, float]:
     """(D, intercept, drift rate) from per-lag pair counts and sums of Δσ and Δσ²."""
     ok = n > 1
     if ok.sum() < 2:
@@ -180,8 +182,8 @@ def increment_variance_fit(
         if onsets is not None:
             if coverage is not None:
                 inside = np.zeros(t0.size, bool)
-                for a, b in coverage:
-                    inside |= (t0 - margin >= a - 1e-9) & (t0 + tau <= b + 1e-9)
+                for lo_t, hi_t in coverage:
+                    inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
                 keep &= inside[:, None]
             for b, times in by_block.items():
                 # onsets with t - margin < t_o < t + tau, i.e. t in (t_o - tau, t_o + margin)
@@ -193,13 +195,15 @@ def increment_variance_fit(
         cnt[:, j] = np.bincount(seg, weights=keep.sum(axis=1), minlength=n_segments)
         s1[:, j] = np.bincount(seg, weights=x.sum(axis=1), minlength=n_segments)
         s2[:, j] = np.bincount(seg, weights=(x * x).sum(axis=1), minlength=n_segments)
-    lag_times = lags * dt
+    lag_times = np.asarray(lags * dt, dtype=np.float64)
     tot = cnt.sum(0), s1.sum(0), s2.sum(0)
     d, c, drift = _fit(lag_times, *tot)
     jack_d = np.empty(n_segments)
     jack_drift = np.empty(n_segments)
     for s in range(n_segments):
-        jack_d[s], _, jack_drift[s] = _fit(lag_times, tot[0] - cnt[s], tot[1] - s1[s], tot[2] - s2[s])
+        jack_d[s], _, jack_drift[s] = _fit(
+            lag_times, tot[0] - cnt[s], tot[1] - s1[s], tot[2] - s2[s]
+        )
     return NoiseFit(
         D=d,
         D_err=jackknife_error(jack_d),
@@ -238,7 +242,11 @@ def block_noise(
         if int(events["bx"].max()) >= m or int(events["by"].max()) >= m:
             raise ValueError(f"events hold block indices beyond the grid M = {m} of width {width}")
         onsets = list(
-            zip(events["time"].astype(float), (events["bx"] * m + events["by"]).astype(int), strict=True)
+            zip(
+                events["time"].astype(float),
+                (events["bx"] * m + events["by"]).astype(int),
+                strict=True,
+            )
         )
     time_edges = time
     onset_times = np.array([t for t, _ in onsets])
@@ -246,10 +254,18 @@ def block_noise(
         onset_times, m * m, time_edges, coverage or [(time[0], time[-1])], n_segments
     )
     noise = increment_variance_fit(
-        time, stress, epoch, fit_window=fit_window, onsets=onsets, margin=margin,
-        coverage=coverage, n_segments=n_segments,
+        time,
+        stress,
+        epoch,
+        fit_window=fit_window,
+        onsets=onsets,
+        margin=margin,
+        coverage=coverage,
+        n_segments=n_segments,
     )
-    every = increment_variance_fit(time, stress, epoch, fit_window=fit_window, n_segments=n_segments)
+    every = increment_variance_fit(
+        time, stress, epoch, fit_window=fit_window, n_segments=n_segments
+    )
     row = {
         "width": float(width),
         "m": m,

@@ -13,4 +13,7 @@ io.write_table(jack, sm.output.jackknife, NOISE_JACKKNIFE_COLUMNS)
 table = pd.concat([pd.read_parquet(p) for p in sm.input.noise], ignore_index=True)
 table = table.sort_values(["density", "shear_rate", "seed"], ignore_index=True)
 io.write_table(table, sm.output.noise, BLOCK_NOISE_COLUMNS)
-log.info("D_noise, D_all per run:\n%s", table[["density", "shear_rate", "D_noise", "D_noise_err", "D_all", "D_all_err"]].to_string())
+log.info(
+    "D_noise, D_all per run:\n%s",
+    table[["density", "shear_rate", "D_noise", "D_noise_err", "D_all", "D_all_err"]].to_string(),
+)

@@ -17,10 +17,14 @@ table = report.run_couplings(
     noise=pd.read_parquet(sm.input.noise),
     noise_jackknife=pd.read_parquet(sm.input.noise_jackknife),
     local_yield=pd.concat(
-        [pd.read_parquet(p).assign(density=float(d)) for p, d in zip(
-            sm.input.local_yield, [p.split("/rho")[1].split("/")[0] for p in sm.input.local_yield],
-            strict=True,
-        )],
+        [
+            pd.read_parquet(p).assign(density=float(d))
+            for p, d in zip(
+                sm.input.local_yield,
+                [p.split("/rho")[1].split("/")[0] for p in sm.input.local_yield],
+                strict=True,
+            )
+        ],
         ignore_index=True,
     ),
 )

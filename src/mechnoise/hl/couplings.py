@@ -399,7 +399,11 @@ def alpha_variants_with_errors(
         var = 0.0
         if n > 1:
             j = jack[k]
-            var = (n - 1) / n * float(np.sum((j - j.mean()) ** 2)) if np.all(np.isfinite(j)) else math.nan
+            var = (
+                (n - 1) / n * float(np.sum((j - j.mean()) ** 2))
+                if np.all(np.isfinite(j))
+                else math.nan
+            )
         for name, err in errors.items():
             if err > 0:
                 h = 1e-6 * abs(inputs[name]) or 1e-9

@@ -190,8 +190,14 @@ def run_couplings(
                 "kappa_var": kappa_var[0],
                 "alpha_kappa_var": alpha_from_noise_ratio(kappa_var[0])[0],
                 **_issue19_alphas(
-                    run, noise, noise_jackknife, local_yield, sigma_c_flow,
-                    sc=(sc, sc_e), ds=(ds, ds_e), g0=(g0, g0_e),
+                    run,
+                    noise,
+                    noise_jackknife,
+                    local_yield,
+                    sigma_c_flow,
+                    sc=(sc, sc_e),
+                    ds=(ds, ds_e),
+                    g0=(g0, g0_e),
                 ),
             }
         )
@@ -228,8 +234,7 @@ def _issue19_alphas(
     drop_sq, drop_sq_err = math.nan, 0.0
     if local_yield is not None:
         blocks = local_yield[
-            np.isclose(local_yield["density"], run["density"])
-            & (local_yield["direction"] == 1)
+            np.isclose(local_yield["density"], run["density"]) & (local_yield["direction"] == 1)
         ]["sigma_drop"].dropna()
         if len(blocks):
             sq = blocks.to_numpy() ** 2
@@ -240,7 +245,9 @@ def _issue19_alphas(
         match = sigma_c_flow[np.isclose(sigma_c_flow["density"], run["density"])]
         if len(match):
             scf = float(match["sigma_c_flow"].iloc[0])
-            scf_err = _finite_or_zero(float(match.get("sigma_c_flow_err", pd.Series([0.0])).iloc[0]))
+            scf_err = _finite_or_zero(
+                float(match.get("sigma_c_flow_err", pd.Series([0.0])).iloc[0])
+            )
     inputs = {
         "d_hl": float(r["D_noise"]),
         "gamma": float(r["Gamma"]),
@@ -254,19 +261,28 @@ def _issue19_alphas(
     jack = _select_run(noise_jackknife, run).sort_values("segment")
     joint = {"d_hl": jack["D_noise"].to_numpy(), "gamma": jack["Gamma"].to_numpy()}
     errors = {
-        "drop_mean": ds[1], "drop_sq": drop_sq_err, "sigma_c": sc[1], "g0": g0[1],
+        "drop_mean": ds[1],
+        "drop_sq": drop_sq_err,
+        "sigma_c": sc[1],
+        "g0": g0[1],
         "sigma_c_flow": scf_err,
     }
     alphas = alpha_variants_with_errors(inputs, joint if len(jack) else {}, errors)
     out.update(
-        D_noise=inputs["d_hl"], D_noise_err=float(r["D_noise_err"]),
-        D_all=float(r["D_all"]), D_all_err=float(r["D_all_err"]),
-        Gamma_series=inputs["gamma"], Gamma_series_err=float(r["Gamma_err"]),
-        stress_drop_sq=drop_sq, sigma_c_flow=scf,
+        D_noise=inputs["d_hl"],
+        D_noise_err=float(r["D_noise_err"]),
+        D_all=float(r["D_all"]),
+        D_all_err=float(r["D_all_err"]),
+        Gamma_series=inputs["gamma"],
+        Gamma_series_err=float(r["Gamma_err"]),
+        stress_drop_sq=drop_sq,
+        sigma_c_flow=scf,
     )
     for name, key in (
-        ("alpha_micro_noise", "alpha_micro"), ("alpha_micro_sq", "alpha_micro_sq"),
-        ("alpha_kappa_noise", "alpha_kappa"), ("alpha_kappa_flow", "alpha_kappa_flow"),
+        ("alpha_micro_noise", "alpha_micro"),
+        ("alpha_micro_sq", "alpha_micro_sq"),
+        ("alpha_kappa_noise", "alpha_kappa"),
+        ("alpha_kappa_flow", "alpha_kappa_flow"),
         ("alpha_bal", "alpha_bal"),
     ):
         out[name], out[f"{name}_err"] = alphas[key]
