@@ -138,3 +138,32 @@ def test_run_couplings_carries_every_alpha_with_joint_errors() -> None:
     assert out["alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(1.0)[0])
     without = run_couplings(diffusion, yield_summary).iloc[0]
     assert math.isnan(without["alpha_micro_noise"])
+
+
+def test_table1_gets_the_alphas_and_fills_alpha_kappa_flow_when_sigma_c_flow_exists() -> None:
+    import pandas as pd
+
+    from mechnoise.report.table1 import MEANFIELD_COLUMNS, add_meanfield_alphas
+
+    couplings = pd.DataFrame(
+        {
+            "density": [1.2, 1.2, 1.2],
+            "shear_rate": [0.002, 0.002, 0.01],
+            **{c: [1.0, 3.0, 50.0] for c in MEANFIELD_COLUMNS if not c.endswith("_err")},
+            **{c: [0.5, 0.5, 0.5] for c in MEANFIELD_COLUMNS if c.endswith("_err")},
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "density": [1.2, 1.3],
+            "G0": [10.0, 10.0],
+            "sigma_c_flow": [0.5, 0.5],
+            "sigma_c_flow_err": [0.0, 0.0],
+        }
+    )
+    out = add_meanfield_alphas(table, couplings, 0.002)
+    assert out.loc[0, "alpha_bal"] == pytest.approx(2.0)  # two seeds at the Table-1 rate only
+    assert math.isnan(out.loc[1, "alpha_bal"])  # no run at that density
+    kappa = 2.0 / (10.0 * 0.002 * 0.5)  # D_noise = 2 (mean of the two seeds)
+    assert out.loc[0, "alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(kappa)[0])
+    assert np.isnan(add_meanfield_alphas(table, None, 0.002)["alpha_bal"]).all()

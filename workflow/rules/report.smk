@@ -9,6 +9,7 @@ rule summarize_densities:
         hl_fit="results/hl_fit.parquet",
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
         diffusion="results/diffusion_summary.parquet",
+        run_couplings="results/run_couplings.parquet",
     output:
         "results/summary.parquet",
     log:

@@ -15,6 +15,7 @@ table = summary.summary_table(
     io.read_table(sm.input.diffusion),
     sm.params.shear_rate,
     io.read_table(sm.input.hl_fit),
+    run_couplings=io.read_table(sm.input.run_couplings),
 )
 io.write_table(table, sm.output[0], summary.SUMMARY_COLUMNS)
 log.info("Table 1:\n%s", table.T.to_string())

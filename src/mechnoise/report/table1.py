@@ -131,6 +131,73 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str, str]] = {
     "alpha_kappa_err": ("float64", "-", "error of alpha_kappa"),
 }
 
+# --- issue 19 (mean-field test, helper 19a): every alpha side by side ------------------------
+#: Table-1 columns of :func:`add_meanfield_alphas` (appended to :data:`SUMMARY_COLUMNS`).
+MEANFIELD_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "D_noise": ("float64", "eps^2/sigma^4/tau0", "HL D of own-onset-free block increments"),
+    "D_noise_err": ("float64", "eps^2/sigma^4/tau0", "jackknife error of D_noise"),
+    "D_all": ("float64", "eps^2/sigma^4/tau0", "HL D of all block increments (LAMMPS series)"),
+    "D_all_err": ("float64", "eps^2/sigma^4/tau0", "jackknife error of D_all"),
+    **{
+        name: spec
+        for key, text in (
+            ("alpha_micro_noise", "2 D_noise / (<Delta sigma^m>^2 Gamma) (Eq. 8)"),
+            ("alpha_micro_sq", "2 D_noise / (<(Delta sigma^m)^2> Gamma)"),
+            (
+                "alpha_kappa_noise",
+                "kappa tanh(1/(2 kappa)), kappa = D_noise/(G0 rate sigma_c): the HL test",
+            ),
+            ("alpha_kappa_flow", "alpha_kappa_noise with sigma_c_flow (NaN without it)"),
+            ("alpha_bal", "2 D_noise / (<Delta sigma^m> G0 rate): Gamma from strain balance"),
+        )
+        for name, spec in (
+            (key, ("float64", "-", text)),
+            (f"{key}_err", ("float64", "-", f"joint jackknife error of {key}")),
+        )
+    },
+}
+SUMMARY_COLUMNS.update(MEANFIELD_COLUMNS)
+
+
+def add_meanfield_alphas(
+    table: pd.DataFrame, run_couplings: pd.DataFrame | None, shear_rate: float
+) -> pd.DataFrame:
+    """Add :data:`MEANFIELD_COLUMNS` per density from ``results/run_couplings.parquet``.
+
+    Rows at ``shear_rate`` are combined over seeds (:func:`mechnoise.stats.combine_runs`).
+    If ``table`` has a ``sigma_c_flow`` column (in-flow thresholds), ``alpha_kappa_flow`` is
+    recomputed from D_noise, G0 and that threshold; its error adds the errors of D_noise and
+    ``sigma_c_flow_err`` in quadrature (they are not yet jackknifed over the same segments).
+    Without ``run_couplings`` the columns are NaN.
+    """
+    out = table.copy()
+    for col in MEANFIELD_COLUMNS:
+        out[col] = math.nan
+    if run_couplings is None:
+        return out
+    for i, row in out.iterrows():
+        runs = run_couplings[
+            np.isclose(run_couplings["density"], row["density"])
+            & np.isclose(run_couplings["shear_rate"], shear_rate)
+        ]
+        if runs.empty:
+            continue
+        for col in MEANFIELD_COLUMNS:
+            if col.endswith("_err") or f"{col}_err" not in MEANFIELD_COLUMNS:
+                continue
+            vals, errs = runs[col].to_numpy(float), runs[f"{col}_err"].to_numpy(float)
+            if np.all(np.isfinite(vals)):
+                out.loc[i, col], out.loc[i, f"{col}_err"] = combine_runs(vals, np.nan_to_num(errs))
+        if "sigma_c_flow" in out and math.isfinite(float(row["sigma_c_flow"])):
+            d, d_e = float(out.loc[i, "D_noise"]), float(out.loc[i, "D_noise_err"])
+            scf = float(row["sigma_c_flow"])
+            scf_e = float(row.get("sigma_c_flow_err", 0.0))
+            kappa = hl.noise_ratio(d, d_e, float(row["G0"]), 0.0, shear_rate, scf, scf_e)
+            out.loc[i, "alpha_kappa_flow"], out.loc[i, "alpha_kappa_flow_err"] = (
+                hl.alpha_from_noise_ratio(*kappa)
+            )
+    return out
+
 
 def _rel(value: float, err: float) -> float:
     return abs(err / value) if value else math.inf
@@ -316,6 +383,7 @@ def summary_table(
     diffusion: pd.DataFrame,
     shear_rate: float,
     hl_fit: pd.DataFrame | None = None,
+    run_couplings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
 
@@ -323,7 +391,8 @@ def summary_table(
     combined over seeds by the one rule for time series (:func:`mechnoise.stats.combine_runs`:
     one seed keeps its between-window error, several give the between-seed spread). The
     yield summary row along the flow (direction +1) is used; ``hl_fit`` (optional) gives
-    ``alpha_flow_hl``.
+    ``alpha_flow_hl``; ``run_couplings`` (optional) the issue-19 alphas
+    (:func:`add_meanfield_alphas`).
     """
     rows = []
     for density in sorted(modulus["density"]):
@@ -347,7 +416,9 @@ def summary_table(
             match = hl_fit[np.isclose(hl_fit["density"], density)]
             hl_row = match.iloc[0] if len(match) else None
         rows.append(summary_row(float(density), mod, fit.iloc[0], ys.iloc[0], mean, hl_row))
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    base = [c for c in SUMMARY_COLUMNS if c not in MEANFIELD_COLUMNS]
+    table = add_meanfield_alphas(pd.DataFrame(rows, columns=base), run_couplings, shear_rate)
+    return table[list(SUMMARY_COLUMNS)]
 
 
 def modified_hl_prediction(summary: pd.DataFrame, shear_rates: np.ndarray) -> pd.DataFrame:
