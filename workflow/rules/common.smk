@@ -330,6 +330,7 @@ def get_report_figures():
         "fig5b",
         "fig5c_thresholds",
         "glass_quality",
+        "meanfield_alphas",
     ]
     return [f"results/figures/{n}.png" for n in names]
 

@@ -65,6 +65,19 @@ rule plot_hl_comparison:
         "../scripts/plot_hl_comparison.py"
 
 
+rule plot_meanfield_alphas:
+    input:
+        summary="results/summary.parquet",
+    output:
+        "results/figures/meanfield_alphas.png",
+    log:
+        f"{LOGS}/report/meanfield_alphas.log",
+    params:
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_meanfield_alphas.py"
+
+
 rule write_report:
     input:
         summary="results/summary.parquet",

@@ -7,6 +7,7 @@ none fits, saves or touches pyplot's global state (the workflow scripts save).
 from mechnoise.figures.flow import plot_flow_curves, plot_rescaled_flow_curves
 from mechnoise.figures.frozen_matrix import plot_fig5b, plot_thresholds
 from mechnoise.figures.hl import plot_hl_comparison
+from mechnoise.figures.meanfield import plot_meanfield_alphas
 from mechnoise.figures.plasticity import plot_fig4a, plot_fig5a
 from mechnoise.figures.stress import plot_fig4b
 from mechnoise.figures.structure import (
@@ -23,6 +24,7 @@ __all__ = [
     "plot_flow_curves",
     "plot_glass_quality",
     "plot_hl_comparison",
+    "plot_meanfield_alphas",
     "plot_partial_rdf",
     "plot_psi6_distribution",
     "plot_rescaled_flow_curves",
