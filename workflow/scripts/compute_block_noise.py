@@ -38,3 +38,12 @@ for table in (row, jack):
 io.write_table(jack, sm.output.jackknife, NOISE_JACKKNIFE_COLUMNS)
 io.write_table(row, sm.output.noise, BLOCK_NOISE_COLUMNS)
 log.info("block noise:\n%s", row.T.to_string())
+if row["pairs_noise"].iloc[0] == 0:
+    log.warning(
+        "no onset-free pairs: D_noise is NaN. Onsets are known only inside frame windows, "
+        "and a pair needs the D2min lag (%g tau0) before it and after it inside one window, plus "
+        "the lag tau itself: windows must be longer than 2 x %g + %g tau0 (the fit window's end)",
+        sm.params.margin,
+        sm.params.margin,
+        sm.params.fit_window[1],
+    )
