@@ -8,9 +8,9 @@ from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
-jack = pd.concat([pd.read_parquet(p) for p in sm.input.jackknife], ignore_index=True)
+jack = pd.concat([io.read_table(p) for p in sm.input.jackknife], ignore_index=True)
 io.write_table(jack, sm.output.jackknife, NOISE_JACKKNIFE_COLUMNS)
-table = pd.concat([pd.read_parquet(p) for p in sm.input.noise], ignore_index=True)
+table = pd.concat([io.read_table(p) for p in sm.input.noise], ignore_index=True)
 table = table.sort_values(["density", "shear_rate", "seed"], ignore_index=True)
 io.write_table(table, sm.output.noise, BLOCK_NOISE_COLUMNS)
 log.info(

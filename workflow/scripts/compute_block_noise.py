@@ -1,6 +1,5 @@
 """Rule compute_block_noise: D_noise and D_all of a run from its LAMMPS block series."""
 
-import pandas as pd
 
 from mechnoise import io
 from mechnoise.lammps.schedule import plan_shear
@@ -16,9 +15,9 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 rate = float(sm.wildcards.rate)
 plan = plan_shear(rate, *sm.params.plan)
-series = pd.read_parquet(sm.input.series)
-events = pd.read_parquet(sm.input.events)
-m = int(pd.read_parquet(sm.input.activity, columns=["m"])["m"].iloc[0])
+series = io.read_table(sm.input.series)
+events = io.read_table(sm.input.events)
+m = int(io.read_table(sm.input.activity, columns=["m"])["m"].iloc[0])
 width = series_width_for_m(series, m)
 # onsets are known from the first to the last D2min reference frame of each frame window
 coverage = [(w.start * plan.dt, w.stop * plan.dt - sm.params.margin) for w in plan.windows]

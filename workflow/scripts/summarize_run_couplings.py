@@ -14,11 +14,11 @@ sm = snakemake  # noqa: F821
 table = report.run_couplings(
     io.read_table(sm.input.diffusion),
     pd.concat([io.read_table(p) for p in sm.input.yield_summary], ignore_index=True),
-    noise=pd.read_parquet(sm.input.noise),
-    noise_jackknife=pd.read_parquet(sm.input.noise_jackknife),
+    noise=io.read_table(sm.input.noise),
+    noise_jackknife=io.read_table(sm.input.noise_jackknife),
     local_yield=pd.concat(
         [
-            pd.read_parquet(p).assign(density=float(d))
+            io.read_table(p).assign(density=float(d))
             for p, d in zip(
                 sm.input.local_yield,
                 [p.split("/rho")[1].split("/")[0] for p in sm.input.local_yield],
