@@ -182,6 +182,14 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
             f"grid, but system.n_particles={n} at density {max(system['densities'])} gives "
             f"a side of {side_min:.3g}"
         )
+    series = shear.get("block_series")
+    if series is not None and not analysis["blocks"]["from_cluster_size"]:
+        if not any(math.isclose(width, w) for w in series["widths"]):
+            raise ConfigError(
+                f"analysis.blocks.width: {width} is not one of shear.block_series.widths "
+                f"{series['widths']}: the LAMMPS block series has no such grid (add the width "
+                "there; that reruns the shear segments)"
+            )
     rdf_r_max = analysis["structure"]["rdf_r_max"]
     if rdf_r_max >= side_min / 2:
         raise ConfigError(

@@ -149,6 +149,21 @@ TABLES: list[tuple[str, str, str]] = [
     ),
     (f"{_RUN}/diffusion_summary.parquet", "diffusion:DIFFUSION_SUMMARY_COLUMNS", "one row per run"),
     (
+        f"{_RUN}/block_series.parquet",
+        "block_series:BLOCK_SERIES_COLUMNS",
+        "one row per block, grid width and sampled step (LAMMPS, whole run)",
+    ),
+    (
+        f"{_RUN}/block_noise.parquet",
+        "noise:BLOCK_NOISE_COLUMNS",
+        "one row per run (also collected in results/block_noise.parquet)",
+    ),
+    (
+        f"{_RUN}/block_noise_jackknife.parquet",
+        "noise:NOISE_JACKKNIFE_COLUMNS",
+        "one row per run and left-out time segment (also collected in results/)",
+    ),
+    (
         "results/diffusion_summary.parquet",
         "diffusion:DIFFUSION_SUMMARY_COLUMNS",
         "one row per run, all runs",

@@ -184,6 +184,15 @@ def get_dynamics_params():
     )
 
 
+def get_block_series_params():
+    """(interval in tau0, widths as a space-separated string) of the block series: scalars."""
+    series = config["shear"]["block_series"]
+    return (
+        float(series["interval"]),
+        " ".join(repr(float(w)) for w in series["widths"]),
+    )
+
+
 def get_shear_plan(wildcards):
     """Segments and frame windows of the run named by the wildcards."""
     return get_rate_plan(wildcards.rate)
@@ -215,7 +224,7 @@ def get_previous_restart(wildcards):
 
 
 def get_segment_tables(kind):
-    """Input function: every segment's `kind` ('thermo' or 'frames') parquet of a run."""
+    """Input function: every segment's `kind` ('thermo', 'frames' or 'blocks') parquet of a run."""
 
     def inner(wildcards):
         return [
@@ -325,6 +334,7 @@ def get_report_figures():
         "modified_hl_stress_distribution",
         "modified_hl_distance_distribution",
         "modified_hl_activity",
+        "meanfield_alphas",
     ]
     return [f"results/figures/{n}.png" for n in names]
 
@@ -338,6 +348,7 @@ def get_final_targets():
         "results/modulus.parquet",
         "results/plasticity_summary.parquet",
         "results/diffusion_summary.parquet",
+        "results/block_noise.parquet",
         "results/summary.parquet",
         "results/run_couplings.parquet",
         "results/hl/modified_vs_md.parquet",

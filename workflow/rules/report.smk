@@ -10,6 +10,7 @@ rule summarize_densities:
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
         diffusion="results/diffusion_summary.parquet",
         inflow="results/inflow_thresholds.parquet",
+        run_couplings="results/run_couplings.parquet",
     output:
         "results/summary.parquet",
     log:
@@ -23,7 +24,11 @@ rule summarize_densities:
 rule summarize_run_couplings:
     input:
         yield_summary=all_densities("results/yield/rho{rho}/yield_summary.parquet"),
+        local_yield=all_densities("results/yield/rho{rho}/local_yield.parquet"),
         diffusion="results/diffusion_summary.parquet",
+        noise="results/block_noise.parquet",
+        noise_jackknife="results/block_noise_jackknife.parquet",
+        inflow="results/inflow_thresholds.parquet",
     output:
         "results/run_couplings.parquet",
     log:
@@ -37,6 +42,7 @@ rule predict_modified_hl:
         summary="results/summary.parquet",
         local_yield=all_densities("results/yield/rho{rho}/local_yield.parquet"),
         runs="results/diffusion_summary.parquet",
+        noise="results/block_noise.parquet",
         flow="results/flow_curve.parquet",
         block_stress=get_lowest_rate_runs(f"{RUN}/block_stress.parquet"),
     output:
@@ -80,6 +86,19 @@ rule plot_hl_comparison:
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_hl_comparison.py"
+
+
+rule plot_meanfield_alphas:
+    input:
+        summary="results/summary.parquet",
+    output:
+        "results/figures/meanfield_alphas.png",
+    log:
+        f"{LOGS}/report/meanfield_alphas.log",
+    params:
+        dpi=int(config["figures"]["dpi"]),
+    script:
+        "../scripts/plot_meanfield_alphas.py"
 
 
 rule write_report:

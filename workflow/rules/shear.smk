@@ -1,4 +1,5 @@
-# Steady shear in restartable strain segments, then one thermo and one frames table per run.
+# Steady shear in restartable strain segments, then one thermo and one frames table per run,
+# and the per-block stress series LAMMPS wrote over the whole run (block_series.parquet).
 
 
 rule run_shear_segment:
@@ -6,11 +7,12 @@ rule run_shear_segment:
         glass=f"{GLASS}/glass.data",
         restart=get_previous_restart,
         script=get_lammps_script("in.shear"),
-        includes=get_lammps_includes("in.shear"),
+        includes=get_lammps_includes("in.shear", "include/block_grid.lmp"),
     output:
         restart=f"{RUN}/segments/seg{{segment}}.restart",
         thermo=f"{RUN}/segments/thermo{{segment}}.parquet",
         frames=f"{RUN}/segments/frames{{segment}}.parquet",
+        blocks=f"{RUN}/segments/blocks{{segment}}.parquet",
     log:
         f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_seg{{segment}}.log",
     benchmark:
@@ -27,6 +29,7 @@ rule run_shear_segment:
         model=get_model_params(),
         plan=get_plan_settings,
         dynamics=get_dynamics_params(),
+        block_series=get_block_series_params(),
         workdir=f"{RUN}/segments",
     script:
         "../scripts/run_shear_segment.py"
@@ -50,3 +53,16 @@ rule merge_shear_run:
         plan=get_plan_settings,
     script:
         "../scripts/merge_shear_run.py"
+
+
+rule merge_block_series:
+    input:
+        get_segment_tables("blocks"),
+    output:
+        f"{RUN}/block_series.parquet",
+    log:
+        f"{LOGS}/shear/rho{{rho}}_rate{{rate}}_seed{{seed}}_merge_block_series.log",
+    params:
+        model=get_model_params(),
+    script:
+        "../scripts/merge_block_series.py"

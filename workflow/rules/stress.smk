@@ -85,3 +85,35 @@ rule plot_fig4b:
         dpi=int(config["figures"]["dpi"]),
     script:
         "../scripts/plot_fig4b.py"
+
+
+rule compute_block_noise:
+    input:
+        series=f"{RUN}/block_series.parquet",
+        events=f"{RUN}/events.parquet",
+        activity=f"{RUN}/activity.parquet",
+    output:
+        noise=f"{RUN}/block_noise.parquet",
+        jackknife=f"{RUN}/block_noise_jackknife.parquet",
+    log:
+        f"{LOGS}/stress/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_noise.log",
+    params:
+        plan=get_plan_settings,
+        margin=float(config["analysis"]["d2min"]["lag"]),
+        fit_window=tuple(float(t) for t in config["analysis"]["noise"]["fit_window"]),
+        n_segments=int(config["analysis"]["noise"]["n_segments"]),
+    script:
+        "../scripts/compute_block_noise.py"
+
+
+rule collect_block_noise:
+    input:
+        noise=all_runs(f"{RUN}/block_noise.parquet"),
+        jackknife=all_runs(f"{RUN}/block_noise_jackknife.parquet"),
+    output:
+        noise="results/block_noise.parquet",
+        jackknife="results/block_noise_jackknife.parquet",
+    log:
+        f"{LOGS}/stress/block_noise.log",
+    script:
+        "../scripts/collect_block_noise.py"

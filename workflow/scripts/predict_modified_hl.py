@@ -13,7 +13,11 @@ sm = snakemake  # noqa: F821
 BOOTSTRAP_SEED = 20
 sets = ["frozen_matrix", "in_flow"] if sm.params.ingredients == "both" else [sm.params.ingredients]
 summary = io.read_table(sm.input.summary)
-runs = io.read_table(sm.input.runs)
+# the in-flow noise D_noise (issue 19) joins each run's row of the diffusion summary
+noise = io.read_table(
+    sm.input.noise, columns=["density", "shear_rate", "seed", "D_noise", "D_noise_err"]
+)
+runs = io.read_table(sm.input.runs).merge(noise, on=["density", "shear_rate", "seed"], how="left")
 local_yield = {
     float(wildcards_from_path(sm.params.local_yield_pattern, p)["rho"]): io.read_table(p)
     for p in sm.input.local_yield

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from mechnoise.block_series import BlockSeriesSpec
 from mechnoise.lammps.engine import RunLimits
 from mechnoise.lammps.protocols import Model, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear
@@ -11,9 +12,11 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 damping, damping_time, skin = sm.params.dynamics
 k = int(sm.wildcards.segment)
+interval, widths = sm.params.block_series
+plan = plan_shear(float(sm.wildcards.rate), *sm.params.plan)
 result = run_shear_segment(
     Model(*sm.params.model),
-    plan_shear(float(sm.wildcards.rate), *sm.params.plan),
+    plan,
     k,
     script=Path(sm.input.script),
     glass=Path(sm.input.glass),
@@ -29,5 +32,9 @@ result = run_shear_segment(
     engine=execution_engine(sm.config),
     density=float(sm.wildcards.rho),
     limits=RunLimits.from_config(sm.config["execution"]),
+    block_series=BlockSeriesSpec.from_interval(
+        [float(w) for w in widths.split()], interval, plan.dt
+    ),
+    blocks_out=Path(sm.output.blocks),
 )
 log.info("segment %d done in %.1f s", k, result.seconds)

@@ -16,6 +16,7 @@ table = summary.summary_table(
     sm.params.shear_rate,
     io.read_table(sm.input.hl_fit),
     inflow=io.read_table(sm.input.inflow),
+    run_couplings=io.read_table(sm.input.run_couplings),
 )
 io.write_table(table, sm.output[0], summary.SUMMARY_COLUMNS)
 log.info("Table 1:\n%s", table.T.to_string())

@@ -14,6 +14,20 @@ sm = snakemake  # noqa: F821
 table = report.run_couplings(
     io.read_table(sm.input.diffusion),
     pd.concat([io.read_table(p) for p in sm.input.yield_summary], ignore_index=True),
+    noise=io.read_table(sm.input.noise),
+    noise_jackknife=io.read_table(sm.input.noise_jackknife),
+    sigma_c_flow=io.read_table(sm.input.inflow),
+    local_yield=pd.concat(
+        [
+            io.read_table(p).assign(density=float(d))
+            for p, d in zip(
+                sm.input.local_yield,
+                [p.split("/rho")[1].split("/")[0] for p in sm.input.local_yield],
+                strict=True,
+            )
+        ],
+        ignore_index=True,
+    ),
 )
 io.write_table(table, sm.output[0], report.RUN_COUPLING_COLUMNS)
 log.info("per-run couplings:\n%s", table.to_string(index=False))

@@ -7,6 +7,7 @@ none fits, saves or touches pyplot's global state (the workflow scripts save).
 from mechnoise.figures.flow import plot_flow_curves, plot_rescaled_flow_curves
 from mechnoise.figures.frozen_matrix import plot_fig5b, plot_thresholds
 from mechnoise.figures.hl import plot_hl_comparison
+from mechnoise.figures.meanfield import plot_meanfield_alphas
 from mechnoise.figures.modified_hl import (
     plot_modified_hl_activity,
     plot_modified_hl_distance_distribution,
@@ -33,6 +34,7 @@ __all__ = [
     "plot_modified_hl_distance_distribution",
     "plot_modified_hl_stress",
     "plot_modified_hl_stress_distribution",
+    "plot_meanfield_alphas",
     "plot_partial_rdf",
     "plot_psi6_distribution",
     "plot_rescaled_flow_curves",

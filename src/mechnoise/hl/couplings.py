@@ -8,7 +8,10 @@ MSD = 2 D t (docs/design.md §3). α_flow inverts σ_Y/σ_c = f(α) of :mod:`mec
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Literal
+
+import numpy as np
 
 from mechnoise.hl.asymptotics import alpha_from_yield_stress
 
@@ -268,3 +271,122 @@ def alpha_from_noise_ratio(kappa: float, kappa_err: float = 0.0) -> tuple[float,
     alpha = kappa * math.tanh(x)
     slope = math.tanh(x) - x / math.cosh(x) ** 2  # dα/dκ
     return float(alpha), float(abs(slope) * kappa_err)
+
+
+#: The α variants of :func:`alpha_variants`, in the order of the report.
+ALPHA_VARIANTS = (
+    "alpha_micro",
+    "alpha_micro_sq",
+    "alpha_kappa",
+    "alpha_kappa_flow",
+    "alpha_bal",
+)
+
+
+def alpha_variants(
+    *,
+    d_hl: float,
+    gamma: float,
+    drop_mean: float,
+    drop_sq: float,
+    sigma_c: float,
+    g0: float,
+    shear_rate: float,
+    sigma_c_flow: float = math.nan,
+) -> dict[str, float]:
+    """Every α measured from one run, side by side (point values; NaN where undefined).
+
+    With the paper's ``D_σ = MSD/t = 2 D_HL`` (``d_hl`` in the HL convention, e.g. ``D_noise``):
+
+    - ``alpha_micro`` = D_σ / (⟨Δσ⟩² Γ) (paper Eq. 8);
+    - ``alpha_micro_sq`` = D_σ / (⟨Δσ²⟩ Γ): the noise of random kicks is Γ⟨Δσ²⟩;
+    - ``alpha_kappa`` = κ tanh(1/(2κ)), κ = D_HL / (G0 γ̇ σ_c), frozen-matrix σ_c;
+    - ``alpha_kappa_flow``: the same with the in-flow threshold ``sigma_c_flow``;
+    - ``alpha_bal`` = D_σ / (⟨Δσ⟩ G0 γ̇): α_micro with Γ from the strain balance
+      Γ⟨Δσ⟩ = G0 γ̇.
+
+    Examples
+    --------
+    >>> a = alpha_variants(d_hl=0.01, gamma=0.1, drop_mean=0.5, drop_sq=0.5, sigma_c=1.0,
+    ...                    g0=10.0, shear_rate=0.002)
+    >>> round(a["alpha_micro"], 6), round(a["alpha_micro_sq"], 6), round(a["alpha_bal"], 6)
+    (0.8, 0.4, 2.0)
+    """
+
+    def ok(*xs: float) -> bool:
+        return all(math.isfinite(x) and x > 0 for x in xs)
+
+    d_sigma = 2.0 * d_hl
+    out = dict.fromkeys(ALPHA_VARIANTS, math.nan)
+    if ok(d_sigma, drop_mean, gamma):
+        out["alpha_micro"] = d_sigma / (drop_mean**2 * gamma)
+    if ok(d_sigma, drop_sq, gamma):
+        out["alpha_micro_sq"] = d_sigma / (drop_sq * gamma)
+    for key, sc in (("alpha_kappa", sigma_c), ("alpha_kappa_flow", sigma_c_flow)):
+        if ok(d_hl, g0, shear_rate, sc):
+            out[key] = alpha_from_noise_ratio(d_hl / (g0 * shear_rate * sc))[0]
+    if ok(d_sigma, drop_mean, g0, shear_rate):
+        out["alpha_bal"] = d_sigma / (drop_mean * g0 * shear_rate)
+    return out
+
+
+def alpha_variants_with_errors(
+    inputs: Mapping[str, float],
+    jackknife: Mapping[str, Sequence[float]],
+    errors: Mapping[str, float],
+) -> dict[str, tuple[float, float]]:
+    """Every α of :func:`alpha_variants` with a joint jackknife error.
+
+    Parameters
+    ----------
+    inputs : mapping
+        The keyword arguments of :func:`alpha_variants` (full-sample values).
+    jackknife : mapping
+        Delete-one values over the *same* time segments for the inputs measured in the run
+        (e.g. ``d_hl`` and ``gamma``, later the in-flow drops): every α is recomputed per
+        segment from all of them at once, so their correlations enter the error.
+    errors : mapping
+        Independent one-sigma errors of the other inputs (frozen-matrix σ_c and drops, G0);
+        propagated linearly (central differences) and added in quadrature.
+
+    Returns
+    -------
+    dict
+        name -> (value, error); NaN where the value is undefined.
+
+    Raises
+    ------
+    ValueError
+        If the jackknife arrays differ in length or a key is not an input.
+    """
+    lengths = {len(v) for v in jackknife.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"jackknife arrays differ in length: {sorted(lengths)}")
+    for key in (*jackknife, *errors):
+        if key not in inputs:
+            raise ValueError(f"{key!r} is not an input of alpha_variants")
+    full = alpha_variants(**inputs)
+    n = lengths.pop() if lengths else 0
+    jack = {k: np.empty(n) for k in ALPHA_VARIANTS}
+    for s in range(n):
+        values = alpha_variants(**{**inputs, **{k: float(v[s]) for k, v in jackknife.items()}})
+        for k in ALPHA_VARIANTS:
+            jack[k][s] = values[k]
+    out = {}
+    for k in ALPHA_VARIANTS:
+        var = 0.0
+        if n > 1:
+            j = jack[k]
+            var = (
+                (n - 1) / n * float(np.sum((j - j.mean()) ** 2))
+                if np.all(np.isfinite(j))
+                else math.nan
+            )
+        for name, err in errors.items():
+            if err > 0:
+                h = 1e-6 * abs(inputs[name]) or 1e-9
+                up = alpha_variants(**{**inputs, name: inputs[name] + h})[k]
+                down = alpha_variants(**{**inputs, name: inputs[name] - h})[k]
+                var += ((up - down) / (2 * h) * err) ** 2
+        out[k] = (full[k], math.sqrt(var) if math.isfinite(full[k]) else math.nan)
+    return out

@@ -16,6 +16,12 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import io
+from mechnoise.block_series import (
+    BLOCK_SERIES_COLUMNS,
+    BlockSeriesSpec,
+    read_segment_series,
+    render_block_series,
+)
 from mechnoise.lammps.engine import (
     EngineSpec,
     Progress,
@@ -142,6 +148,8 @@ def run_shear_segment(
     engine: EngineSpec | None = None,
     density: float | None = None,
     limits: RunLimits | None = None,
+    block_series: BlockSeriesSpec | None = None,
+    blocks_out: Path | None = None,
 ) -> RunResult:
     """Run segment ``k`` of a shear run and convert its thermo and frames to parquet.
 
@@ -157,8 +165,12 @@ def run_shear_segment(
     ``thermo_out`` / ``frames_out`` are per-segment parquet files with the columns of
     :data:`io.THERMO_COLUMNS` and :data:`io.FRAME_COLUMNS` (frame and window indices are filled
     in by :func:`merge_segments`). The exact schedule include is kept in ``workdir`` beside the
-    log, so ``lmp -in in.shear -var …`` reruns it by hand.
+    log, so ``lmp -in in.shear -var …`` reruns it by hand. With ``block_series`` the segment
+    also writes the per-block stress series (:mod:`mechnoise.block_series`) to ``blocks_out``
+    (its rendered include ``blocks{k}.lmp`` is kept beside the schedule).
     """
+    if (block_series is None) != (blocks_out is None):
+        raise ValueError("block_series and blocks_out go together")
     if damping not in ("viscous", "langevin"):
         raise ValueError(f"damping must be 'viscous' or 'langevin', got {damping!r}")
     if k > 0 and restart_in is None:
@@ -172,7 +184,13 @@ def run_shear_segment(
     dump = workdir / f"frames{k}.dump"
     thermo_txt = workdir / f"thermo{k}.txt"
     restart_tmp = Path(restart_out).with_name(Path(restart_out).name + ".partial").resolve()
-    for stale in (dump, thermo_txt):
+    series_prefix = str(workdir / f"blocks{k}_")
+    series_files = [Path(series_prefix + "box.txt")]
+    if block_series is not None:
+        series_files += [
+            Path(f"{series_prefix}{i}.txt") for i in range(1, len(block_series.widths) + 1)
+        ]
+    for stale in (dump, thermo_txt, *series_files):
         if stale.exists():
             stale.unlink()
     variables: dict[str, object] = {
@@ -193,6 +211,12 @@ def run_shear_segment(
         "restart_out": str(restart_tmp),
         **model.cutoffs(),
     }
+    extra_inputs = [schedule]
+    if block_series is not None:
+        series_include = workdir / f"blocks{k}.lmp"
+        series_include.write_text(render_block_series(block_series, series_prefix))
+        variables["block_series"] = str(series_include)
+        extra_inputs.append(series_include)
     engine = engine or EngineSpec()
     limits = limits or RunLimits()
     start, end = plan.segment_start(k), plan.segment_ends[k]
@@ -204,8 +228,9 @@ def run_shear_segment(
         workdir=workdir,
         name=f"shear {rho}rate={plan.rate:g} seed={seed} segment {k}",
         engine=engine,
-        expected_outputs=[restart_tmp, thermo_txt],
-        extra_inputs=[schedule],
+        expected_outputs=[restart_tmp, thermo_txt]
+        + (series_files if block_series is not None else []),
+        extra_inputs=extra_inputs,
         checked_inputs=[Path(glass) if k == 0 else Path(restart_in)],  # type: ignore[arg-type]
         log_name=f"shear{k}.log",
         watchdog=limits.watchdog(
@@ -219,12 +244,16 @@ def run_shear_segment(
     thermo = io.read_thermo_file(thermo_txt)
     thermo["steady"] = thermo["step"] >= plan.steady_step
     _write_segment_frames(dump, frames_out, plan)
+    if block_series is not None and blocks_out is not None:
+        series = read_segment_series(series_prefix, block_series, plan.dt, plan.rate)
+        io.write_table(series, blocks_out, BLOCK_SERIES_COLUMNS)
     io.write_table(thermo, thermo_out, io.THERMO_COLUMNS)
     io.write_checksum(restart_tmp, name=Path(restart_out).name)
     restart_tmp.replace(restart_out)
     thermo_txt.unlink()
-    if dump.exists():
-        dump.unlink()
+    for done in (dump, *series_files):
+        if done.exists():
+            done.unlink()
     return result
 
 

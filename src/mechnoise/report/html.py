@@ -3,6 +3,7 @@ quality, every figure and the cost of each kind of job in one self-contained pag
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,113 @@ def cost_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+# --- issue 19 (mean-field test, helper 19a) -------------------------------------------------
+def meanfield_verdict(
+    alpha_kappa: float, alpha_kappa_err: float, alpha_flow: float, alpha_flow_err: float
+) -> str:
+    """Verdict of the HL test at one density: α_κ (HL's own noise–flow relation) vs α_flow.
+
+    "HL holds" if they agree within 2 combined standard errors; "noise too weak" /
+    "noise too strong" if α_κ is below / above α_flow by more than that; "undecided" if an
+    error is missing or the combined relative error exceeds 50 %.
+
+    Examples
+    --------
+    >>> meanfield_verdict(0.07, 0.006, 0.335, 0.014)
+    'noise too weak for HL'
+    >>> meanfield_verdict(0.33, 0.02, 0.335, 0.014)
+    'HL holds'
+    """
+    values = (alpha_kappa, alpha_kappa_err, alpha_flow, alpha_flow_err)
+    if not all(math.isfinite(v) for v in values) or alpha_flow <= 0:
+        return "undecided"
+    err = math.hypot(alpha_kappa_err, alpha_flow_err)
+    if err > 0.5 * alpha_flow:
+        return "undecided"
+    if abs(alpha_kappa - alpha_flow) <= 2 * err:
+        return "HL holds"
+    return "noise too weak for HL" if alpha_kappa < alpha_flow else "noise too strong for HL"
+
+
+def meanfield_html(summary: pd.DataFrame) -> str:
+    """Section "Does the mean-field picture hold?": verdict per density, with the numbers.
+
+    The HL test is α_κ (from D_noise) against α_flow; the same test with the in-flow
+    threshold (α_κ flow) and the noise-vs-own-drops comparison (D_noise vs D_all) say which
+    ingredient breaks it. Empty string if Table 1 has no α_κ from D_noise.
+    """
+    import html
+
+    if "alpha_kappa_noise" not in summary or summary["alpha_kappa_noise"].isna().all():
+        return ""
+
+    def pm(row: pd.Series, col: str) -> str:
+        v, e = float(row.get(col, math.nan)), float(row.get(f"{col}_err", math.nan))
+        if not math.isfinite(v):
+            return "-"
+        return f"{v:.3g} &plusmn; {e:.2g}" if math.isfinite(e) else f"{v:.3g}"
+
+    head = (
+        "<tr><th>density</th><th>alpha_flow</th><th>alpha_kappa (frozen sigma_c)</th>"
+        "<th>verdict</th><th>alpha_kappa (in-flow sigma_c)</th><th>verdict in-flow</th>"
+        "<th>D_noise</th><th>D_all</th><th>alpha_micro &lt;ds&gt;^2</th>"
+        "<th>alpha_micro &lt;ds^2&gt;</th><th>alpha_bal</th></tr>"
+    )
+    rows = []
+    for _, row in summary.iterrows():
+        verdict = meanfield_verdict(
+            *(
+                float(row.get(c, math.nan))
+                for c in (
+                    "alpha_kappa_noise",
+                    "alpha_kappa_noise_err",
+                    "alpha_flow",
+                    "alpha_flow_err",
+                )
+            )
+        )
+        flow_verdict = meanfield_verdict(
+            *(
+                float(row.get(c, math.nan))
+                for c in (
+                    "alpha_kappa_flow",
+                    "alpha_kappa_flow_err",
+                    "alpha_flow",
+                    "alpha_flow_err",
+                )
+            )
+        )
+        cells = [
+            f"{row['density']:g}",
+            pm(row, "alpha_flow"),
+            pm(row, "alpha_kappa_noise"),
+            html.escape(verdict),
+            pm(row, "alpha_kappa_flow"),
+            html.escape(flow_verdict),
+            pm(row, "D_noise"),
+            pm(row, "D_all"),
+            pm(row, "alpha_micro_noise"),
+            pm(row, "alpha_micro_sq"),
+            pm(row, "alpha_bal"),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return "\n".join(
+        [
+            "<h2>Does the mean-field picture hold?</h2>",
+            "<p>The HL test is alpha_kappa = kappa tanh(1/(2 kappa)), kappa = D_noise/(G0 "
+            "gamma_dot sigma_c), against alpha_flow at the same sigma_c: in HL at small "
+            "gamma_dot both follow from the same limit, and alpha_kappa needs neither Gamma nor "
+            "tau nor a drop convention. D_noise is the block-stress noise without the block's "
+            "own onsets (LAMMPS block series); D_all includes them. Verdict: agreement within "
+            "2 combined errors; 'undecided' if the combined error exceeds 50 %. With the "
+            "in-flow threshold (if measured) the column on the right says whether the frozen-"
+            "matrix sigma_c is what breaks HL. Errors: joint jackknife over the same time "
+            "segments (D, Gamma). Method and caveats: docs/meanfield.md.</p>",
+            f"<table class='table1'>{head}{''.join(rows)}</table>",
+        ]
+    )
+
+
 def report_html(
     summary: pd.DataFrame,
     flow: pd.DataFrame,
@@ -218,6 +326,7 @@ def report_html(
         "<h2>Table 1: per-density summary</h2>",
         table1_html(summary, summary_columns or SUMMARY_COLUMNS),
         TABLE1_NOTE,
+        meanfield_html(summary),
         INGREDIENTS_HTML,
         *(
             ["<h2>Per-run strain balance R and noise ratio kappa</h2>", table(runs)]

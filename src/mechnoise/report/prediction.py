@@ -37,12 +37,13 @@ from mechnoise import columns
 from mechnoise._typing import FloatArray
 from mechnoise.hl.measured import Ingredients, StationaryState, stationary_state
 
-#: D_HL = D_noise / NOISE_MSD_FACTOR: D_noise is the slope of MSD = D_noise t (issue 19),
-#: the HL equation's D has MSD = 2 D t. The one place this factor lives.
-NOISE_MSD_FACTOR = 2.0
+#: D_HL = D_noise / NOISE_MSD_FACTOR. D_noise (``block_noise.parquet``, issue 19) is already
+#: the HL equation's D (increment variance c + 2 D t), so the factor is 1; the frozen-matrix
+#: set's D_HL = D_sigma / 2 is divided in the diffusion stage. The one place this factor lives.
+NOISE_MSD_FACTOR = 1.0
 #: Table 1 columns the in-flow set needs (issue 19).
 IN_FLOW_SUMMARY_COLUMNS = ("sigma_c_flow", "stress_drop_flow", "stress_drop_sq_flow")
-#: Run-level column of the in-flow noise (units eps^2/sigma^4/tau0, MSD = D_noise t).
+#: Run-level column of the in-flow noise (units eps^2/sigma^4/tau0, variance = c + 2 D_noise t).
 IN_FLOW_NOISE_COLUMN = "D_noise"
 #: Threshold classes and drop classes the measured samples are binned into (quantiles).
 THRESHOLD_CLASSES = 8

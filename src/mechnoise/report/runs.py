@@ -22,7 +22,11 @@ import numpy as np
 import pandas as pd
 
 from mechnoise import columns
-from mechnoise.hl.couplings import alpha_from_noise_ratio, noise_ratio
+from mechnoise.hl.couplings import (
+    alpha_from_noise_ratio,
+    alpha_variants_with_errors,
+    noise_ratio,
+)
 from mechnoise.plasticity.rate import strain_balance
 
 __all__ = ["RUN_COUPLING_COLUMNS", "run_couplings"]
@@ -38,7 +42,14 @@ def _error_note(errors: dict[str, float]) -> str:
     return "; ".join(f"{name} unknown" for name in unknown)
 
 
-def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.DataFrame:
+def run_couplings(
+    diffusion: pd.DataFrame,
+    yield_summary: pd.DataFrame,
+    noise: pd.DataFrame | None = None,
+    noise_jackknife: pd.DataFrame | None = None,
+    local_yield: pd.DataFrame | None = None,
+    sigma_c_flow: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """R, κ and the α it implies for every run (module notes).
 
     Parameters
@@ -49,6 +60,16 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
     yield_summary : DataFrame
         Every density's ``yield_summary.parquet`` (columns density, direction,
         sigma_c_km or sigma_c_mean with its error, sigma_drop_mean, sigma_drop_mean_err).
+
+    noise, noise_jackknife : DataFrame, optional
+        ``results/block_noise.parquet`` and ``results/block_noise_jackknife.parquet``
+        (:mod:`mechnoise.noise`): D_noise, D_all, Gamma and their delete-one values over the
+        same time segments. Without them the issue-19 columns are NaN.
+    local_yield : DataFrame, optional
+        Every density's ``local_yield.parquet`` (for ``<(Delta sigma^m)^2>``).
+    sigma_c_flow : DataFrame, optional
+        Columns density, sigma_c_flow, sigma_c_flow_err (Table 1, in-flow thresholds); fills
+        ``alpha_kappa_flow``.
 
     Returns
     -------
@@ -117,6 +138,107 @@ def run_couplings(diffusion: pd.DataFrame, yield_summary: pd.DataFrame) -> pd.Da
                 "kappa_var": kappa_var[0],
                 "alpha_kappa_var": alpha_from_noise_ratio(kappa_var[0])[0],
                 "error_note": note,
+                **_issue19_alphas(
+                    run,
+                    noise,
+                    noise_jackknife,
+                    local_yield,
+                    sigma_c_flow,
+                    sc=(sc, sc_e),
+                    ds=(ds, ds_e),
+                    g0=(g0, g0_e),
+                ),
             }
         )
     return pd.DataFrame(rows, columns=list(RUN_COUPLING_COLUMNS))
+
+
+def _select_run(table: pd.DataFrame | None, run: pd.Series) -> pd.DataFrame:
+    if table is None:
+        return pd.DataFrame()
+    return table[
+        np.isclose(table["density"], run["density"])
+        & np.isclose(table["shear_rate"], run["shear_rate"])
+        & (table["seed"] == run["seed"])
+    ]
+
+
+def _issue19_alphas(
+    run: pd.Series,
+    noise: pd.DataFrame | None,
+    noise_jackknife: pd.DataFrame | None,
+    local_yield: pd.DataFrame | None,
+    sigma_c_flow: pd.DataFrame | None,
+    *,
+    sc: tuple[float, float],
+    ds: tuple[float, float],
+    g0: tuple[float, float],
+) -> dict[str, float]:
+    """Issue-19 columns of one run: every alpha with joint jackknife errors (NaN if no data)."""
+    out = {k: math.nan for k in RUN_COUPLING_COLUMNS if k in _ISSUE19}
+    row = _select_run(noise, run)
+    if row.empty:
+        return out
+    r = row.iloc[0]
+    drop_sq, drop_sq_err = math.nan, math.nan
+    if local_yield is not None:
+        blocks = local_yield[
+            np.isclose(local_yield["density"], run["density"]) & (local_yield["direction"] == 1)
+        ]["sigma_drop"].dropna()
+        if len(blocks):
+            sq = blocks.to_numpy() ** 2
+            drop_sq = float(sq.mean())
+            drop_sq_err = float(sq.std(ddof=1) / math.sqrt(sq.size)) if sq.size > 1 else math.nan
+    scf, scf_err = math.nan, math.nan
+    if sigma_c_flow is not None and "sigma_c_flow" in sigma_c_flow:
+        match = sigma_c_flow[np.isclose(sigma_c_flow["density"], run["density"])]
+        if len(match):
+            scf = float(match["sigma_c_flow"].iloc[0])
+            # an unknown error stays NaN (it makes the alpha_kappa_flow error NaN, not zero)
+            scf_err = float(match.get("sigma_c_flow_err", pd.Series([math.nan])).iloc[0])
+    inputs = {
+        "d_hl": float(r["D_noise"]),
+        "gamma": float(r["Gamma"]),
+        "drop_mean": ds[0],
+        "drop_sq": drop_sq,
+        "sigma_c": sc[0],
+        "g0": g0[0],
+        "shear_rate": float(run["shear_rate"]),
+        "sigma_c_flow": scf,
+    }
+    jack = _select_run(noise_jackknife, run).sort_values("segment")
+    joint = {"d_hl": jack["D_noise"].to_numpy(), "gamma": jack["Gamma"].to_numpy()}
+    errors = {
+        "drop_mean": ds[1],
+        "drop_sq": drop_sq_err,
+        "sigma_c": sc[1],
+        "g0": g0[1],
+        "sigma_c_flow": scf_err,
+    }
+    alphas = alpha_variants_with_errors(inputs, joint if len(jack) else {}, errors)
+    out.update(
+        D_noise=inputs["d_hl"],
+        D_noise_err=float(r["D_noise_err"]),
+        D_all=float(r["D_all"]),
+        D_all_err=float(r["D_all_err"]),
+        Gamma_series=inputs["gamma"],
+        Gamma_series_err=float(r["Gamma_err"]),
+        stress_drop_sq=drop_sq,
+        sigma_c_flow=scf,
+    )
+    for name, key in (
+        ("alpha_micro_noise", "alpha_micro"),
+        ("alpha_micro_sq", "alpha_micro_sq"),
+        ("alpha_kappa_noise", "alpha_kappa"),
+        ("alpha_kappa_flow", "alpha_kappa_flow"),
+        ("alpha_bal", "alpha_bal"),
+    ):
+        out[name], out[f"{name}_err"] = alphas[key]
+    return out
+
+
+#: The issue-19 columns of :data:`RUN_COUPLING_COLUMNS` (D_noise .. alpha_bal_err).
+_ISSUE19 = list(RUN_COUPLING_COLUMNS)[
+    list(RUN_COUPLING_COLUMNS).index("D_noise") : list(RUN_COUPLING_COLUMNS).index("alpha_bal_err")
+    + 1
+]

@@ -90,6 +90,65 @@ def inflow_columns(inflow: pd.Series | None, sigma_c: float, sigma_c_err: float,
         out[name], out[f"{name}_err"] = _ratio(out[key], out[f"{key}_err"], b, b_e)
     return out
 
+# --- issue 19 (mean-field test, helper 19a): every alpha side by side ------------------------
+#: Table-1 columns of :func:`add_meanfield_alphas` (defined in the registry, last in Table 1).
+MEANFIELD_COLUMNS: tuple[str, ...] = (
+    "D_noise",
+    "D_noise_err",
+    "D_all",
+    "D_all_err",
+    "alpha_micro_noise",
+    "alpha_micro_noise_err",
+    "alpha_micro_sq",
+    "alpha_micro_sq_err",
+    "alpha_kappa_noise",
+    "alpha_kappa_noise_err",
+    "alpha_kappa_flow",
+    "alpha_kappa_flow_err",
+    "alpha_bal",
+    "alpha_bal_err",
+)
+
+
+def add_meanfield_alphas(
+    table: pd.DataFrame, run_couplings: pd.DataFrame | None, shear_rate: float
+) -> pd.DataFrame:
+    """Add :data:`MEANFIELD_COLUMNS` per density from ``results/run_couplings.parquet``.
+
+    Rows at ``shear_rate`` are combined over seeds (:func:`mechnoise.stats.combine_runs`).
+    If ``table`` has a ``sigma_c_flow`` column (in-flow thresholds), ``alpha_kappa_flow`` is
+    recomputed from D_noise, G0 and that threshold; its error adds the errors of D_noise and
+    ``sigma_c_flow_err`` in quadrature (they are not yet jackknifed over the same segments).
+    Without ``run_couplings`` the columns are NaN.
+    """
+    out = table.copy()
+    for col in MEANFIELD_COLUMNS:
+        out[col] = math.nan
+    if run_couplings is None:
+        return out
+    for i, row in out.iterrows():
+        runs = run_couplings[
+            np.isclose(run_couplings["density"], row["density"])
+            & np.isclose(run_couplings["shear_rate"], shear_rate)
+        ]
+        if runs.empty:
+            continue
+        for col in MEANFIELD_COLUMNS:
+            if col.endswith("_err") or f"{col}_err" not in MEANFIELD_COLUMNS:
+                continue
+            vals, errs = runs[col].to_numpy(float), runs[f"{col}_err"].to_numpy(float)
+            if np.all(np.isfinite(vals)):
+                out.loc[i, col], out.loc[i, f"{col}_err"] = combine_runs(vals, np.nan_to_num(errs))
+        if "sigma_c_flow" in out and math.isfinite(float(row["sigma_c_flow"])):
+            d, d_e = float(out.loc[i, "D_noise"]), float(out.loc[i, "D_noise_err"])
+            scf = float(row["sigma_c_flow"])
+            scf_e = float(row.get("sigma_c_flow_err", 0.0))
+            kappa = hl.noise_ratio(d, d_e, float(row["G0"]), 0.0, shear_rate, scf, scf_e)
+            out.loc[i, "alpha_kappa_flow"], out.loc[i, "alpha_kappa_flow_err"] = (
+                hl.alpha_from_noise_ratio(*kappa)
+            )
+    return out
+
 
 def _rel(value: float, err: float) -> float:
     return abs(err / value) if value else math.inf
@@ -263,6 +322,7 @@ def summary_table(
     shear_rate: float,
     hl_fit: pd.DataFrame | None = None,
     inflow: pd.DataFrame | None = None,
+    run_couplings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Table 1: one row per density (columns :data:`SUMMARY_COLUMNS`).
 
@@ -273,7 +333,8 @@ def summary_table(
     combined over seeds by the one rule for time series (:func:`mechnoise.stats.combine_runs`:
     one seed keeps its between-window error, several give the between-seed spread). The
     yield summary row along the flow (direction +1) is used; ``hl_fit`` (optional) gives
-    ``alpha_flow_hl``.
+    ``alpha_flow_hl``; ``run_couplings`` (optional) the issue-19 alphas
+    (:func:`add_meanfield_alphas`).
     """
     rows = []
     for density in sorted(modulus["density"]):
@@ -307,4 +368,6 @@ def summary_table(
             )
         )
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    base = [c for c in SUMMARY_COLUMNS if c not in MEANFIELD_COLUMNS]
+    table = add_meanfield_alphas(pd.DataFrame(rows, columns=base), run_couplings, shear_rate)
+    return table[list(SUMMARY_COLUMNS)]

@@ -1,0 +1,327 @@
+"""Mechanical noise of the block stresses, separated from each block's own plastic drops.
+
+HL's stress diffusion is the noise a block receives from *other* blocks' events; a block's
+own drops belong to HL's reset term. From the LAMMPS block series
+(:mod:`mechnoise.block_series`) this module measures
+
+- ``D_noise``: the variance of block-stress increments ``σ^m(t + τ) − σ^m(t)`` over pairs in
+  which block ``m`` has **no onset of its own** (an onset at ``t_o`` of an event in the block,
+  from ``events.parquet``, spoils every pair with ``t − margin < t_o < t + τ``, ``margin`` =
+  the D²min lag over which the onset's rearrangement happens), only where onsets are known
+  (inside the frame windows, ``coverage``);
+- ``D_all``: the same over all pairs, for comparison (noise plus own drops).
+
+Convention: ``Var[Δσ](τ) = c + 2 D τ`` (the HL equation's ``D``; the paper's
+``D_σ = ⟨Δσ²⟩/t`` is ``2 D`` at ``c = 0``). The variance, not the raw MSD, is used: it
+removes the drift ``⟨Δσ⟩²`` — for onset-free pairs the mean increment is the elastic loading
+``G0 γ̇ τ`` (reported as ``drift_rate`` to check against ``G0 γ̇``); for all pairs it is the
+loading minus the mean own drop. The intercept ``c`` absorbs the fast decorrelation of a
+kick (bias ~ τ_e/(3t) of a fit through 0). Lags never span a box flip
+(:func:`mechnoise.block_series.same_epoch`).
+
+Errors: a delete-one jackknife over ``n_segments`` (≥ 20) contiguous time segments; a pair
+belongs to the segment of its start time. The fitted D, intercept and drift are recomputed
+from the per-segment sums without the segment, so correlations between lags and blocks are
+accounted for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mechnoise import columns
+from mechnoise._typing import FloatArray
+from mechnoise.stats import jackknife_error
+
+#: column -> (dtype, unit, description) of ``block_noise.parquet`` (one row per run and
+#: block width).
+BLOCK_NOISE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("noise.block_noise")
+
+
+@dataclass(frozen=True)
+class NoiseFit:
+    """Fitted ``Var(τ) = c + 2 D τ`` with jackknife errors, and per-segment estimates.
+
+    ``jackknife`` holds the delete-one values of ``D`` (length ``n_segments``), for joint
+    jackknife errors of quantities built from ``D`` and other per-segment estimates.
+    """
+
+    D: float
+    D_err: float
+    intercept: float
+    drift_rate: float
+    drift_rate_err: float
+    pairs: int
+    jackknife: FloatArray
+
+
+def _fit(
+    lag_times: FloatArray, n: FloatArray, s1: FloatArray, s2: FloatArray
+) -> tuple[float, float, float]:
+    """(D, intercept, drift rate) from per-lag pair counts and sums of Δσ and Δσ²."""
+    ok = n > 1
+    if ok.sum() < 2:
+        return math.nan, math.nan, math.nan
+    mean = s1[ok] / n[ok]
+    var = s2[ok] / n[ok] - mean**2
+    t = lag_times[ok]
+    slope, intercept = np.polyfit(t, var, 1)
+    drift = float(np.sum(mean * t) / np.sum(t * t))
+    return float(slope / 2.0), float(intercept), drift
+
+
+def increment_variance_fit(
+    time: FloatArray,
+    stress: FloatArray,
+    epoch: FloatArray,
+    *,
+    fit_window: tuple[float, float],
+    onsets: Sequence[tuple[float, int]] | None = None,
+    margin: float = 0.0,
+    coverage: Sequence[tuple[float, float]] | None = None,
+    n_segments: int = 20,
+) -> NoiseFit:
+    """Fit ``Var[σ(t+τ) − σ(t)] = c + 2 D τ`` over lags ``τ`` in ``fit_window``.
+
+    Parameters
+    ----------
+    time : (T,) array
+        Equally spaced sample times (tau0).
+    stress : (T, B) array
+        Block stresses (one column per block).
+    epoch : (T,) array
+        Box-flip epoch of every row; pairs across epochs are skipped.
+    fit_window : (float, float)
+        Smallest and largest lag of the fit (tau0); at least two sampled lags must fall in it.
+    onsets : sequence of (time, block column) or None
+        Own onsets. None: all pairs (``D_all``). Given: a pair of block ``b`` is dropped if an
+        onset of ``b`` has ``t − margin < t_o < t + τ``.
+    margin : float
+        How long before a pair's start an onset still spoils it (tau0; the D²min lag).
+    coverage : sequence of (start, stop) or None
+        Time ranges in which onsets are known (first and last reference frame of each frame
+        window). With ``onsets``, only pairs with ``start <= t − margin`` and
+        ``t + τ <= stop`` inside one range are used. None: everywhere.
+    n_segments : int
+        Contiguous time segments of the jackknife (>= 20 for a decisive error).
+
+    Raises
+    ------
+    ValueError
+        If the times are not equally spaced, the window holds fewer than two lags, or there
+        are fewer than 2 segments.
+    """
+    time = np.asarray(time, dtype=float)
+    stress = np.asarray(stress, dtype=float)
+    epoch = np.asarray(epoch)
+    if stress.ndim != 2 or stress.shape[0] != time.size:
+        raise ValueError("stress must be (T, B) with T = len(time)")
+    if n_segments < 2:
+        raise ValueError(f"n_segments must be >= 2, got {n_segments}")
+    dt = float(np.median(np.diff(time)))
+    if not np.allclose(np.diff(time), dt, rtol=1e-6, atol=1e-9):
+        raise ValueError("block series times are not equally spaced")
+    lo, hi = fit_window
+    lags = np.arange(max(1, math.ceil(lo / dt - 1e-9)), math.floor(hi / dt + 1e-9) + 1)
+    if lags.size < 2:
+        raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
+    n_t, n_b = stress.shape
+    seg_of_row = np.minimum((np.arange(n_t) * n_segments) // n_t, n_segments - 1)
+    shape = (n_segments, lags.size)
+    cnt, s1, s2 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    lists: dict[int, list[float]] = {}
+    for t_o, b in onsets or ():
+        if not 0 <= int(b) < n_b:
+            raise ValueError(f"onset block {b} is not a column of stress (B = {n_b})")
+        lists.setdefault(int(b), []).append(float(t_o))
+    by_block = {b: np.sort(np.asarray(v)) for b, v in lists.items()}
+    for j, lag in enumerate(lags):
+        tau = lag * dt
+        inc = stress[lag:] - stress[:-lag]
+        keep = np.broadcast_to((epoch[lag:] == epoch[:-lag])[:, None], inc.shape).copy()
+        t0 = time[:-lag]
+        if onsets is not None:
+            if coverage is not None:
+                inside = np.zeros(t0.size, bool)
+                for lo_t, hi_t in coverage:
+                    inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
+                keep &= inside[:, None]
+            for b, times in by_block.items():
+                # onsets with t - margin < t_o < t + tau, i.e. t in (t_o - tau, t_o + margin)
+                first = np.searchsorted(times, t0 - margin, side="right")
+                last = np.searchsorted(times, t0 + tau, side="left")
+                keep[last > first, b] = False
+        seg = seg_of_row[: t0.size]
+        x = np.where(keep, inc, 0.0)
+        cnt[:, j] = np.bincount(seg, weights=keep.sum(axis=1), minlength=n_segments)
+        s1[:, j] = np.bincount(seg, weights=x.sum(axis=1), minlength=n_segments)
+        s2[:, j] = np.bincount(seg, weights=(x * x).sum(axis=1), minlength=n_segments)
+    lag_times = np.asarray(lags * dt, dtype=np.float64)
+    tot = cnt.sum(0), s1.sum(0), s2.sum(0)
+    d, c, drift = _fit(lag_times, *tot)
+    jack_d = np.empty(n_segments)
+    jack_drift = np.empty(n_segments)
+    for s in range(n_segments):
+        jack_d[s], _, jack_drift[s] = _fit(
+            lag_times, tot[0] - cnt[s], tot[1] - s1[s], tot[2] - s2[s]
+        )
+    return NoiseFit(
+        D=d,
+        D_err=jackknife_error(jack_d),
+        intercept=c,
+        drift_rate=drift,
+        drift_rate_err=jackknife_error(jack_drift),
+        pairs=int(tot[0].sum()),
+        jackknife=jack_d,
+    )
+
+
+def block_noise(
+    series: pd.DataFrame,
+    events: pd.DataFrame | None,
+    *,
+    width: float,
+    fit_window: tuple[float, float],
+    margin: float,
+    coverage: Sequence[tuple[float, float]] | None,
+    n_segments: int = 20,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``D_noise`` and ``D_all`` of one run's block series for grid ``width``.
+
+    ``events`` holds onsets (columns ``time``, ``bx``, ``by`` of ``events.parquet``) in the
+    coarse blocks of this grid's ``M``. Returns the one-row table of
+    :data:`BLOCK_NOISE_COLUMNS` (without density, rate, seed) and the delete-one table of
+    :data:`NOISE_JACKKNIFE_COLUMNS` (D_noise, D_all, Gamma per left-out segment; same
+    segments for all three, for joint errors).
+    """
+    from mechnoise.block_series import block_matrix
+
+    time, stress, epoch = block_matrix(series, width)
+    m = int(round(math.sqrt(stress.shape[1])))
+    onsets: list[tuple[float, int]] = []
+    if events is not None and len(events):
+        if int(events["bx"].max()) >= m or int(events["by"].max()) >= m:
+            raise ValueError(f"events hold block indices beyond the grid M = {m} of width {width}")
+        onsets = list(
+            zip(
+                events["time"].astype(float),
+                (events["bx"] * m + events["by"]).astype(int),
+                strict=True,
+            )
+        )
+    time_edges = time
+    onset_times = np.array([t for t, _ in onsets])
+    gamma, gamma_jack = onset_rate_jackknife(
+        onset_times, m * m, time_edges, coverage or [(time[0], time[-1])], n_segments
+    )
+    noise = increment_variance_fit(
+        time,
+        stress,
+        epoch,
+        fit_window=fit_window,
+        onsets=onsets,
+        margin=margin,
+        coverage=coverage,
+        n_segments=n_segments,
+    )
+    every = increment_variance_fit(
+        time, stress, epoch, fit_window=fit_window, n_segments=n_segments
+    )
+    row = {
+        "width": float(width),
+        "m": m,
+        "D_noise": noise.D,
+        "D_noise_err": noise.D_err,
+        "D_all": every.D,
+        "D_all_err": every.D_err,
+        "intercept_noise": noise.intercept,
+        "intercept_all": every.intercept,
+        "drift_rate": noise.drift_rate,
+        "drift_rate_err": noise.drift_rate_err,
+        "pairs_noise": noise.pairs,
+        "pairs_all": every.pairs,
+        "fit_start": float(fit_window[0]),
+        "fit_stop": float(fit_window[1]),
+        "interval": float(np.median(np.diff(time))),
+        "n_segments": int(n_segments),
+        "n_onsets": len(onsets),
+        "Gamma": gamma,
+        "Gamma_err": jackknife_error(gamma_jack),
+    }
+    jack = pd.DataFrame(
+        {
+            "segment": np.arange(n_segments, dtype=np.int32),
+            "D_noise": noise.jackknife,
+            "D_all": every.jackknife,
+            "Gamma": gamma_jack,
+        }
+    )
+    return pd.DataFrame([row]), jack
+
+
+def series_width_for_m(series: pd.DataFrame, m: int) -> float:
+    """Width of the block-series grid with ``m`` blocks per side (the grid of the onsets).
+
+    Raises
+    ------
+    ValueError
+        If no grid has ``m`` blocks per side: the analysis grid (``analysis.blocks.width`` or
+        the measured cluster size) is not among ``shear.block_series.widths``.
+    """
+    grids = series.drop_duplicates("width")[["width", "m"]]
+    match = grids[grids["m"] == m]
+    if match.empty:
+        raise ValueError(
+            f"the onsets use M = {m} blocks per side but the block series has grids "
+            f"{dict(zip(grids['width'], grids['m'], strict=True))} (width: M): add a width "
+            "with this M to shear.block_series.widths"
+        )
+    return float(match["width"].iloc[0])
+
+
+#: column -> (dtype, unit, description) of ``block_noise_jackknife.parquet``: delete-one
+#: estimates over the time segments of the block series (one row per run and segment), for
+#: joint jackknife errors of the alphas (D and Gamma from the same segments).
+NOISE_JACKKNIFE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("noise.noise_jackknife")
+
+
+def onset_rate_jackknife(
+    onset_times: FloatArray,
+    n_blocks: int,
+    time: FloatArray,
+    coverage: Sequence[tuple[float, float]],
+    n_segments: int,
+) -> tuple[float, FloatArray]:
+    """Γ = onsets / (blocks × covered time), full and delete-one over the time segments of
+    :func:`increment_variance_fit` (segment ``s`` holds rows ``s T / n`` to ``(s+1) T / n``).
+
+    Examples
+    --------
+    >>> g, jack = onset_rate_jackknife(np.array([1.0, 3.0]), 2, np.arange(5.0), [(0, 4)], 2)
+    >>> g, jack.tolist()
+    (0.25, [0.25, 0.25])
+    """
+    time = np.asarray(time, dtype=float)
+    n_t = time.size
+    bounds = [time[(s * n_t) // n_segments] for s in range(n_segments)] + [time[-1]]
+    counts, covered = np.zeros(n_segments), np.zeros(n_segments)
+    onset_times = np.asarray(onset_times, dtype=float)
+    for s in range(n_segments):
+        a, b = bounds[s], bounds[s + 1]
+        last = s == n_segments - 1
+        inside = (onset_times >= a) & ((onset_times <= b) if last else (onset_times < b))
+        for lo, hi in coverage:
+            covered[s] += max(0.0, min(b, hi) - max(a, lo))
+            counts[s] += np.sum(inside & (onset_times >= lo) & (onset_times <= hi))
+    total = covered.sum()
+    if total <= 0:
+        return math.nan, np.full(n_segments, math.nan)
+    full = counts.sum() / (n_blocks * total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jack = (counts.sum() - counts) / (n_blocks * (total - covered))
+    return float(full), jack

@@ -1,0 +1,58 @@
+"""The "Does the mean-field picture hold?" section of report.html and its figure."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
+
+from mechnoise.figures import plot_meanfield_alphas  # noqa: E402
+from mechnoise.report.html import meanfield_html, meanfield_verdict  # noqa: E402
+
+
+def summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "density": [1.15, 1.19, 1.25],
+            "alpha_flow": [0.33, 0.335, 0.34],
+            "alpha_flow_err": [0.014, 0.014, 0.014],
+            "alpha_kappa_noise": [0.07, 0.33, 0.2],
+            "alpha_kappa_noise_err": [0.006, 0.02, 0.3],
+            "alpha_kappa_flow": [0.34, math.nan, math.nan],
+            "alpha_kappa_flow_err": [0.02, math.nan, math.nan],
+            "alpha_micro_noise": [0.5, 0.4, 0.3],
+            "alpha_micro_noise_err": [0.05, 0.04, 0.03],
+            "D_noise": [0.01, 0.02, 0.03],
+            "D_noise_err": [0.001, 0.002, 0.003],
+        }
+    )
+
+
+def test_verdicts_follow_the_errors() -> None:
+    assert meanfield_verdict(0.07, 0.006, 0.335, 0.014) == "noise too weak for HL"
+    assert meanfield_verdict(0.9, 0.05, 0.335, 0.014) == "noise too strong for HL"
+    assert meanfield_verdict(0.30, 0.02, 0.335, 0.014) == "HL holds"
+    assert meanfield_verdict(0.2, 0.3, 0.335, 0.014) == "undecided"  # error > 50 %
+    assert meanfield_verdict(0.2, math.nan, 0.335, 0.014) == "undecided"
+
+
+def test_section_has_a_verdict_per_density_and_says_what_breaks() -> None:
+    page = meanfield_html(summary())
+    assert "Does the mean-field picture hold?" in page
+    assert page.count("<tr>") == 4  # header + 3 densities
+    assert "noise too weak for HL" in page and "HL holds" in page and "undecided" in page
+    # at 1.15 the in-flow threshold restores agreement: the frozen-matrix sigma_c breaks HL
+    first = page.split("<tr>")[2]
+    assert first.count("HL holds") == 1 and "noise too weak" in first
+    assert meanfield_html(summary().drop(columns="alpha_kappa_noise")) == ""
+
+
+def test_figure_draws_every_alpha_with_error_bars() -> None:
+    fig = plot_meanfield_alphas(summary())
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 4  # alpha_flow, alpha_kappa (both), alpha_micro; no empty columns
+    assert len(ax.containers) == 4
