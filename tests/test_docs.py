@@ -127,7 +127,7 @@ def test_demo_time_agrees_in_config_and_readme() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="demo estimated at 11.5 min (issue 22): needs the frozen-matrix speed-up or another "
+    reason="demo estimated at 13 min (issue 22): needs the frozen-matrix speed-up or another "
     "trade, and a measurement on an idle machine; remove this mark when it passes",
 )
 def test_demo_time_is_at_most_ten_minutes() -> None:
