@@ -252,3 +252,11 @@ def test_workflow_writes_glass_quality(tiny_workflow: Path) -> None:
         assert len(order) == tiny["system"]["n_particles"]
     assert (res / "figures/glass_quality.png").stat().st_size > 0
     assert "figures/glass_quality.png" in (res / "report.html").read_text()
+
+
+def test_points_on_the_far_face_are_folded_into_freuds_half_open_box() -> None:
+    """np.mod(-1e-17, 1) is 1.0: without folding, the point lands on freud's far face."""
+    from mechnoise.io import freud_system
+
+    _, pts = freud_system(np.array([[-1e-17, 1.0], [3.0, -1e-17]]), (10.0, 4.0, 0.0))
+    assert np.all(pts[:, :2] >= [-5.0, -2.0]) and np.all(pts[:, :2] < [5.0, 2.0])

@@ -340,6 +340,9 @@ def freud_system(positions: FloatArray, box: Box) -> tuple[object, FloatArray]:
     fbox = freud_box(box)
     frac = np.zeros((len(positions), 3))
     frac[:, :2] = np.mod(fractional_coordinates(positions, box), 1.0)
+    # np.mod(-1e-17, 1.0) is 1.0: a point on the far face is outside freud's half-open box,
+    # and freud's Voronoi may crash on it (freud issue #841); fold it back to 0
+    frac[:, :2][frac[:, :2] >= 1.0] = 0.0
     points = np.asarray(fbox.make_absolute(frac), dtype=np.float64)  # type: ignore[attr-defined]
     return fbox, points
 
