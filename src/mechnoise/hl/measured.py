@@ -8,7 +8,7 @@ threshold s yields at rate 1/τ when σ > s (along the flow) or σ < −s⁻ (ag
 s⁻ = r s (``reverse_ratio`` r, measured, fallback r = 1: symmetric thresholds). After a
 yield the site takes a new threshold drawn from the *renewal* distribution g_r(s) and its
 stress drops by Δ = f s′ from its old threshold s′, f drawn from the measured drop
-distribution p(f) (conditional on s′ through Δ = f s′):
+distribution p(f) (conditional on s′ through Δ = f s′)::
 
     ∂_t P = −γ̇ ∂_σ P + D(γ̇) ∂²_σ P − τ⁻¹[θ(σ − s) + θ(−σ − s⁻)] P
             + g_r(s) ∫ds′ ∫df p(f) [Γ₊(s′) δ(σ − (1 − f) s′) + Γ₋(s′) δ(σ + (1 − f) s′⁻)],
