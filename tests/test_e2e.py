@@ -271,6 +271,8 @@ FIGURE_RULES = {
     "plot_glass_quality",
     "plot_inflow_thresholds",
     "plot_block_width_scan",
+    "plot_modified_hl",
+    "plot_meanfield_alphas",
     "write_report",
 }
 

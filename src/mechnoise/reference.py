@@ -161,7 +161,7 @@ TABLES: list[tuple[str, str, str]] = [
     (
         f"{_RUN}/block_noise_jackknife.parquet",
         "noise:NOISE_JACKKNIFE_COLUMNS",
-        "one row per run and left-out time segment (also collected in results/)",
+        "one row per left-out time segment of a run (also collected in results/)",
     ),
     (
         "results/diffusion_summary.parquet",
