@@ -114,3 +114,19 @@ def tiny_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (checkout / "first_segment_mtime").write_text(repr((checkout / first).stat().st_mtime_ns))
     run_snakemake(checkout)
     return checkout
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the freud Voronoi tests (test_structure.py, mechnoise.structure's doctests) first.
+
+    In a session that has already run LAMMPS in-process (frozen-matrix tests), freud's
+    Voronoi segfaulted in test_structure (4 December 2026, three full runs; the file alone
+    passes). The workflow computes structure in a job of its own, without LAMMPS in the
+    process, so running these tests before any LAMMPS test is the condition the code meets
+    in production. The cause is not found yet (the closing note of that day says so).
+    """
+    doctests = [it for it in items if "mechnoise/structure.py" in it.nodeid]
+    tests = [it for it in items if "test_structure.py" in it.nodeid]
+    if doctests or tests:
+        rest = [it for it in items if it not in doctests and it not in tests]
+        items[:] = doctests + tests + rest

@@ -203,6 +203,7 @@ def hexatic_order(positions: npt.ArrayLike, box: Box) -> tuple[ComplexArray, Int
     >>> a, nx, ny = 1.0, 8, 8
     >>> i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
     >>> pos = np.column_stack([(i + 0.5 * (j % 2)).ravel() * a, j.ravel() * a * 3**0.5 / 2])
+    >>> pos += np.random.default_rng(0).normal(0.0, 1e-7, pos.shape)  # no exact degeneracy
     >>> psi6, i, j = hexatic_order(pos, (nx * a, ny * a * 3**0.5 / 2, 0.0))
     >>> bool(np.allclose(np.abs(psi6), 1.0, atol=1e-5)), set(np.bincount(i).tolist())
     (True, {6})

@@ -214,7 +214,9 @@ def run_shear_segment(
     extra_inputs = [schedule]
     if block_series is not None:
         series_include = workdir / f"blocks{k}.lmp"
-        series_include.write_text(render_block_series(block_series, series_prefix))
+        # LAMMPS runs in ``workdir``: a relative prefix keeps a path with spaces or other
+        # special characters out of the rendered commands (as the engine does for -var)
+        series_include.write_text(render_block_series(block_series, f"blocks{k}_"))
         variables["block_series"] = str(series_include)
         extra_inputs.append(series_include)
     engine = engine or EngineSpec()
