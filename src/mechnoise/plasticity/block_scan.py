@@ -29,7 +29,6 @@ from mechnoise.plasticity.triggered import onset_stress, summarize_onset_stress
 
 __all__ = ["BLOCK_SCAN_COLUMNS", "COLLECTED_BLOCK_SCAN_COLUMNS", "block_width_scan", "rebin_onsets"]
 
-_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``block_width_scan.parquet`` (one row per W).
 BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(

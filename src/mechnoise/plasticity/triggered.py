@@ -58,7 +58,6 @@ __all__ = [
     "summarize_onset_stress",
 ]
 
-_S = "eps/sigma^2"
 
 #: column -> (dtype, unit, description) of ``onset_stress.parquet`` (one row per onset).
 ONSET_STRESS_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
