@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from mechnoise.reference import PAGES, TABLES, main, render_docs
@@ -125,11 +124,6 @@ def test_demo_time_agrees_in_config_and_readme() -> None:
     assert set(config) == set(readme), (config, readme)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demo estimated at 13 min (issue 22): needs the frozen-matrix speed-up or another "
-    "trade, and a measurement on an idle machine; remove this mark when it passes",
-)
 def test_demo_time_is_at_most_ten_minutes() -> None:
     config = _DEMO_TIME.findall((ROOT / "config.yaml").read_text())
     assert config and float(config[0]) <= 10.0
