@@ -1,8 +1,12 @@
-"""D_noise on a real tiny run: independent of the block-series interval; the fit window?
+"""D_noise on a real tiny run: independent of the block-series interval and of the fit window.
 
-1000 atoms of the paper's mixture sheared at gamma_dot = 0.01 for 120 tau0 (strain 1.2, two
-box flips), the block series written by LAMMPS every 0.5 tau0 (the 1 and 2 tau0 series are
-its every 2nd and 4th rows: the same LAMMPS steps), frames every 0.5 tau0 for the onsets.
+1000 atoms of the paper's mixture sheared at gamma_dot = 1e-3 for 400 tau0 (strain 0.4, of
+which 0.2 is discarded), the block series written by LAMMPS every 0.5 tau0 (the 1 and 2 tau0
+series are its every 2nd and 4th rows: the same LAMMPS steps), frames every 0.5 tau0 for the
+onsets. At this rate plastic events are separate (about 80 onsets in 200 tau0), the regime
+the HL noise refers to. At gamma_dot = 0.01 in the same box the activity is nearly
+continuous and the onset-free increment variance saturates within 8 tau0, so D_noise there
+depends on the fit window (docs/meanfield.md, section 2).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ pytestmark = pytest.mark.lammps
 
 LAMMPS_INPUTS = Path(__file__).resolve().parents[1] / "lammps_inputs"
 MODEL = Model(n_particles=1000, fraction_a=0.65)
-RATE, DT, DURATION, LAG = 0.01, 0.005, 120.0, 4.0
+RATE, DT, DURATION, LAG = 1e-3, 0.005, 400.0, 4.0
 
 
 @pytest.fixture(scope="module")
@@ -97,14 +101,9 @@ def test_series_interval_does_not_move_d_noise(run) -> None:
         assert abs(d - ref) < err, (every, d, ref, err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured: at gamma_dot = 0.01, N = 1000 the block-stress variance is sub-linear "
-    "over 1-8 tau0 (it saturates near 0.45 by 16 tau0); D_noise falls from 0.034 on [1, 4] "
-    "to 0.013 on [4, 8] tau0 with errors ~0.002 (docs/meanfield.md)",
-)
 def test_fit_window_within_1_to_8_does_not_move_d_noise(run) -> None:
     ref, err = d_noise(run, 1, (1.0, 8.0))
+    assert err > 0 and err < 0.3 * ref
     for window in ((1.0, 4.0), (2.0, 6.0), (4.0, 8.0)):
         d, _ = d_noise(run, 1, window)
         assert abs(d - ref) < err, (window, d, ref, err)
