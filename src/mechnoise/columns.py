@@ -1342,6 +1342,101 @@ COLUMNS: dict[str, Column] = define(
             "1/tau0",
             "onsets per block and time without the segment",
         ),
+        # hl.width_scan: D_noise and the alphas per coarse block width W (issue 19, item 6)
+        (
+            "Gamma@width_noise",
+            "float64",
+            "1/tau0",
+            "persistent onsets per block of this grid and covered time, on the time segments "
+            "of D_noise; NaN if the run percolates (note)",
+        ),
+        (
+            "Gamma_err@width_noise",
+            "float64",
+            "1/tau0",
+            "delete-one jackknife error of Gamma over the segments of D_noise",
+        ),
+        (
+            "Gamma_all@width_noise",
+            "float64",
+            "1/tau0",
+            "every onset (flickers included) per block and covered time: Gamma of "
+            "block_noise.parquet on this grid",
+        ),
+        ("Gamma_all_err@width_noise", "float64", "1/tau0", "jackknife error of Gamma_all"),
+        (
+            "note@width_noise",
+            "str",
+            "-",
+            "why values are NaN ('' if none): no block-series grid with this M, no onset-free "
+            "pairs, or the run percolates",
+        ),
+        (
+            "Gamma@width_noise_jackknife",
+            "float64",
+            "1/tau0",
+            "persistent onsets per block and time without the segment",
+        ),
+        (
+            "Gamma_all@width_noise_jackknife",
+            "float64",
+            "1/tau0",
+            "every onset per block and time without the segment",
+        ),
+        (
+            "sigma_c_frozen@width_alphas",
+            "float64",
+            "eps/sigma^2",
+            "frozen-matrix <sigma_c^m> along the flow (Kaplan-Meier, as Table 1), on the "
+            "grid of the frozen-matrix test only; NaN on the others",
+        ),
+        (
+            "sigma_c_frozen_err@width_alphas",
+            "float64",
+            "eps/sigma^2",
+            "bootstrap error of sigma_c_frozen",
+        ),
+        (
+            "alpha_micro_flow",
+            "float64",
+            "-",
+            "2 D_noise / (<Delta sigma_flow>^2 Gamma) on this grid (Eq. 8 with the in-flow drop "
+            "and Gamma of persistent onsets)",
+        ),
+        (
+            "alpha_micro_flow_err",
+            "float64",
+            "-",
+            "error of alpha_micro_flow: D_noise and Gamma jackknifed jointly over the same time "
+            "segments, stress_drop_flow as an independent error in quadrature",
+        ),
+        (
+            "alpha_kappa_flow@width_alphas",
+            "float64",
+            "-",
+            "kappa tanh(1/(2 kappa)), kappa = D_noise / (G0 rate sigma_c_flow) on this grid",
+        ),
+        (
+            "alpha_kappa_flow_err@width_alphas",
+            "float64",
+            "-",
+            "error of alpha_kappa_flow: D_noise jackknifed, sigma_c_flow and G0 as independent "
+            "errors in quadrature",
+        ),
+        (
+            "alpha_kappa_noise@width_alphas",
+            "float64",
+            "-",
+            "kappa tanh(1/(2 kappa)), kappa = D_noise / (G0 rate sigma_c_frozen): on the grid "
+            "of the frozen-matrix test only, NaN on the others",
+        ),
+        (
+            "alpha_kappa_noise_err@width_alphas",
+            "float64",
+            "-",
+            "error of alpha_kappa_noise: D_noise jackknifed, sigma_c_frozen and G0 as "
+            "independent errors in quadrature",
+        ),
     ]
 )
 
@@ -2084,6 +2179,60 @@ TABLES: dict[str, tuple[str, ...]] = {
         "D_noise@noise_jackknife",
         "D_all@noise_jackknife",
         "Gamma@noise_jackknife",
+    ),
+    "hl.width_scan.width_noise": (
+        "W@block_scan",
+        "M@block_scan",
+        "D_noise@block_noise",
+        "D_noise_err",
+        "D_all@block_noise",
+        "D_all_err",
+        "Gamma@width_noise",
+        "Gamma_err@width_noise",
+        "Gamma_all@width_noise",
+        "Gamma_all_err@width_noise",
+        "n_events",
+        "n_onsets@block_noise",
+        "pairs_noise",
+        "note@width_noise",
+    ),
+    "hl.width_scan.width_noise_jackknife": (
+        "W@block_scan",
+        "M@block_scan",
+        "segment@noise_jackknife",
+        "D_noise@noise_jackknife",
+        "D_all@noise_jackknife",
+        "Gamma@width_noise_jackknife",
+        "Gamma_all@width_noise_jackknife",
+    ),
+    "hl.width_scan.width_alpha": (
+        "density@collected_inflow",
+        "shear_rate@collected_block_scan",
+        "seed@collected_inflow",
+        "W@block_scan",
+        "M@block_scan",
+        "block_side",
+        "D_noise@block_noise",
+        "D_noise_err",
+        "D_all@block_noise",
+        "D_all_err",
+        "Gamma@width_noise",
+        "Gamma_err@width_noise",
+        "sigma_c_flow@block_scan",
+        "sigma_c_flow_err@inflow_summary",
+        "stress_drop_flow@block_scan",
+        "stress_drop_flow_err",
+        "G0",
+        "G0_err",
+        "sigma_c_frozen@width_alphas",
+        "sigma_c_frozen_err@width_alphas",
+        "alpha_micro_flow",
+        "alpha_micro_flow_err",
+        "alpha_kappa_flow@width_alphas",
+        "alpha_kappa_flow_err@width_alphas",
+        "alpha_kappa_noise@width_alphas",
+        "alpha_kappa_noise_err@width_alphas",
+        "note@width_noise",
     ),
 }
 

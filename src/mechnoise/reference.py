@@ -164,6 +164,21 @@ TABLES: list[tuple[str, str, str]] = [
         "one row per left-out time segment of a run (also collected in results/)",
     ),
     (
+        f"{_RUN}/width_noise.parquet",
+        "hl.width_scan:WIDTH_NOISE_COLUMNS",
+        "D_noise and Gamma per coarse block width W: one row per W (lowest rate)",
+    ),
+    (
+        f"{_RUN}/width_noise_jackknife.parquet",
+        "hl.width_scan:WIDTH_NOISE_JACKKNIFE_COLUMNS",
+        "one row per W and left-out time segment (joint errors of the alphas per W)",
+    ),
+    (
+        "results/width_alphas.parquet",
+        "hl.width_scan:WIDTH_ALPHA_COLUMNS",
+        "D_noise and the alphas per block width: one row per run at the lowest rate and W",
+    ),
+    (
         "results/diffusion_summary.parquet",
         "diffusion:DIFFUSION_SUMMARY_COLUMNS",
         "one row per run, all runs",
