@@ -22,6 +22,7 @@ include: "workflow/rules/stress.smk"
 include: "workflow/rules/yield.smk"
 include: "workflow/rules/hl.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/width_scan.smk"
 # last: assigns cluster job groups to every rule above (by unit; see groups.smk)
 include: "workflow/rules/groups.smk"
 

@@ -224,6 +224,11 @@ def test_alphas_from_known_inputs_and_their_errors() -> None:
     assert a4["alpha_kappa_noise"] == pytest.approx(kappa_f * math.tanh(1 / (2 * kappa_f)))
     assert a4["sigma_c_frozen"] == 4.0
     assert np.isnan(a3[["alpha_kappa_noise", "sigma_c_frozen"]].to_numpy(float)).all()
+    assert a4["note"] == "" and a3["note"] == ""
+    # a negative in-flow drop: alpha_micro is NaN and the note says why
+    neg = width_alphas(noise, jack, scan.assign(stress_drop_flow=-0.1), g0=g0, shear_rate=rate)
+    assert np.isnan(neg["alpha_micro_flow"]).all()
+    assert (neg["note"] == "alpha_micro_flow: stress_drop_flow not > 0").all()
     # seeds: two identical runs give the same values
     both = pd.concat([out.assign(density=1.2, seed=1), out.assign(density=1.2, seed=2)])
     comb = combine_seeds(both)

@@ -1369,7 +1369,7 @@ COLUMNS: dict[str, Column] = define(
             "str",
             "-",
             "why values are NaN ('' if none): no block-series grid with this M, no onset-free "
-            "pairs, or the run percolates",
+            "pairs, the run percolates (Gamma), or an input of an alpha is not > 0",
         ),
         (
             "Gamma@width_noise_jackknife",

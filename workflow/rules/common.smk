@@ -335,6 +335,7 @@ def get_report_figures():
         "modified_hl_distance_distribution",
         "modified_hl_activity",
         "meanfield_alphas",
+        "width_alphas",
     ]
     return [f"results/figures/{n}.png" for n in names]
 

@@ -1,4 +1,5 @@
-"""In-flow thresholds and drops beside the frozen-matrix ones, and the block-size scan."""
+"""In-flow thresholds and drops beside the frozen-matrix ones, the block-size scan, and the
+noise and couplings α per block width."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from matplotlib.figure import Figure
 
 from mechnoise.figures.canvas import density_colors
 
-__all__ = ["plot_block_width_scan", "plot_inflow_thresholds"]
+__all__ = ["plot_block_width_scan", "plot_inflow_thresholds", "plot_width_alphas"]
 
 
 def _hist(ax, values: np.ndarray, color, style: str, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -97,4 +98,69 @@ def plot_block_width_scan(scan: pd.DataFrame) -> Figure:
     axes[1].set(xlabel=r"W ($\sigma$)", ylabel=r"$\Gamma$ ($1/\tau_0$)")
     axes[2].set(xlabel=r"W ($\sigma$)", ylabel=r"$\sigma_c^{flow}$ ($\epsilon/\sigma^2$)")
     axes[0].legend(fontsize=7)
+    return fig
+
+
+#: α per block width -> (legend label, marker) of :func:`plot_width_alphas`.
+WIDTH_ALPHA_LABELS = {
+    "alpha_kappa_flow": (r"$\alpha_\kappa$ (in-flow $\sigma_c(W)$)", "o"),
+    "alpha_micro_flow": (r"$\alpha_{micro}$ (in-flow $\langle\Delta\sigma\rangle(W)$)", "^"),
+    "alpha_kappa_noise": (r"$\alpha_\kappa$ (frozen $\sigma_c$, its W)", "*"),
+}
+
+
+def plot_width_alphas(alphas: pd.DataFrame, summary: pd.DataFrame | None = None) -> Figure:
+    """``D_noise`` (and ``D_all``) and every α against the block side, one colour per density.
+
+    Parameters
+    ----------
+    alphas : DataFrame
+        Per density and W (seeds combined, :func:`mechnoise.hl.width_scan.combine_seeds`):
+        density, W, block_side, D_noise, D_all, alpha_kappa_flow, alpha_micro_flow,
+        alpha_kappa_noise, each with ``_err``.
+    summary : DataFrame, optional
+        Table 1 (density, alpha_flow, alpha_flow_err): α_flow as a dashed line per density,
+        the value HL needs.
+
+    Returns
+    -------
+    Figure
+        Left: D_noise (filled) and D_all (open) against the block side; right: the α's,
+        with α_flow dashed (both log scales). NaN points (no data on that grid) are not drawn.
+    """
+    fig = Figure(figsize=(8.0, 3.2), layout="constrained")
+    ax_d, ax_a = fig.subplots(1, 2, sharex=True)
+    densities = sorted(alphas["density"].unique())
+    drawn = False
+    for rho, c in zip(densities, density_colors(len(densities)), strict=True):
+        d = alphas[np.isclose(alphas["density"], rho)].sort_values("block_side")
+        x = d["block_side"].to_numpy(float)
+        ax_d.errorbar(x, d["D_noise"], yerr=d["D_noise_err"], color=c, marker="o", capsize=2,
+                      label=f"rho {rho:g}")  # fmt: skip
+        ax_d.errorbar(x, d["D_all"], yerr=d["D_all_err"], color=c, marker="o", mfc="none",
+                      ls=":", capsize=2)  # fmt: skip
+        for key, (label, marker) in WIDTH_ALPHA_LABELS.items():
+            y = d[key].to_numpy(float)
+            ok = np.isfinite(y) & (y > 0)
+            if ok.any():
+                drawn = True
+                ax_a.errorbar(x[ok], y[ok], yerr=d[f"{key}_err"].to_numpy(float)[ok], color=c,
+                              marker=marker, ms=8 if marker == "*" else 5, capsize=2,
+                              ls="-" if ok.sum() > 1 else "none")  # fmt: skip
+        if summary is not None and "alpha_flow" in summary:
+            flow = summary[np.isclose(summary["density"], rho)]["alpha_flow"]
+            if len(flow) and np.isfinite(flow.iloc[0]):
+                ax_a.axhline(float(flow.iloc[0]), color=c, ls="--", lw=1)
+    for key, (label, marker) in WIDTH_ALPHA_LABELS.items():
+        ax_a.plot([], [], color="0.4", marker=marker, ls="none", label=label)
+    ax_a.plot([], [], color="0.4", ls="--", label=r"$\alpha_{flow}$ (HB fit)")
+    ax_d.set(xlabel=r"block side ($\sigma$)", ylabel=r"$D$ ($\epsilon^2/\sigma^4/\tau_0$)",
+             title=r"$D_{noise}$ (filled), $D_{all}$ (open)")  # fmt: skip
+    ax_a.set(xlabel=r"block side ($\sigma$)", ylabel=r"$\alpha$")
+    if drawn:
+        ax_a.set_yscale("log")
+    if (alphas["D_noise"] > 0).any() or (alphas["D_all"] > 0).any():
+        ax_d.set_yscale("log")
+    ax_d.legend(fontsize=7)
+    ax_a.legend(fontsize=7)
     return fig

@@ -83,6 +83,12 @@ _INDEPENDENT = {
     "alpha_kappa_noise": ("g0", "sigma_c"),
 }
 
+#: Inputs of each α that must be finite and > 0, by the column that holds them (for ``note``).
+_NEEDS = {
+    "alpha_micro_flow": {"d_hl": "D_noise", "gamma": "Gamma", "drop_mean": "stress_drop_flow"},
+    "alpha_kappa_flow": {"d_hl": "D_noise", "g0": "G0", "sigma_c_flow": "sigma_c_flow"},
+}
+
 
 def _nan_noise_row(width: float, m: int, note: str) -> dict[str, object]:
     row: dict[str, object] = {c: math.nan for c in WIDTH_NOISE_COLUMNS}
@@ -338,6 +344,11 @@ def width_alphas(
             else {}
         )
         alphas = _alphas(inputs, joint, errors)
+        notes = [str(r["note"])] if str(r["note"]) else []
+        for name, needs in _NEEDS.items():
+            bad = [col for key, col in needs.items() if not inputs[key] > 0]  # NaN fails too
+            if bad and math.isfinite(inputs["d_hl"]):
+                notes.append(f"{name}: {', '.join(bad)} not > 0")
         rows.append(
             {
                 "W": float(r["W"]),
@@ -358,7 +369,7 @@ def width_alphas(
                 "sigma_c_frozen": sc,
                 "sigma_c_frozen_err": sc_err,
                 **alphas,
-                "note": str(r["note"]),
+                "note": "; ".join(notes),
             }
         )
     names = [c for c in WIDTH_ALPHA_COLUMNS if c not in ("density", "shear_rate", "seed")]
