@@ -139,7 +139,7 @@ def plot_width_alphas(alphas: pd.DataFrame, summary: pd.DataFrame | None = None)
                       label=f"rho {rho:g}")  # fmt: skip
         ax_d.errorbar(x, d["D_all"], yerr=d["D_all_err"], color=c, marker="o", mfc="none",
                       ls=":", capsize=2)  # fmt: skip
-        for key, (label, marker) in WIDTH_ALPHA_LABELS.items():
+        for key, (_, marker) in WIDTH_ALPHA_LABELS.items():
             y = d[key].to_numpy(float)
             ok = np.isfinite(y) & (y > 0)
             if ok.any():
@@ -151,7 +151,7 @@ def plot_width_alphas(alphas: pd.DataFrame, summary: pd.DataFrame | None = None)
             flow = summary[np.isclose(summary["density"], rho)]["alpha_flow"]
             if len(flow) and np.isfinite(flow.iloc[0]):
                 ax_a.axhline(float(flow.iloc[0]), color=c, ls="--", lw=1)
-    for key, (label, marker) in WIDTH_ALPHA_LABELS.items():
+    for label, marker in WIDTH_ALPHA_LABELS.values():
         ax_a.plot([], [], color="0.4", marker=marker, ls="none", label=label)
     ax_a.plot([], [], color="0.4", ls="--", label=r"$\alpha_{flow}$ (HB fit)")
     ax_d.set(xlabel=r"block side ($\sigma$)", ylabel=r"$D$ ($\epsilon^2/\sigma^4/\tau_0$)",

@@ -1,4 +1,4 @@
-"""The HL noise ``D_noise`` and the couplings α on every coarse block width ``W`` (issue 19, item 6).
+"""The HL noise ``D_noise`` and the couplings α on every coarse block width ``W`` (issue 19 #6).
 
 The coarse block width ``W`` is a choice of the analysis. The LAMMPS block series
 (:mod:`mechnoise.block_series`) holds one grid per width of ``shear.block_series.widths``, and
@@ -156,7 +156,8 @@ def width_noise(
     for width, m in grids:
         match = have[have["m"] == m]
         if match.empty:
-            grid_list = ", ".join(f"W {w:g}: M {k}" for w, k in zip(have["width"], have["m"]))
+            pairs = zip(have["width"], have["m"], strict=True)
+            grid_list = ", ".join(f"W {w:g}: M {k}" for w, k in pairs)
             rows.append(
                 _nan_noise_row(
                     width,
@@ -339,7 +340,7 @@ def width_alphas(
         }
         jack = jackknife[jackknife["M"] == m].sort_values("segment")
         joint = (
-            {"d_hl": jack["D_noise"].to_numpy(), "gamma": jack["Gamma"].to_numpy()}
+            {"d_hl": jack["D_noise"].tolist(), "gamma": jack["Gamma"].tolist()}
             if len(jack)
             else {}
         )
@@ -378,7 +379,7 @@ def width_alphas(
 
 def _alphas(
     inputs: dict[str, float],
-    joint: Mapping[str, np.ndarray],
+    joint: Mapping[str, Sequence[float]],
     errors: dict[str, float],
 ) -> dict[str, float]:
     """The α of :data:`_ALPHAS` with errors; an unknown independent error gives a NaN error."""
@@ -425,9 +426,7 @@ def combine_seeds(table: pd.DataFrame) -> pd.DataFrame:
             v = part[key].to_numpy(np.float64)
             e = part[f"{key}_err"].to_numpy(np.float64)
             ok = np.isfinite(v) & np.isfinite(e)
-            row[key], row[f"{key}_err"] = combine_runs(v[ok], e[ok]) if ok.any() else (
-                math.nan,
-                math.nan,
-            )
+            value, err = combine_runs(v[ok], e[ok]) if ok.any() else (math.nan, math.nan)
+            row[key], row[f"{key}_err"] = value, err
         rows.append(row)
     return pd.DataFrame(rows)
