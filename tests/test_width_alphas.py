@@ -240,3 +240,21 @@ def test_frozen_grid_follows_the_box_not_the_width_label() -> None:
     assert frozen_grid(31.0 / 5, 5, 6.0) == 5
     assert frozen_grid(31.0 / 4, 4, 6.0) == 5
     assert frozen_grid(31.0 / 4, 4, 8.0) == 4
+
+
+def test_noise_per_width_does_not_move_with_the_fit_window(measured) -> None:  # type: ignore[no-untyped-def]
+    """Measure the material, not the method: D_noise(W) within its error for [2, 6] vs [1, 8]."""
+    noise, _, series, persistent, events = measured
+    other, _ = width_noise(
+        series,
+        events,
+        persistent,
+        GRIDS[:2],
+        fit_window=(2.0, 6.0),
+        margin=MARGIN,
+        coverage=[(0.0, (N_ROWS - 1) * DT)],
+        n_segments=20,
+    )
+    for (_, a), (_, b) in zip(noise.iloc[:2].iterrows(), other.iterrows(), strict=True):
+        assert abs(a["D_noise"] - b["D_noise"]) < max(a["D_noise_err"], b["D_noise_err"])
+        assert a["Gamma"] == b["Gamma"]  # the rate does not depend on the fit at all
