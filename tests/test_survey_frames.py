@@ -100,7 +100,7 @@ def test_gamma_with_survey_windows_is_gamma_of_the_dense_windows() -> None:
     rate, lag = 0.0002, 2.0
     spacing = [0.2, 1.0, 1.0, 1.0, 0.2, 1.0, 1.0, 1.0]
     run = synthetic_rearrangements(
-        0.5, n_side=40, n_windows=8, window_duration=50.0, frame_interval=spacing,
+        0.5, n_side=32, n_windows=8, window_duration=50.0, frame_interval=spacing,
         event_rate=rate, seed=3,
     )  # fmt: skip
     dense = [f for f in run.frames if spacing[f.window] == 0.2]
