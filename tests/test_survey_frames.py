@@ -65,9 +65,9 @@ def test_survey_off_changes_nothing_and_bad_intervals_name_the_key() -> None:
     assert survey_settings({"survey_interval": 0.0, "survey_strain": None}) == ()
     args = (1e-2, 0.005, 0.6, 0.3, 0.2, 1e-3, 2, 20.0, 0.2)
     assert plan_shear(*args) == plan_shear(*args, survey_interval=0.0)
-    analysis = {"d2min": {"lag": 4.0}}
+    analysis = {"d2min": {"lag": 4.0}, "inflow": {"level_width": 1.0}}
     for interval, match in [(1.0025, "multiple of shear.timestep"), (0.1, "below"),
-                            (3.0, "analysis.d2min.lag")]:  # fmt: skip
+                            (3.0, "level_width"), (0.6, "analysis.d2min.lag")]:  # fmt: skip
         with pytest.raises(ConfigError, match="shear.frames.survey_interval.*" + match):
             _check_survey(interval, 0.2, 0.005, analysis)
     _check_survey(1.0, 0.2, 0.005, analysis)
@@ -181,3 +181,32 @@ def test_real_run_writes_exactly_the_planned_dense_and_survey_frames(tmp_path: P
     table = plasticity.d2min_frames(frames, 1.0)
     survey = {w.index for w in plan.windows if w.survey}
     assert set(table["window"]) >= survey and np.isfinite(table["d2min"]).all()
+
+
+def test_onset_profile_uses_the_coarsest_grid_so_every_onset_counts_at_every_lag() -> None:
+    """Block stresses with a known step −1 after each onset, in a 0.2-tau0 and a 1-tau0 window:
+    the profile is on the 1-tau0 grid, each lag holds both onsets, and the step comes back."""
+    from mechnoise.plasticity.triggered import onset_profile
+
+    m, rows, frame = 3, [], 0
+    for window, dt, t0 in [(0, 0.2, 10.0), (1, 1.0, 100.0)]:
+        for i in range(int(20 / dt) + 1):
+            t = t0 + i * dt
+            stress = np.zeros((m, m))
+            stress[1, 1] = -1.0 if t > t0 + 11.5 else 0.0  # the drop 1.5 tau0 after onset
+            rows.append(pd.DataFrame({"frame": frame, "window": window, "time": t,
+                                      "bx": np.repeat(np.arange(m), m),
+                                      "by": np.tile(np.arange(m), m),
+                                      "stress": stress.ravel()}))  # fmt: skip
+            frame += 1
+    blocks = pd.concat(rows, ignore_index=True)
+    onset_frames = blocks[np.isclose(blocks["time"], [20.0 if w == 0 else 110.0
+                                                      for w in blocks["window"]])]  # fmt: skip
+    events = onset_frames.groupby("frame").first().reset_index().assign(bx=1, by=1)
+    profile = onset_profile(blocks, events[["frame", "window", "time", "bx", "by"]],
+                            pre=5.0, post=8.0)  # fmt: skip
+    assert np.allclose(profile["tau"], np.arange(-5.0, 9.0))
+    assert (profile["n_onsets"] == 2).all()
+    # the background (blocks beyond the 4 nearest neighbours) stays 0: the excess is the step
+    expected = np.where(profile["tau"] >= 2.0, -1.0, 0.0)
+    np.testing.assert_allclose(profile["centroid"], expected, atol=1e-12)

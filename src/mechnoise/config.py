@@ -167,7 +167,7 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
     * times: ``shear.frames.frame_interval`` at least one time step; for every shear rate,
       ``analysis.d2min.lag`` shorter than a dense frame window and at least one frame
       interval; ``shear.frames.survey_interval`` a multiple of the time step, at least the
-      frame interval, and dividing ``analysis.d2min.lag``;
+      frame interval, at most ``analysis.inflow.level_width``, dividing ``analysis.d2min.lag``;
       ``analysis.event_duration.short_lag`` a multiple of the frame interval and its longest
       lag plus ``analysis.autocorr.max_lag`` inside a window; the stress-MSD fit window
       inside ``analysis.stress_msd.max_lag``;
@@ -323,6 +323,8 @@ def _check_survey(
         raise ConfigError(f"{key}: {interval} is not a multiple of shear.timestep ({timestep})")
     if interval < frame_interval * (1 - 1e-9):
         raise ConfigError(f"{key}: {interval} is below shear.frames.frame_interval")
+    if interval > analysis["inflow"]["level_width"] + 1e-9:
+        raise ConfigError(f"{key}: {interval} exceeds analysis.inflow.level_width (onset levels)")
     lag = analysis["d2min"]["lag"]
     ratio = lag / interval
     if ratio < 1 - 1e-6 or abs(ratio - round(ratio)) > 1e-6:
