@@ -233,8 +233,8 @@ def survey_windows(dense: list[Window], first: int, last: int, every: int) -> li
 
     Examples
     --------
-    >>> survey_windows([Window(0, 100, 140, 10)], 0, 300, 50)
-    [Window(index=0, start=0, stop=50, every=50, survey=True), Window(index=1, start=150, stop=300, every=50, survey=True)]
+    >>> [(w.start, w.stop, w.every) for w in survey_windows([Window(0, 100, 140, 10)], 0, 300, 50)]
+    [(0, 50, 50), (150, 300, 50)]
     """
     if every < 1:
         raise ValueError(f"survey frame spacing must be >= 1 step, got {every}")
