@@ -316,7 +316,8 @@ def event_rate(
         raise ValueError(f"the coarse grid changes between frames (M = {sorted(m)})")
     n_cells = int(m[0]) ** 2
     counts = events.groupby("frame").size()
-    per_frame, t_obs = [], 0.0
+    per_frame: list[float] = []
+    t_obs = 0.0
     windows = [g for _, g in activity.sort_values("time").groupby("window", sort=True)]
     spacings = [float(np.median(np.diff(g["time"]))) for g in windows if len(g) > 1]
     finest = min(spacings, default=1.0)
