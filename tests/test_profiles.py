@@ -33,6 +33,7 @@ PRESETS = {
     "tiny": "workflow/presets/tiny.yaml",
     "demo": "config.yaml",
     "medium": "workflow/presets/medium.yaml",
+    "meanfield": "workflow/presets/meanfield.yaml",
     "paper": "workflow/presets/paper.yaml",
 }
 GROUPS_SMK = ROOT / "workflow" / "rules" / "groups.smk"

@@ -165,7 +165,9 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
       ``shear.total_strain``;
     * ``execution.command`` given when ``execution.kind`` is ``command``;
     * times: ``shear.frames.frame_interval`` at least one time step; for every shear rate,
-      ``analysis.d2min.lag`` shorter than a frame window and at least one frame interval;
+      ``analysis.d2min.lag`` shorter than a dense frame window and at least one frame
+      interval; ``shear.frames.survey_interval`` a multiple of the time step, at least the
+      frame interval, at most ``analysis.inflow.level_width``, dividing ``analysis.d2min.lag``;
       ``analysis.event_duration.short_lag`` a multiple of the frame interval and its longest
       lag plus ``analysis.autocorr.max_lag`` inside a window; the stress-MSD fit window
       inside ``analysis.stress_msd.max_lag``;
@@ -224,10 +226,13 @@ def _check_cross_fields(cfg: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"shear.frames.frame_interval: {frames['frame_interval']} is below the time step"
         )
+    survey = survey_settings(frames)
+    if survey:
+        _check_survey(survey[0], frames["frame_interval"], shear["timestep"], analysis)
     min_window = math.inf
     for rate in shear["shear_rates"]:
         plan = shear_plan(cfg, rate)
-        w = plan.windows[0]
+        w = plan.dense_windows[0]
         min_window = min(min_window, (w.stop - w.start) * shear["timestep"])
     _check_segment_wall_time(system["n_particles"], shear, execution)
     lag = analysis["d2min"]["lag"]
@@ -302,7 +307,31 @@ _PLAN_KEYS = {
     "thermo_strain_interval": "shear.thermo_strain_interval",
     "frame_interval": "shear.frames.frame_interval",
     "window_duration": "shear.frames.window_duration",
+    "survey_interval": "shear.frames.survey_interval",
+    "survey_strain": "shear.frames.survey_strain",
 }
+
+
+def _check_survey(
+    interval: float, frame_interval: float, timestep: float, analysis: Mapping[str, Any]
+) -> None:
+    """Survey frames: a multiple of the time step, >= frame_interval, and the D2min lag a
+    multiple of the survey interval (onsets are found at that lag in every window)."""
+    key = "shear.frames.survey_interval"
+    steps = interval / timestep
+    if abs(steps - round(steps)) > 1e-6 * max(steps, 1.0):
+        raise ConfigError(f"{key}: {interval} is not a multiple of shear.timestep ({timestep})")
+    if interval < frame_interval * (1 - 1e-9):
+        raise ConfigError(f"{key}: {interval} is below shear.frames.frame_interval")
+    if interval > analysis["inflow"]["level_width"] + 1e-9:
+        raise ConfigError(f"{key}: {interval} exceeds analysis.inflow.level_width (onset levels)")
+    lag = analysis["d2min"]["lag"]
+    ratio = lag / interval
+    if ratio < 1 - 1e-6 or abs(ratio - round(ratio)) > 1e-6:
+        raise ConfigError(
+            f"{key}: analysis.d2min.lag ({lag}) must be a multiple of the survey interval "
+            f"({interval}): D2min, onsets and Gamma use the lag in every window"
+        )
 
 
 def starts_from_glass(config: Mapping[str, Any], rate: float) -> bool:
@@ -395,10 +424,29 @@ def shear_plan(config: Mapping[str, Any], rate: float) -> ShearPlan:
             frames["n_windows"],
             frames["window_duration"],
             frames["frame_interval"],
+            *survey_settings(frames),
         )
     except ValueError as exc:
         key = _PLAN_KEYS.get(str(exc).split()[0], "shear.frames.n_windows")
         raise ConfigError(f"{key}: at rate {rate:g}, {exc}") from None
+
+
+def survey_settings(frames: Mapping[str, Any]) -> tuple[float, float | None] | tuple[()]:
+    """``(survey_interval, survey_strain)`` of ``shear.frames``, or ``()`` if off (0 or absent):
+    rule params then stay as before survey frames existed, so leaving them off reruns nothing.
+
+    Examples
+    --------
+    >>> survey_settings({"survey_interval": 0.0}), survey_settings({})
+    ((), ())
+    >>> survey_settings({"survey_interval": 1, "survey_strain": None})
+    (1.0, None)
+    """
+    interval = float(frames.get("survey_interval", 0.0) or 0.0)
+    if interval == 0:
+        return ()
+    strain = frames.get("survey_strain")
+    return (interval, None if strain is None else float(strain))
 
 
 def _check_segment_wall_time(

@@ -132,13 +132,14 @@ def stress_msd_samples(
     Returns
     -------
     DataFrame
-        Columns of :data:`STRESS_MSD_SAMPLE_COLUMNS` plus ``k`` (lag in frame intervals).
+        Columns of :data:`STRESS_MSD_SAMPLE_COLUMNS` plus ``k`` (lag in the run's finest
+        frame interval; each window uses its own spacing, a multiple of it).
 
     Raises
     ------
     ValueError
-        If columns are missing, a window's frames are not equally spaced, windows have
-        different frame intervals, blocks are missing in some frame, or no lag fits.
+        If columns are missing, a window's frames are not equally spaced, a window's interval
+        is not a multiple of the finest one, blocks are missing in some frame, or no lag fits.
 
     Examples
     --------
@@ -161,7 +162,11 @@ def stress_msd_samples(
             f"expected finite G0 and max_lag > 0, got G0={shear_modulus!r}, max_lag={max_lag!r}"
         )
     parts: list[pd.DataFrame] = []
-    spacing: float | None = None
+    # windows may have different spacings (dense and survey frames): k counts the finest one
+    finest = block_stress.groupby("window")["time"].agg(
+        lambda t: np.diff(np.unique(t)).min() if t.nunique() > 1 else np.nan
+    )
+    spacing = float(finest.min()) if finest.notna().any() else None
     for window, df in block_stress.groupby("window", sort=True):
         wide = df.pivot_table(index="time", columns=["bx", "by"], values="stress", aggfunc="first")
         if wide.isna().to_numpy().any():
@@ -172,12 +177,11 @@ def stress_msd_samples(
         if math.isnan(dt):
             log.warning("window %s has a single frame: no lag", window)
             continue
-        if spacing is None:
-            spacing = dt
-        elif not math.isclose(dt, spacing, rel_tol=_SPACING_RTOL):
+        step = dt / spacing if spacing else 1.0
+        if abs(step - round(step)) > _SPACING_RTOL * step:
             raise ValueError(
-                f"window {window} has frame interval {dt}, another window {spacing}: "
-                "expected one frame interval per run"
+                f"window {window} has frame interval {dt}, not a multiple of the finest "
+                f"interval {spacing} of the run"
             )
         sigma = wide.to_numpy(np.float64)
         bx = wide.columns.get_level_values("bx").to_numpy()
@@ -193,7 +197,7 @@ def stress_msd_samples(
                         "window": window,
                         "bx": bx,
                         "by": by,
-                        "k": k,
+                        "k": k * round(step),
                         "lag": float(np.mean(times[k:] - times[:-k])),
                         "msd": np.mean(d * d, axis=0),
                         "drift": float(np.mean(drift)),

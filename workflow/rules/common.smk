@@ -27,6 +27,7 @@ from mechnoise.config import (
     segment_strain_at,
     shear_run_strains,
     slug,
+    survey_settings,
     sorted_rates,
     validate_config,
 )
@@ -157,7 +158,8 @@ def get_quench_params():
 def get_plan_settings(wildcards):
     """Arguments of mechnoise.lammps.schedule.plan_shear after the rate, in its order, for the
     run named by the wildcards (in a rate cascade a run's discarded and total strain depend on
-    whether it starts from the glass)."""
+    whether it starts from the glass). Survey frames add (survey_interval, survey_strain) only
+    when on, so leaving them off changes no params and reruns nothing."""
     shear = config["shear"]
     frames = shear["frames"]
     rate = float(wildcards.rate)
@@ -171,6 +173,7 @@ def get_plan_settings(wildcards):
         int(frames["n_windows"]),
         float(frames["window_duration"]),
         float(frames["frame_interval"]),
+        *survey_settings(frames),
     )
 
 

@@ -12,8 +12,13 @@ log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 p = sm.params
 
+# only windows whose spacing divides the short lag enter tau_p (the dense ones, not the
+# survey windows): build Frame objects for those only
+table = io.read_frames_table(sm.input.frames)
+dense = plasticity.windows_resolving(table[["window", "time"]].drop_duplicates(), p.short_lag)
+table = table[table["window"].isin(dense)]
 curves, durations = plasticity.event_duration_tables(
-    io.read_frames(sm.input.frames),
+    list(io.iter_frames(table)),
     io.read_table(sm.input.d2min),
     threshold=p.threshold,
     lag=p.lag,

@@ -1,4 +1,4 @@
-"""Plan of a shear run: strain segments, thermo interval and dense frame windows, in MD steps.
+"""Plan of a shear run: strain segments, thermo interval and frame windows, in MD steps.
 
 A shear run at rate ``gamma_dot`` with time step ``dt`` reaches strain ``gamma`` at step
 ``gamma / (gamma_dot dt)``. The run is cut into segments of ``segment_strain`` (one restartable
@@ -7,6 +7,14 @@ the steady state (strain > ``steady_strain``): inside a window, one frame every
 ``frame_interval`` tau0 for ``window_duration`` tau0. Window starts are multiples of the frame
 interval in steps, so every frame step is a multiple of ``frame_every`` and a window cut by a
 segment boundary continues seamlessly in the next segment.
+
+Survey frames (``survey_interval`` > 0): besides the dense windows, one frame every
+``survey_interval`` tau0 over the steady state (all of it, or its first ``survey_strain``),
+cut into survey windows around the dense windows. Every frame belongs to exactly one
+window, windows never share a step, and each window has its own spacing ``every``: the dense
+windows keep ``frame_interval`` (for ``tau_p``), the survey windows sample onsets, in-flow
+thresholds and the onset coverage of ``D_noise`` over the whole run at a fraction of the
+cost. Windows are numbered in time order.
 
 Rate cascade: a run may start from the end state of the run at the next higher rate instead
 of the quenched glass (:func:`run_strains`). It then discards only a short re-equilibration
@@ -21,12 +29,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Window:
-    """A dense frame window: frames at ``start, start + every, …, stop`` (steps, inclusive)."""
+    """A frame window: frames at ``start, start + every, …, stop`` (steps, inclusive).
+
+    ``survey`` marks a window of survey frames (``survey_interval`` apart); the others are the
+    dense windows (``frame_interval`` apart).
+    """
 
     index: int
     start: int
     stop: int
     every: int
+    survey: bool = False
 
     @property
     def steps(self) -> list[int]:
@@ -47,7 +60,7 @@ class ShearPlan:
     thermo_every : int
         Steps between thermo rows.
     windows : tuple of Window
-        Dense frame windows, in time order.
+        Frame windows (dense and survey), in time order, numbered 0, 1, … in that order.
     steady_step : int
         First step of the steady state (strain below it is discarded as transient).
     """
@@ -74,6 +87,11 @@ class ShearPlan:
                 return w.index
         raise ValueError(f"step {step} lies in no frame window")
 
+    @property
+    def dense_windows(self) -> tuple[Window, ...]:
+        """The dense windows (``frame_interval`` apart), in time order."""
+        return tuple(w for w in self.windows if not w.survey)
+
 
 def plan_shear(
     rate: float,
@@ -85,6 +103,8 @@ def plan_shear(
     n_windows: int,
     window_duration: float,
     frame_interval: float,
+    survey_interval: float = 0.0,
+    survey_strain: float | None = None,
 ) -> ShearPlan:
     """Plan the segments and frame windows of a shear run.
 
@@ -103,6 +123,11 @@ def plan_shear(
     window_duration, frame_interval : float
         Window length and frame spacing (tau0). The window is shortened to fit the steady
         state when needed (at high rates the steady state lasts less than one window).
+    survey_interval : float, optional
+        Spacing of the survey frames (tau0), a multiple of ``dt`` and at least
+        ``frame_interval``; 0 (default): no survey frames.
+    survey_strain : float or None, optional
+        Survey frames cover the first ``survey_strain`` of the steady state (None: all of it).
 
     Returns
     -------
@@ -111,7 +136,8 @@ def plan_shear(
     Raises
     ------
     ValueError
-        For non-positive rates or steps, or a steady state too short for two frames.
+        For non-positive rates or steps, a steady state too short for two frames, or a survey
+        interval that is negative, not a multiple of ``dt`` or below ``frame_interval``.
 
     Examples
     --------
@@ -120,6 +146,13 @@ def plan_shear(
     ((6000, 12000), 20)
     >>> [(w.start, w.stop, w.every) for w in p.windows]
     [(4000, 7960, 40), (8000, 11960, 40)]
+
+    With survey frames every 1 tau0 (200 steps) around the dense windows:
+
+    >>> p = plan_shear(0.01, 0.005, 0.6, 0.3, 0.2, 0.001, 2, 10.0, 0.2, survey_interval=1.0)
+    >>> [(w.start, w.stop, w.every, w.survey) for w in p.windows]  # doctest: +NORMALIZE_WHITESPACE
+    [(4000, 6000, 40, False), (6200, 7800, 200, True), (8000, 10000, 40, False),
+     (10200, 12000, 200, True)]
     """
     for name, value in [
         ("rate", rate),
@@ -160,7 +193,65 @@ def plan_shear(
             start = first + w * gap
             windows.append(Window(w, start, start + length, every))
     steady_step = math.ceil(steady_strain / step_strain - 1e-9)
+    if survey_interval:
+        survey_every = _survey_every(survey_interval, dt, frame_interval)
+        if survey_strain is not None and not survey_strain > 0:
+            raise ValueError(f"survey_strain must be > 0 or None, got {survey_strain}")
+        end = total_steps
+        if survey_strain is not None:
+            end = min(total_steps, steady_step + math.floor(survey_strain / step_strain + 1e-9))
+        windows += survey_windows(windows, steady_step, end, survey_every)
+    elif survey_interval != 0:
+        raise ValueError(f"survey_interval must be >= 0, got {survey_interval}")
+    ordered = sorted(windows, key=lambda w: w.start)
+    windows = [Window(i, w.start, w.stop, w.every, w.survey) for i, w in enumerate(ordered)]
     return ShearPlan(rate, dt, tuple(ends), thermo_every, tuple(windows), steady_step)
+
+
+def _survey_every(survey_interval: float, dt: float, frame_interval: float) -> int:
+    """Steps between survey frames; ValueError unless a multiple of ``dt`` >= frame_interval."""
+    if not survey_interval > 0:
+        raise ValueError(f"survey_interval must be >= 0, got {survey_interval}")
+    every = round(survey_interval / dt)
+    if every < 1 or abs(every * dt - survey_interval) > 1e-9 * max(survey_interval, 1.0):
+        raise ValueError(
+            f"survey_interval {survey_interval} is not a multiple of the time step {dt}"
+        )
+    if survey_interval < frame_interval * (1 - 1e-9):
+        raise ValueError(
+            f"survey_interval {survey_interval} is below the dense frame_interval {frame_interval}"
+        )
+    return every
+
+
+def survey_windows(dense: list[Window], first: int, last: int, every: int) -> list[Window]:
+    """Survey windows: frames at multiples of ``every`` in ``[first, last]``, cut around ``dense``.
+
+    A survey frame never lies inside a dense window ``[start, stop]`` (so no step holds two
+    frames), and a piece with fewer than two frames is dropped. Indices are provisional
+    (:func:`plan_shear` renumbers all windows in time order).
+
+    Examples
+    --------
+    >>> [(w.start, w.stop, w.every) for w in survey_windows([Window(0, 100, 140, 10)], 0, 300, 50)]
+    [(0, 50, 50), (150, 300, 50)]
+    """
+    if every < 1:
+        raise ValueError(f"survey frame spacing must be >= 1 step, got {every}")
+    steps = list(range(math.ceil(first / every) * every, last + 1, every))
+    blocked = sorted((w.start, w.stop) for w in dense)
+    pieces: list[list[int]] = [[]]
+    for s in steps:
+        if any(a <= s <= b for a, b in blocked):
+            if pieces[-1]:
+                pieces.append([])
+            continue
+        # a dense window between two survey frames also cuts the survey window
+        if pieces[-1] and any(pieces[-1][-1] < a and b < s for a, b in blocked):
+            pieces.append([])
+        pieces[-1].append(s)
+    kept = [p for p in pieces if len(p) >= 2]
+    return [Window(i, p[0], p[-1], every, survey=True) for i, p in enumerate(kept)]
 
 
 def run_strains(

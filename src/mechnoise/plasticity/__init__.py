@@ -20,7 +20,14 @@ from mechnoise.plasticity.clusters import (
     label_periodic,
     summarize_activity,
 )
-from mechnoise.plasticity.d2min import D2MIN_COLUMNS, d2min, d2min_frames, lagged_frame_pairs
+from mechnoise.plasticity.d2min import (
+    D2MIN_COLUMNS,
+    d2min,
+    d2min_frames,
+    lagged_frame_pairs,
+    window_spacings,
+    windows_resolving,
+)
 from mechnoise.plasticity.event_duration import (
     AUTOCORR_COLUMNS,
     EVENT_AUTOCORR_COLUMNS,
@@ -73,6 +80,8 @@ __all__ = [
     "fit_event_duration",
     "label_periodic",
     "lagged_frame_pairs",
+    "window_spacings",
+    "windows_resolving",
     "minimum_image",
     "neighbor_pairs",
     "occupancy_rate",

@@ -35,7 +35,14 @@ from mechnoise._typing import FloatArray, IntArray
 from mechnoise.io import Box, Frame
 from mechnoise.plasticity.neighbors import as_positions, minimum_image, neighbor_pairs
 
-__all__ = ["D2MIN_COLUMNS", "d2min", "d2min_frames", "lagged_frame_pairs"]
+__all__ = [
+    "D2MIN_COLUMNS",
+    "d2min",
+    "d2min_frames",
+    "lagged_frame_pairs",
+    "window_spacings",
+    "windows_resolving",
+]
 
 log = logging.getLogger(__name__)
 
@@ -270,3 +277,43 @@ def d2min_frames(frames: Sequence[Frame], lag: float, r_max: float = 2.5) -> pd.
         )
         log.info("D2min frame %d -> %d: mean %.4g", ref_index, cur_index, np.nanmean(values))
     return pd.concat(parts, ignore_index=True)
+
+
+def window_spacings(frame_table: pd.DataFrame) -> dict[int, float]:
+    """Frame spacing (tau0) of every window with two frames or more (columns window, time).
+
+    A run's windows may have different spacings: dense windows (``shear.frames.frame_interval``)
+    and survey windows (``shear.frames.survey_interval``); each is equally spaced.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"window": [0, 0, 0, 1, 1], "time": [0.0, 0.2, 0.4, 2.0, 3.0]})
+    >>> window_spacings(t)
+    {0: 0.2, 1: 1.0}
+    """
+    out: dict[int, float] = {}
+    for window, g in frame_table.groupby("window", sort=True):
+        times = np.unique(g["time"].to_numpy(np.float64))
+        if times.size > 1:
+            out[int(window)] = round(float((times[-1] - times[0]) / (times.size - 1)), 12)
+    return out
+
+
+def windows_resolving(frame_table: pd.DataFrame, lag: float) -> list[int]:
+    """Windows whose frame spacing divides ``lag`` (a whole number of frame intervals).
+
+    With survey frames these are the dense windows for a short lag such as τ_p's 0.2 tau0,
+    and every window for the D²min lag.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"window": [0, 0, 0, 1, 1], "time": [0.0, 0.2, 0.4, 2.0, 3.0]})
+    >>> windows_resolving(t, 0.2), windows_resolving(t, 4.0)
+    ([0], [0, 1])
+    """
+    keep = []
+    for window, dt in window_spacings(frame_table).items():
+        ratio = lag / dt
+        if ratio >= 1 - 1e-6 and abs(ratio - round(ratio)) <= 1e-6:
+            keep.append(window)
+    return keep

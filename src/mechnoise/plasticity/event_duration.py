@@ -42,7 +42,7 @@ from scipy.optimize import curve_fit
 from mechnoise import columns, stats
 from mechnoise._typing import BoolArray, FloatArray
 from mechnoise.io import Frame
-from mechnoise.plasticity.d2min import d2min_frames
+from mechnoise.plasticity.d2min import d2min_frames, window_spacings, windows_resolving
 from mechnoise.stats import pool_curves
 
 __all__ = [
@@ -77,7 +77,8 @@ def d2min_autocorrelation(
     ----------
     d2min_table : DataFrame
         Columns frame, window, time, id, d2min (:data:`D2MIN_COLUMNS`); within a window the
-        reference times must be equally spaced.
+        reference times must be equally spaced, each window with its own spacing (dense and
+        survey windows): a lag pools every window that holds it.
     threshold : float
         A particle is active at ``t0`` if ``D²(i, t0) > threshold`` (sigma²).
     max_lag : float
@@ -86,14 +87,13 @@ def d2min_autocorrelation(
     Returns
     -------
     DataFrame
-        Columns of :data:`AUTOCORR_COLUMNS`, lags ``0, Δ, 2Δ, … ≤ max_lag`` (``Δ`` the
-        frame interval); lags no window can hold are left out.
+        Columns of :data:`AUTOCORR_COLUMNS`, lags ``0, Δ, 2Δ, … ≤ max_lag`` (``Δ`` each
+        window's frame interval); lags no window can hold are left out.
 
     Raises
     ------
     ValueError
-        If frames of a window are not equally spaced, windows have different spacings, or a
-        frame lacks some atom ids.
+        If frames of a window are not equally spaced or a frame lacks some atom ids.
 
     Notes
     -----
@@ -106,33 +106,28 @@ def d2min_autocorrelation(
     """
     if not (np.isfinite(max_lag) and max_lag >= 0):
         raise ValueError(f"max_lag must be a non-negative time (tau0), got {max_lag!r}")
-    num: dict[int, float] = {}
-    den: dict[int, float] = {}
-    cnt: dict[int, int] = {}
-    spacing: float | None = None
+    num: dict[float, float] = {}
+    den: dict[float, float] = {}
+    cnt: dict[float, int] = {}
+    spacings = window_spacings(d2min_table)  # each window its own (dense or survey)
     for window, group in d2min_table.groupby("window", sort=True):
         times, _, values = _wide(group, int(window))
-        if times.size > 1:
-            steps = np.diff(times)
-            if not np.allclose(steps, steps[0], rtol=1e-6):
-                raise ValueError(f"window {window}: reference times are not equally spaced")
-            if spacing is not None and not math.isclose(steps[0], spacing, rel_tol=1e-6):
-                raise ValueError(f"frame spacing {steps[0]} of window {window} != {spacing}")
-            spacing = float(steps[0])
-        n_lags = (
-            times.size if spacing is None else min(times.size, int(max_lag / spacing + 1e-6) + 1)
-        )
+        spacing = spacings.get(int(window), math.inf)
+        if times.size > 1 and not np.allclose(np.diff(times), spacing, rtol=1e-6):
+            raise ValueError(f"window {window}: reference times are not equally spaced")
+        n_lags = min(times.size, int(max_lag / spacing + 1e-6) + 1)
         active = values > threshold
         for m in range(n_lags):
             a, b = values[: times.size - m], values[m:]
             use = active[: times.size - m] & np.isfinite(b)
-            num[m] = num.get(m, 0.0) + float(np.sum(a[use] * b[use]))
-            den[m] = den.get(m, 0.0) + float(np.sum(a[use] ** 2))
-            cnt[m] = cnt.get(m, 0) + int(use.sum())
-    lags = sorted(m for m in cnt if cnt[m] > 0)
+            t = round(m * spacing, 9) if m else 0.0  # lags pooled by time across windows
+            num[t] = num.get(t, 0.0) + float(np.sum(a[use] * b[use]))
+            den[t] = den.get(t, 0.0) + float(np.sum(a[use] ** 2))
+            cnt[t] = cnt.get(t, 0) + int(use.sum())
+    lags = sorted(t for t in cnt if cnt[t] > 0)
     return pd.DataFrame(
         {
-            "lag": [m * (spacing or 0.0) for m in lags],
+            "lag": lags,
             "C_p": [num[m] / den[m] for m in lags],
             "n": np.array([cnt[m] for m in lags], dtype=np.int64),
         }
@@ -454,6 +449,10 @@ def event_duration_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Time-resolved ``C(t)`` and ``τ_p`` at the short lags ``δs, 2δs, …, n δs``.
 
+    Only the windows whose frame spacing divides ``short_lag`` enter (the dense windows;
+    survey windows, ``shear.frames.survey_interval`` apart, cannot resolve ``δs``), so adding
+    survey frames leaves ``τ_p`` unchanged.
+
     Parameters
     ----------
     frames : sequence of Frame
@@ -491,6 +490,10 @@ def event_duration_tables(
             f"analysis.event_duration: short_lag must be > 0 and n_short_lags >= 1, got "
             f"{short_lag!r}, {n_short_lags!r}"
         )
+    table = pd.DataFrame({"window": [f.window for f in frames], "time": [f.time for f in frames]})
+    dense = set(windows_resolving(table, short_lag))
+    frames = [f for f in frames if f.window in dense]
+    d2min_table = d2min_table[d2min_table["window"].isin(dense)]
     curves, rows = [], []
     for k in range(1, n_short_lags + 1):
         ds = k * short_lag

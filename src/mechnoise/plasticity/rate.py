@@ -287,7 +287,8 @@ def event_rate(
         frames observed and the coarse grid ``M``.
     n_error_blocks : int
         Contiguous blocks of reference frames for the error (:func:`mechnoise.stats.block_average`
-        of the onsets per frame); fewer if the run has fewer frames.
+        of the onsets per frame, a frame of a sparser window counted once per finest interval
+        it spans, so blocks hold equal times); fewer if the run has fewer frames.
 
     Returns
     -------
@@ -315,15 +316,22 @@ def event_rate(
         raise ValueError(f"the coarse grid changes between frames (M = {sorted(m)})")
     n_cells = int(m[0]) ** 2
     counts = events.groupby("frame").size()
-    per_frame, t_obs = [], 0.0
-    for _, g in activity.sort_values("time").groupby("window", sort=True):
+    per_frame: list[float] = []
+    t_obs = 0.0
+    windows = [g for _, g in activity.sort_values("time").groupby("window", sort=True)]
+    spacings = [float(np.median(np.diff(g["time"]))) for g in windows if len(g) > 1]
+    finest = min(spacings, default=1.0)
+    for g in windows:
         times = g["time"].to_numpy(np.float64)
         if times.size < 2:
             continue
         dt = float(np.median(np.diff(times)))
         t_obs += (times.size - 1) * dt
         later = g["frame"].to_numpy()[1:]
-        per_frame.extend(counts.reindex(later, fill_value=0).to_numpy(np.float64) / (n_cells * dt))
+        rates = counts.reindex(later, fill_value=0).to_numpy(np.float64) / (n_cells * dt)
+        # a frame of a sparser (survey) window stands for dt / finest intervals: the error
+        # blocks then hold equal times whatever the windows' spacings
+        per_frame.extend(np.repeat(rates, max(1, round(dt / finest))))
     n_onsets = len(events)
     if t_obs <= 0:
         return math.nan, math.nan, n_onsets, 0.0

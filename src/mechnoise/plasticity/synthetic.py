@@ -19,6 +19,7 @@ as ``γ̇ t ly`` and flips by ``−lx`` past ``lx/2``, as in LAMMPS with ``flip 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +57,7 @@ def synthetic_rearrangements(
     density: float = 1.2,
     n_windows: int = 2,
     window_duration: float = 30.0,
-    frame_interval: float = 0.2,
+    frame_interval: float | Sequence[float] = 0.2,
     event_rate: float = 0.002,
     amplitude: float = 0.4,
     radius: float = 1.6,
@@ -74,8 +75,9 @@ def synthetic_rearrangements(
         The packing holds ``n_side²`` particles.
     density : float
         Number density (sigma⁻²); the box side is ``sqrt(n_side² / density)``.
-    n_windows, window_duration, frame_interval : int, float, float
-        Frame windows (as in a shear run), their length and the frame spacing (tau0).
+    n_windows, window_duration, frame_interval : int, float, float or sequence of float
+        Frame windows (as in a shear run), their length and the frame spacing (tau0): one
+        for all windows, or one per window (dense and survey windows of a run).
         Windows are ``window_duration + 10 τ_e`` apart, so events do not carry over.
     event_rate : float
         Event onsets per unit area and time (sigma⁻² tau0⁻¹); onsets are uniform in space
@@ -106,10 +108,17 @@ def synthetic_rearrangements(
     >>> len(run.frames), run.frames[0].positions.shape
     (6, (100, 2))
     """
+    spacings = (
+        [float(frame_interval)] * n_windows
+        if isinstance(frame_interval, int | float)
+        else [float(v) for v in frame_interval]
+    )
+    if len(spacings) != n_windows:
+        raise ValueError(f"need {n_windows} frame intervals, got {len(spacings)}")
     for name, value in (
         ("tau_e", tau_e),
         ("window_duration", window_duration),
-        ("frame_interval", frame_interval),
+        ("frame_interval", min(spacings, default=1.0)),
         ("density", density),
         ("radius", radius),
     ):
@@ -126,7 +135,6 @@ def synthetic_rearrangements(
     ids = np.arange(1, n + 1, dtype=np.int64)
     types = np.where(rng.random(n) < 0.65, 1, 2).astype(np.int64)
 
-    n_frames = int(round(window_duration / frame_interval)) + 1
     gap = window_duration + 10.0 * tau_e
     area = side * side
     event_rows = []
@@ -155,8 +163,8 @@ def synthetic_rearrangements(
                     "n_particles": int(members.size),
                 }
             )
-        for k in range(n_frames):
-            t = t_start + k * frame_interval
+        for k in range(int(round(window_duration / spacings[window])) + 1):
+            t = t_start + k * spacings[window]
             pos = ref.copy()
             for start, members, disp in moves:
                 if t > start:

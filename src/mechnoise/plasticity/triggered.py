@@ -266,8 +266,12 @@ def onset_profile(
     -------
     DataFrame
         Columns of :data:`ONSET_PROFILE_COLUMNS`, one row per lag with at least one onset.
+        With windows of different spacings (dense and survey frames) the lags are those of the
+        coarsest spacing, so every onset contributes to every lag it reaches.
     """
     m, per_window, where = _window_arrays(block_stress)
+    coarse = max((float(np.median(np.diff(t))) for t, _ in per_window.values() if t.size > 1),
+                 default=math.inf)  # fmt: skip
     sums: dict[float, list[tuple[float, float]]] = {}
     for ev in events.itertuples(index=False):
         window, i0 = where[int(ev.frame)]
@@ -275,6 +279,8 @@ def onset_profile(
         centroid, neighbours, _ = _excess(sigma, int(ev.bx), int(ev.by), m)
         tau = times - times[i0]
         keep = (tau >= -pre - 1e-9) & (tau <= post + 1e-9)
+        if math.isfinite(coarse):
+            keep &= np.abs(tau / coarse - np.round(tau / coarse)) < 1e-6
         for t, c, n in zip(tau[keep], centroid[keep], neighbours[keep], strict=True):
             sums.setdefault(round(float(t), 6), []).append((c - centroid[i0], n - neighbours[i0]))
     rows: list[dict[str, object]] = []
