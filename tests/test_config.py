@@ -21,11 +21,22 @@ def config() -> dict:
     return yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
-@pytest.mark.parametrize("preset", [None, "tiny.yaml", "medium.yaml", "paper.yaml"])
+@pytest.mark.parametrize(
+    "preset",
+    [
+        None,
+        *(
+            f"workflow/presets/{p.name}"
+            for p in sorted((ROOT / "workflow" / "presets").glob("*.yaml"))
+        ),
+        # configurations of the runs quoted in the docs stay runnable
+        *(f"docs/runs/{p.name}" for p in sorted((ROOT / "docs" / "runs").glob("*.yaml"))),
+    ],
+)
 def test_shipped_configs_are_valid(preset: str | None) -> None:
     paths = [ROOT / "config.yaml"]
     if preset:
-        paths.append(ROOT / "workflow" / "presets" / preset)
+        paths.append(ROOT / preset)
     load_config(*paths, schema=SCHEMA)
 
 
