@@ -21,8 +21,12 @@ def summary() -> pd.DataFrame:
             "alpha_flow_err": [0.014, 0.014, 0.014],
             "alpha_kappa_noise": [0.07, 0.33, 0.2],
             "alpha_kappa_noise_err": [0.006, 0.02, 0.3],
-            "alpha_kappa_flow": [0.34, math.nan, math.nan],
-            "alpha_kappa_flow_err": [0.02, math.nan, math.nan],
+            "alpha_kappa_flow": [0.34, 0.5, math.nan],
+            "alpha_kappa_flow_err": [0.02, 0.05, math.nan],
+            "alpha_flow_inflow": [0.33, math.nan, math.nan],
+            "alpha_flow_inflow_err": [0.014, math.nan, math.nan],
+            "yield_stress_rescaled_flow": [0.3, 1.2, math.nan],
+            "yield_stress_rescaled_flow_err": [0.02, 0.1, math.nan],
             "alpha_micro_noise": [0.5, 0.4, 0.3],
             "alpha_micro_noise_err": [0.05, 0.04, 0.03],
             "D_noise": [0.01, 0.02, 0.03],
@@ -47,6 +51,8 @@ def test_section_has_a_verdict_per_density_and_says_what_breaks() -> None:
     # at 1.15 the in-flow threshold restores agreement: the frozen-matrix sigma_c breaks HL
     first = page.split("<tr>")[2]
     assert first.count("HL holds") == 1 and "noise too weak" in first
+    # at 1.19 sigma_Y is above half the in-flow threshold: no HL solution at all
+    assert "HL cannot give sigma_Y/sigma_c_flow = 1.2" in page.split("<tr>")[3]
     assert meanfield_html(summary().drop(columns="alpha_kappa_noise")) == ""
 
 
@@ -54,5 +60,40 @@ def test_figure_draws_every_alpha_with_error_bars() -> None:
     fig = plot_meanfield_alphas(summary())
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len(labels) == 4  # alpha_flow, alpha_kappa (both), alpha_micro; no empty columns
-    assert len(ax.containers) == 4
+    assert len(labels) == 5  # alpha_flow (both), alpha_kappa (both), alpha_micro; no empty columns
+    assert len(ax.containers) == 5
+
+
+def test_inflow_alpha_flow_uses_the_inflow_threshold_on_both_sides() -> None:
+    """alpha_flow_inflow inverts HL at sigma_Y / sigma_c_flow; beyond 1/2 it is NaN."""
+    from mechnoise.report.table1 import add_meanfield_alphas
+
+    # HL at alpha = 0.26 gives sigma_Y / sigma_c = 0.25278778 (hl.alpha_flow's doctest)
+    table = pd.DataFrame(
+        {
+            "density": [1.0, 2.0],
+            "G0": [10.0, 10.0],
+            "sigma_y": [0.25278778 * 0.5, 0.4],
+            "sigma_y_err": [0.0, 0.01],
+            "sigma_c_flow": [0.5, 0.5],
+            "sigma_c_flow_err": [0.0, 0.01],
+        }
+    )
+    from mechnoise.report.table1 import MEANFIELD_COLUMNS
+
+    couplings = pd.DataFrame(
+        {"density": [1.0, 2.0], "shear_rate": [1e-3, 1e-3]}
+        | {
+            c: [0.01, 0.01]
+            for c in MEANFIELD_COLUMNS
+            if "flow_inflow" not in c and "rescaled" not in c
+        }
+    )
+    out = add_meanfield_alphas(table, couplings, 1e-3)
+    assert math.isclose(out.loc[0, "alpha_flow_inflow"], 0.26, rel_tol=1e-5)
+    assert math.isclose(out.loc[0, "yield_stress_rescaled_flow"], 0.25278778, rel_tol=1e-9)
+    assert math.isnan(out.loc[1, "alpha_flow_inflow"])  # 0.8 > 1/2: no HL solution
+    assert math.isclose(out.loc[1, "yield_stress_rescaled_flow"], 0.8)
+    assert math.isclose(
+        out.loc[1, "yield_stress_rescaled_flow_err"], 0.8 * math.hypot(0.01 / 0.4, 0.01 / 0.5)
+    )

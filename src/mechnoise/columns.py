@@ -1239,8 +1239,29 @@ COLUMNS: dict[str, Column] = define(
             "alpha_kappa_flow_err@summary",
             "float64",
             "-",
-            "joint jackknife error of alpha_kappa_flow",
+            "error of alpha_kappa_flow: D_noise and sigma_c_flow errors in quadrature",
         ),
+        (
+            "yield_stress_rescaled_flow",
+            "float64",
+            "-",
+            "sigma_Y / sigma_c_flow: the HB yield stress in units of the in-flow threshold "
+            "(HL can reach at most 1/2)",
+        ),
+        (
+            "yield_stress_rescaled_flow_err",
+            "float64",
+            "-",
+            "error of yield_stress_rescaled_flow (sigma_Y and sigma_c_flow errors in quadrature)",
+        ),
+        (
+            "alpha_flow_inflow",
+            "float64",
+            "-",
+            "alpha_flow from sigma_Y / sigma_c_flow (Eq. 15 inverted): the coupling HL needs "
+            "with the in-flow threshold; NaN where that ratio is not in (0, 1/2)",
+        ),
+        ("alpha_flow_inflow_err", "float64", "-", "propagated error of alpha_flow_inflow"),
         ("alpha_bal_err@summary", "float64", "-", "joint jackknife error of alpha_bal"),
         (
             "step@block_series",
@@ -1949,6 +1970,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "alpha_kappa_flow_err@summary",
         "alpha_bal",
         "alpha_bal_err@summary",
+        "yield_stress_rescaled_flow",
+        "yield_stress_rescaled_flow_err",
+        "alpha_flow_inflow",
+        "alpha_flow_inflow_err",
     ),
     "report.run_coupling": (
         "density",

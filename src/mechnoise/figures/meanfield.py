@@ -12,6 +12,7 @@ from mechnoise.figures.canvas import new_axes
 #: Table-1 column -> legend label of every α drawn (α_flow first).
 ALPHA_LABELS = {
     "alpha_flow": r"$\alpha_{flow}$ (HB fit)",
+    "alpha_flow_inflow": r"$\alpha_{flow}$ (HB fit, in-flow $\sigma_c$)",
     "alpha_kappa_noise": r"$\alpha_\kappa$ ($D_{noise}$, frozen $\sigma_c$): HL test",
     "alpha_kappa_flow": r"$\alpha_\kappa$ ($D_{noise}$, in-flow $\sigma_c$)",
     "alpha_micro_noise": r"$\alpha_{micro}$ ($\langle\Delta\sigma\rangle^2$)",
@@ -37,11 +38,11 @@ def plot_meanfield_alphas(summary: pd.DataFrame, ax: Axes | None = None) -> Figu
             rho + shift,
             summary[col],
             yerr=err.to_numpy(float),
-            fmt="s-" if col == "alpha_flow" else "o",
+            fmt={"alpha_flow": "s-", "alpha_flow_inflow": "s--"}.get(col, "o"),
             ms=5,
             capsize=2,
             label=ALPHA_LABELS[col],
-            color="k" if col == "alpha_flow" else None,
+            color={"alpha_flow": "k", "alpha_flow_inflow": "0.45"}.get(col),
         )
     ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
     ax.set_xlabel(r"density $\rho$")

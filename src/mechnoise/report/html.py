@@ -207,6 +207,39 @@ def meanfield_verdict(
     return "noise too weak for HL" if alpha_kappa < alpha_flow else "noise too strong for HL"
 
 
+def inflow_verdict(row: pd.Series) -> str:
+    """The HL test with the in-flow threshold ``sigma_c_flow`` on both sides.
+
+    α_κ with ``sigma_c_flow`` against ``alpha_flow_inflow`` (α_flow of σ_Y/``sigma_c_flow``),
+    as :func:`meanfield_verdict`. Where σ_Y/``sigma_c_flow`` is at least ½ (beyond its error)
+    HL has no solution at all: "HL cannot give sigma_Y/sigma_c = r".
+
+    Examples
+    --------
+    >>> inflow_verdict(pd.Series({"yield_stress_rescaled_flow": 1.3,
+    ...                           "yield_stress_rescaled_flow_err": 0.2}))
+    'HL cannot give sigma_Y/sigma_c_flow = 1.3 (at most 1/2)'
+    >>> inflow_verdict(pd.Series({"alpha_kappa_flow": 0.30, "alpha_kappa_flow_err": 0.02,
+    ...                           "alpha_flow_inflow": 0.32, "alpha_flow_inflow_err": 0.02}))
+    'HL holds'
+    """
+    ratio = float(row.get("yield_stress_rescaled_flow", math.nan))
+    ratio_err = float(row.get("yield_stress_rescaled_flow_err", math.nan))
+    if math.isfinite(ratio) and ratio - 2 * (ratio_err if math.isfinite(ratio_err) else 0) >= 0.5:
+        return f"HL cannot give sigma_Y/sigma_c_flow = {ratio:.2g} (at most 1/2)"
+    return meanfield_verdict(
+        *(
+            float(row.get(c, math.nan))
+            for c in (
+                "alpha_kappa_flow",
+                "alpha_kappa_flow_err",
+                "alpha_flow_inflow",
+                "alpha_flow_inflow_err",
+            )
+        )
+    )
+
+
 def meanfield_html(summary: pd.DataFrame) -> str:
     """Section "Does the mean-field picture hold?": verdict per density, with the numbers.
 
@@ -227,7 +260,8 @@ def meanfield_html(summary: pd.DataFrame) -> str:
 
     head = (
         "<tr><th>density</th><th>alpha_flow</th><th>alpha_kappa (frozen sigma_c)</th>"
-        "<th>verdict</th><th>alpha_kappa (in-flow sigma_c)</th><th>verdict in-flow</th>"
+        "<th>verdict</th><th>sigma_Y / sigma_c_flow</th><th>alpha_flow (in-flow sigma_c)</th>"
+        "<th>alpha_kappa (in-flow sigma_c)</th><th>verdict in-flow</th>"
         "<th>D_noise</th><th>D_all</th><th>alpha_micro &lt;ds&gt;^2</th>"
         "<th>alpha_micro &lt;ds^2&gt;</th><th>alpha_bal</th></tr>"
     )
@@ -244,22 +278,14 @@ def meanfield_html(summary: pd.DataFrame) -> str:
                 )
             )
         )
-        flow_verdict = meanfield_verdict(
-            *(
-                float(row.get(c, math.nan))
-                for c in (
-                    "alpha_kappa_flow",
-                    "alpha_kappa_flow_err",
-                    "alpha_flow",
-                    "alpha_flow_err",
-                )
-            )
-        )
+        flow_verdict = inflow_verdict(row)
         cells = [
             f"{row['density']:g}",
             pm(row, "alpha_flow"),
             pm(row, "alpha_kappa_noise"),
             html.escape(verdict),
+            pm(row, "yield_stress_rescaled_flow"),
+            pm(row, "alpha_flow_inflow"),
             pm(row, "alpha_kappa_flow"),
             html.escape(flow_verdict),
             pm(row, "D_noise"),
@@ -278,8 +304,10 @@ def meanfield_html(summary: pd.DataFrame) -> str:
             "tau nor a drop convention. D_noise is the block-stress noise without the block's "
             "own onsets (LAMMPS block series); D_all includes them. Verdict: agreement within "
             "2 combined errors; 'undecided' if the combined error exceeds 50 %. With the "
-            "in-flow threshold (if measured) the column on the right says whether the frozen-"
-            "matrix sigma_c is what breaks HL. Errors: joint jackknife over the same time "
+            "in-flow threshold (if measured) both sides are recomputed with sigma_c_flow "
+            "(alpha_flow from sigma_Y / sigma_c_flow): this says whether the frozen-matrix "
+            "sigma_c is what breaks HL; HL cannot give sigma_Y / sigma_c above 1/2. Errors: "
+            "joint jackknife over the same time "
             "segments (D, Gamma). Method and caveats: docs/meanfield.md.</p>",
             f"<table class='table1'>{head}{''.join(rows)}</table>",
         ]

@@ -90,6 +90,7 @@ def inflow_columns(inflow: pd.Series | None, sigma_c: float, sigma_c_err: float,
         out[name], out[f"{name}_err"] = _ratio(out[key], out[f"{key}_err"], b, b_e)
     return out
 
+
 # --- issue 19 (mean-field test, helper 19a): every alpha side by side ------------------------
 #: Table-1 columns of :func:`add_meanfield_alphas` (defined in the registry, last in Table 1).
 MEANFIELD_COLUMNS: tuple[str, ...] = (
@@ -107,7 +108,15 @@ MEANFIELD_COLUMNS: tuple[str, ...] = (
     "alpha_kappa_flow_err",
     "alpha_bal",
     "alpha_bal_err",
+    "yield_stress_rescaled_flow",
+    "yield_stress_rescaled_flow_err",
+    "alpha_flow_inflow",
+    "alpha_flow_inflow_err",
 )
+
+
+#: Of :data:`MEANFIELD_COLUMNS`, those computed here from Table 1's own σ_Y and sigma_c_flow.
+_FROM_TABLE1 = ("yield_stress_rescaled_flow", "alpha_flow_inflow")
 
 
 def add_meanfield_alphas(
@@ -119,6 +128,10 @@ def add_meanfield_alphas(
     If ``table`` has a ``sigma_c_flow`` column (in-flow thresholds), ``alpha_kappa_flow`` is
     recomputed from D_noise, G0 and that threshold; its error adds the errors of D_noise and
     ``sigma_c_flow_err`` in quadrature (they are not yet jackknifed over the same segments).
+    The HL test with the in-flow threshold compares it with ``alpha_flow_inflow``, the α_flow
+    of ``σ_Y / sigma_c_flow`` (``yield_stress_rescaled_flow``), not with ``alpha_flow``: both
+    sides must use the same σ_c. Where ``σ_Y / sigma_c_flow`` is not in (0, ½) HL has no
+    solution and ``alpha_flow_inflow`` is NaN (the ratio says why).
     Without ``run_couplings`` the columns are NaN.
     """
     out = table.copy()
@@ -134,7 +147,7 @@ def add_meanfield_alphas(
         if runs.empty:
             continue
         for col in MEANFIELD_COLUMNS:
-            if col.endswith("_err") or f"{col}_err" not in MEANFIELD_COLUMNS:
+            if col.endswith("_err") or col in _FROM_TABLE1 or f"{col}_err" not in MEANFIELD_COLUMNS:
                 continue
             vals, errs = runs[col].to_numpy(float), runs[f"{col}_err"].to_numpy(float)
             if np.all(np.isfinite(vals)):
@@ -147,6 +160,21 @@ def add_meanfield_alphas(
             out.loc[i, "alpha_kappa_flow"], out.loc[i, "alpha_kappa_flow_err"] = (
                 hl.alpha_from_noise_ratio(*kappa)
             )
+        if "sigma_c_flow" in out and "sigma_y" in out:
+            sy, sy_e = float(row["sigma_y"]), float(row.get("sigma_y_err", math.nan))
+            scf, scf_e = float(row["sigma_c_flow"]), float(row.get("sigma_c_flow_err", math.nan))
+            if math.isfinite(sy) and math.isfinite(scf) and scf > 0:
+                ratio = sy / scf
+                out.loc[i, "yield_stress_rescaled_flow"] = ratio
+                out.loc[i, "yield_stress_rescaled_flow_err"] = abs(ratio) * math.hypot(
+                    _rel(sy, sy_e), _rel(scf, scf_e)
+                )
+                try:
+                    af = hl.alpha_flow(sy, sy_e, scf, scf_e)
+                except ValueError as exc:  # ratio outside (0, 1/2): no HL solution
+                    log.info("density %g: no alpha_flow_inflow (%s)", row["density"], exc)
+                else:
+                    out.loc[i, "alpha_flow_inflow"], out.loc[i, "alpha_flow_inflow_err"] = af
     return out
 
 
