@@ -45,7 +45,7 @@ results = run_frozen_matrix(
     settings,
     sm.params.workdir,
     include_dir=Path(sm.input.setup).parent,
-    directions=sm.params.directions,
+    angles=[float(a) for a in sm.params.angles.split(",")],
     max_blocks=sm.params.max_blocks,
     target_error=sm.params.target_error,
     processes=sm.threads,
