@@ -47,6 +47,13 @@ rule run_frozen_matrix:
         protocol=get_frozen_matrix_params(),
         # loading angles (degrees) as one scalar: changing them reruns the tests
         angles=",".join(repr(float(a)) for a in config["yield_test"]["directions"]),
+        matrix=str(config["yield_test"]["matrix"]),
+        # only a thawed matrix uses it: a frozen job does not rerun when it changes
+        thawed_stiffness=(
+            float(config["yield_test"]["thawed_stiffness"])
+            if config["yield_test"]["matrix"] == "thawed"
+            else 0.0
+        ),
         max_blocks=int(config["yield_test"]["max_blocks"]),
         target_error=float(config["yield_test"].get("target_error", 0.0)),
         cutoffs=get_cutoffs(),

@@ -37,6 +37,8 @@ settings = FrozenMatrixSettings(
     stop_factor=stop_factor,
     cutoffs=sm.params.cutoffs,
     shell=max(sm.params.cutoffs) + SHELL_MARGIN,
+    matrix=sm.params.matrix,
+    **({"thawed_stiffness": sm.params.thawed_stiffness} if sm.params.matrix == "thawed" else {}),
 )
 log.info("grid %d x %d (box %s), settings %s", grid, grid, box, settings)
 results = run_frozen_matrix(

@@ -117,6 +117,17 @@ class FrozenMatrixSettings:
     fallback_min_style : str
         Minimizer that continues a minimization that did not converge (``"auto"``: ``fire``
         after ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
+    matrix : {"frozen", "thawed"}
+        The block's surroundings: ``frozen`` (forces zeroed, affine motion only; the paper) or
+        ``thawed`` (tied to their affine positions by ``thawed_stiffness / 2 |r - r_aff|²``,
+        Rottler, Ruscher and Sollich, J. Chem. Phys. 159, 214501, 2023;
+        ``lammps_inputs/include/frozen_thawed.lmp``). A thawed matrix keeps every atom (no
+        carving: the cut surface of a carved, relaxing matrix would feel its missing
+        neighbours) and every matrix pair (``shell`` and ``exclude_frozen_pairs`` are not
+        used).
+    thawed_stiffness : float
+        Stiffness ``k`` of the thawed matrix's penalty (eps/sigma²); ``k → ∞`` is the frozen
+        matrix.
     """
 
     strain_step: float = 5e-4
@@ -138,8 +149,14 @@ class FrozenMatrixSettings:
     threshold_step: float | None = None
     modulus_floor: float = 1.0
     fallback_min_style: str = "auto"
+    matrix: str = "frozen"
+    thawed_stiffness: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.matrix not in ("frozen", "thawed"):
+            raise ValueError(f"matrix must be 'frozen' or 'thawed', got {self.matrix!r}")
+        if not self.thawed_stiffness > 0:
+            raise ValueError(f"thawed_stiffness must be > 0, got {self.thawed_stiffness!r}")
         if not (0 < self.strain_step < self.max_strain):
             raise ValueError(
                 f"need 0 < strain_step < max_strain, got {self.strain_step}, {self.max_strain}"
@@ -336,14 +353,16 @@ def run_block_test(
             "bx": bx,
             "by": by,
             **lammps_variables(angle),
-            "shell": repr(float(s.shell)),
+            "shell": repr(float(s.shell)) if s.matrix == "frozen" else "0.0",
+            "matrix": s.matrix,
+            "stiffness": repr(float(s.thawed_stiffness)),
             "min_style": s.min_style,
             "ftol": repr(float(s.ftol)),
             "maxiter": s.maxiter,
             "maxeval": s.maxeval,
             "skin": repr(float(s.skin)),
             "suffix": s.suffix,
-            "exclude": int(s.exclude_frozen_pairs),
+            "exclude": int(s.exclude_frozen_pairs and s.matrix == "frozen"),
             "cutoff_aa": repr(float(s.cutoffs[0])),
             "cutoff_ab": repr(float(s.cutoffs[1])),
             "cutoff_bb": repr(float(s.cutoffs[2])),
