@@ -143,7 +143,7 @@ def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path)
     settings = FrozenMatrixSettings(strain_step=step, shell=0.0, max_strain=2 * n_steps * step)
     for k, (bx, by) in enumerate(blocks):
         single = run_block_test(
-            data, grid, bx, by, 1, settings, workdir, include_dir=INC, n_steps_fixed=n_steps
+            data, grid, bx, by, 0.0, settings, workdir, include_dir=INC, n_steps_fixed=n_steps
         )
         diff = np.abs(np.asarray(batched[k]) - single.stress)
         drops = np.flatnonzero(np.diff(single.stress) < -3 * 20 * step)
@@ -179,7 +179,7 @@ def compare(
         out = {}
         for name, settings in paths.items():
             t0, c0 = time.perf_counter(), time.process_time()
-            c = run_block_test(data, grid, bx, by, 1, settings, workdir, include_dir=INC)
+            c = run_block_test(data, grid, bx, by, 0.0, settings, workdir, include_dir=INC)
             wall[name] += time.perf_counter() - t0
             cpu[name] += time.process_time() - c0
             n_min[name] += c.n_minimizations
@@ -267,7 +267,7 @@ def main() -> None:
             for name, (settings, protocol) in protocols.items():
                 t0 = time.perf_counter()
                 c = run_block_test(
-                    data, grid, bx, by, 1, settings, workdir, include_dir=INC, protocol=protocol
+                    data, grid, bx, by, 0.0, settings, workdir, include_dir=INC, protocol=protocol
                 )
                 seconds[name] += time.perf_counter() - t0
                 minimizations[name] += c.n_minimizations

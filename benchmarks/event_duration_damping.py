@@ -155,7 +155,11 @@ class Aqs:
             "grid": 1,
             "bx": 0,
             "by": 0,
-            "direction": 1,
+            "direction": 1,  # release.lmp
+            "load_c": 1.0,  # frozen_setup.lmp: loading angle 0 (+xy)
+            "load_s": 0.0,
+            "matrix": "frozen",
+            "stiffness": 1.0,
             "shell": 0.0,
             "min_style": "fire",
             "ftol": ftol,

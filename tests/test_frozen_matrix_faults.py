@@ -73,4 +73,4 @@ def test_corrupt_snapshot_names_the_file_and_the_block(
     message = str(err.value)
     assert str(bad) in message and "c0_b0_0p" in message and "block (0, 0)" in message
     with pytest.raises(RuntimeError, match="failed in LAMMPS"):
-        run_block_test(bad, 3, 1, 1, 1, SETTINGS, tmp_path, include_dir=LAMMPS_INPUTS / "include")
+        run_block_test(bad, 3, 1, 1, 0.0, SETTINGS, tmp_path, include_dir=LAMMPS_INPUTS / "include")

@@ -115,7 +115,8 @@ def _curves() -> pd.DataFrame:
                 s = 20.0 * g
             parts.append(
                 pd.DataFrame(
-                    {"config": config, "bx": bx, "by": 0, "direction": 1, "strain": g, "stress": s}
+                    {"config": config, "bx": bx, "by": 0, "direction": 1, "angle": 0.0, "strain": g,
+                     "stress": s}  # fmt: skip
                 ).assign(fnorm=1e-11, converged=True, fallback=False)
             )
     return pd.concat(parts, ignore_index=True)

@@ -76,6 +76,7 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any]) -> Non
         section, key = old.split(".")
         if isinstance(config.get(section), Mapping) and key in config[section]:
             raise ConfigError(f"{old}: moved to the top-level `{new}:` block (see config.yaml)")
+    _check_loading_angles(config)
     check_finite(config)
     validator = _strict_validator()(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
@@ -89,6 +90,19 @@ def validate_config(config: Mapping[str, Any], schema: Mapping[str, Any]) -> Non
         raise ConfigError(f"{_dotted(err.absolute_path)}: {err.message}")
     check_folder_names(config)
     _check_cross_fields(config)
+
+
+def _check_loading_angles(config: Mapping[str, Any]) -> None:
+    """``yield_test.directions`` are angles in degrees; the former +1 / -1 flags get a
+    message saying what to write (checked before the schema, whose message would not)."""
+    from mechnoise.frozen_matrix.loading import loading_angles
+
+    test = config.get("yield_test")
+    if isinstance(test, Mapping) and isinstance(test.get("directions"), list):
+        try:
+            loading_angles(test["directions"])
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def _strict_validator() -> type:

@@ -191,17 +191,28 @@ TABLES: list[tuple[str, str, str]] = [
     (
         f"{_YIELD}/local_yield.parquet",
         "frozen_matrix:LOCAL_YIELD_COLUMNS",
-        "one row per tested block, snapshot and loading direction",
+        "one row per tested block, snapshot and loading angle",
     ),
     (
         f"{_YIELD}/yield_summary.parquet",
         "frozen_matrix:SUMMARY_COLUMNS",
-        "one row per loading direction",
+        "one row per loading angle",
     ),
     (
         f"{_YIELD}/drop_rule_sensitivity.parquet",
         "frozen_matrix:SENSITIVITY_COLUMNS",
-        "one row per loading direction and drop rule (stored curves re-analysed, no LAMMPS)",
+        "one row per loading angle and drop rule (stored curves re-analysed, no LAMMPS)",
+    ),
+    (
+        f"{_YIELD}/flow_thresholds.parquet",
+        "frozen_matrix:FLOW_THRESHOLD_COLUMNS",
+        "one row per tested block and snapshot: thresholds over loading directions resolved "
+        "on the flow (Barbot et al. 2018), sigma_c^+ and sigma_c^-",
+    ),
+    (
+        f"{_YIELD}/flow_threshold_summary.parquet",
+        "frozen_matrix:FLOW_SUMMARY_COLUMNS",
+        "one row: means over blocks of flow_thresholds.parquet with bootstrap errors",
     ),
     (
         "results/hl/parametric_curve.parquet",

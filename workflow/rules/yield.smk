@@ -1,5 +1,6 @@
 # Local yield stresses from frozen-matrix tests (paper section 3.4, Fig. 5b), the distances to
-# threshold before and after the first event (fig5c_thresholds) and the drop-rule sensitivity.
+# threshold before and after the first event (fig5c_thresholds), the drop-rule sensitivity and
+# the thresholds over loading directions resolved on the flow (yield_test.directions).
 # Snapshots come from the steady state of the run at rate index yield_test.shear_rate_index
 # (-1: the lowest rate) and the first seed (get_yield_run_dir); every per-density result lives
 # in YIELD. Needs: RUN/frames.parquet (shear); with analysis.blocks.from_cluster_size also
@@ -44,7 +45,15 @@ rule run_frozen_matrix:
         # the protocol only: the drop rule (yield_test.drop_factor) is analysis and changing
         # it must not rerun LAMMPS (summarize_local_yield re-applies it to the curves)
         protocol=get_frozen_matrix_params(),
-        directions=tuple(int(d) for d in config["yield_test"]["directions"]),
+        # loading angles (degrees) as one scalar: changing them reruns the tests
+        angles=",".join(repr(float(a)) for a in config["yield_test"]["directions"]),
+        matrix=str(config["yield_test"]["matrix"]),
+        # only a thawed matrix uses it: a frozen job does not rerun when it changes
+        thawed_stiffness=(
+            float(config["yield_test"]["thawed_stiffness"])
+            if config["yield_test"]["matrix"] == "thawed"
+            else 0.0
+        ),
         max_blocks=int(config["yield_test"]["max_blocks"]),
         target_error=float(config["yield_test"].get("target_error", 0.0)),
         cutoffs=get_cutoffs(),
@@ -61,6 +70,8 @@ rule summarize_local_yield:
         local=f"{YIELD}/local_yield.parquet",
         summary=f"{YIELD}/yield_summary.parquet",
         sensitivity=f"{YIELD}/drop_rule_sensitivity.parquet",
+        flow=f"{YIELD}/flow_thresholds.parquet",
+        flow_summary=f"{YIELD}/flow_threshold_summary.parquet",
     log:
         f"{LOGS}/yield/rho{{rho}}_summary.log",
     benchmark:

@@ -37,6 +37,8 @@ settings = FrozenMatrixSettings(
     stop_factor=stop_factor,
     cutoffs=sm.params.cutoffs,
     shell=max(sm.params.cutoffs) + SHELL_MARGIN,
+    matrix=sm.params.matrix,
+    **({"thawed_stiffness": sm.params.thawed_stiffness} if sm.params.matrix == "thawed" else {}),
 )
 log.info("grid %d x %d (box %s), settings %s", grid, grid, box, settings)
 results = run_frozen_matrix(
@@ -45,7 +47,7 @@ results = run_frozen_matrix(
     settings,
     sm.params.workdir,
     include_dir=Path(sm.input.setup).parent,
-    directions=sm.params.directions,
+    angles=[float(a) for a in sm.params.angles.split(",")],
     max_blocks=sm.params.max_blocks,
     target_error=sm.params.target_error,
     processes=sm.threads,

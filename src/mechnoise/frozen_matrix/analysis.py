@@ -1,8 +1,9 @@
 """Local yield stresses from frozen-matrix stress–strain curves (paper §3.4, Fig. 5b).
 
 A frozen-matrix test (:mod:`mechnoise.frozen_matrix.protocol`) gives each block's
-quasi-static curve ``stress(strain)``: the block shear stress along the loading direction,
-``direction * σ_xy^m``, against the strain along that direction; point 0 is the relaxed,
+quasi-static curve ``stress(strain)``: the block stress ``τ_θ`` resolved on the loading
+direction θ (``σ_xy^m`` at θ = 0, the flow;
+:mod:`mechnoise.frozen_matrix.loading`), against the strain along it; point 0 is the relaxed,
 unstrained snapshot and point 1 the probe step of the local modulus. The loading runs past
 the first plastic drop to the second one (or to the strain cap ``yield_test.max_strain``),
 and the drop rule is applied here, to the stored curves: changing it never reruns LAMMPS.
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +43,12 @@ import pandas as pd
 
 from mechnoise import columns, stats
 from mechnoise._typing import FloatArray
+from mechnoise.frozen_matrix.curves import CURVE_COLUMNS, CURVE_KEYS, curves_table, with_angles
+from mechnoise.frozen_matrix.loading import direction_label
 
 log = logging.getLogger(__name__)
+
+__all__ = ["CURVE_COLUMNS", "curves_table"]  # re-exported: scripts import them from here
 
 
 #: Lower bound of the modulus entering the drop threshold (eps/sigma²), for the rare block whose
@@ -54,11 +58,10 @@ MODULUS_FLOOR = 1.0
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/local_yield.parquet``.
 LOCAL_YIELD_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.local_yield")
-#: column -> (dtype, unit, description) of ``results/yield/rho{rho}/curves.parquet``.
-CURVE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("frozen_matrix.curve")
 
 #: Columns of :data:`CURVE_COLUMNS` an analysed curve table must hold (tables without the
-#: convergence columns are analysed as converged, with a warning).
+#: convergence columns are analysed as converged, with a warning; tables without ``angle``,
+#: written before loading angles, take it from ``direction``: 1 -> 0°, -1 -> 90°).
 _CURVE_REQUIRED = ("config", "bx", "by", "direction", "strain", "stress")
 
 #: column -> (dtype, unit, description) of ``results/yield/rho{rho}/yield_summary.parquet``.
@@ -203,7 +206,8 @@ def local_yield_table(
     Returns
     -------
     DataFrame
-        One row per ``(config, bx, by, direction)`` with :data:`LOCAL_YIELD_COLUMNS`.
+        One row per ``(config, bx, by, angle)`` with :data:`LOCAL_YIELD_COLUMNS`
+        (``direction``: 1 at 0°, -1 at 90°, 0 at other angles).
 
     Raises
     ------
@@ -214,9 +218,9 @@ def local_yield_table(
     --------
     >>> curves = pd.DataFrame({"config": 0, "bx": 0, "by": [0] * 3, "direction": 1,
     ...                        "strain": [0.0, 0.1, 0.2], "stress": [0.0, 1.0, 2.0]})
-    >>> local_yield_table(curves, 0.1, 3.0)[["sigma_c", "stress_max", "yielded"]]
-       sigma_c  stress_max  yielded
-    0      NaN         2.0    False
+    >>> local_yield_table(curves, 0.1, 3.0)[["angle", "sigma_c", "stress_max", "yielded"]]
+       angle  sigma_c  stress_max  yielded
+    0    0.0      NaN         2.0    False
     """
     missing = [c for c in _CURVE_REQUIRED if c not in curves.columns]
     if missing:
@@ -224,8 +228,9 @@ def local_yield_table(
     if "converged" not in curves.columns:
         log.warning("curves table without a 'converged' column: points taken as converged")
         curves = curves.assign(converged=True)
+    curves = with_angles(curves)
     rows = []
-    keys = ["config", "bx", "by", "direction"]
+    keys = CURVE_KEYS
     for key, df in curves.sort_values([*keys, "strain"]).groupby(keys, sort=True):
         g = df["strain"].to_numpy()
         stress = df["stress"].to_numpy()
@@ -236,6 +241,7 @@ def local_yield_table(
             after = (g > r.strain_at_yield) & (stress == r.stress_after_drop)
             end = int(np.flatnonzero(after)[0]) + 1
         row = dict(zip(keys, key, strict=True), **r.__dict__)
+        row["direction"] = direction_label(float(row["angle"]))
         row["n_unconverged"] = int(np.count_nonzero(~ok))
         row["converged_to_drop"] = bool(ok[:end].all())
         rows.append(row)
@@ -243,9 +249,9 @@ def local_yield_table(
     bad = table[~table["converged_to_drop"].astype(bool)]
     for _, b in bad.iterrows():
         log.warning(
-            "config %d block (%d, %d) direction %+d: %d unconverged minimizations up to its "
+            "config %d block (%d, %d) angle %g: %d unconverged minimizations up to its "
             "first drop; left out of the summary statistics",
-            b["config"], b["bx"], b["by"], b["direction"], b["n_unconverged"],
+            b["config"], b["bx"], b["by"], b["angle"], b["n_unconverged"],
         )  # fmt: skip
     return table
 
@@ -355,18 +361,19 @@ def drop_rule_sensitivity(
     Returns
     -------
     DataFrame
-        One row per direction and rule (:data:`SENSITIVITY_COLUMNS`); the relative changes
-        are taken against the ``"config"`` rule.
+        One row per loading angle and rule (:data:`SENSITIVITY_COLUMNS`); the relative
+        changes are taken against the ``"config"`` rule.
     """
     rows = []
     for rule, mult in SENSITIVITY_RULES.items():
         table = local_yield_table(curves, strain_step, mult * drop_factor, modulus_floor)
-        for direction in sorted(table["direction"].unique(), reverse=True):
-            st = yield_statistics(table[table["direction"] == direction])
+        for angle in sorted(table["angle"].unique()):
+            st = yield_statistics(table[table["angle"] == angle])
             rows.append(
                 {
                     "density": density,
-                    "direction": direction,
+                    "angle": angle,
+                    "direction": direction_label(float(angle)),
                     "rule": rule,
                     "drop_factor": mult * drop_factor,
                     **{k: st[k] for k in SENSITIVITY_COLUMNS if k in st},
@@ -374,7 +381,7 @@ def drop_rule_sensitivity(
             )
     out = pd.DataFrame(rows)
     means = {"sigma_c": "sigma_c_mean", "sigma_drop": "sigma_drop_mean", "drop_ratio": "drop_ratio"}
-    for _, group in out.groupby("direction"):
+    for _, group in out.groupby("angle"):
         ref = group[group["rule"] == "config"].iloc[0]
         for col, mean in means.items():
             out.loc[group.index, f"{col}_rel_change"] = group[mean] / ref[mean] - 1
@@ -388,7 +395,7 @@ def summarize_local_yield(
     drop_factor: float,
     modulus_floor: float = MODULUS_FLOOR,
 ) -> pd.DataFrame:
-    """Per-direction summary of one density (columns of :data:`SUMMARY_COLUMNS`).
+    """Per-angle summary of one density (columns of :data:`SUMMARY_COLUMNS`).
 
     The drop rule is re-applied to the stored curves at ``drop_factor``, ``drop_factor / 2``
     and ``2 drop_factor`` (the sensitivity docs/design.md §3 asks for). Errors are bootstrap errors
@@ -398,23 +405,24 @@ def summarize_local_yield(
         f: local_yield_table(curves, strain_step, f, modulus_floor)
         for f in (drop_factor, drop_factor / 2, 2 * drop_factor)
     }
-    last = curves.groupby(["config", "bx", "by", "direction"])["strain"].max()
+    last = with_angles(curves).groupby(CURVE_KEYS)["strain"].max()
     rows = []
-    for direction in sorted(tables[drop_factor]["direction"].unique(), reverse=True):
+    for angle in sorted(tables[drop_factor]["angle"].unique()):
         t = tables[drop_factor]
-        t = t[t["direction"] == direction]
+        t = t[t["angle"] == angle]
         st = yield_statistics(t)
         y = t[t["yielded"]]
         mu, mu_err, sig, sig_err = fit_gaussian(y["sigma_c"].to_numpy())
         half = tables[drop_factor / 2]
         double = tables[2 * drop_factor]
-        half = yield_statistics(half[half["direction"] == direction])
-        double = yield_statistics(double[double["direction"] == direction])
+        half = yield_statistics(half[half["angle"] == angle])
+        double = yield_statistics(double[double["angle"] == angle])
         rows.append(
             {
                 **st,
                 "density": density,
-                "direction": direction,
+                "angle": angle,
+                "direction": direction_label(float(angle)),
                 "fraction_never_yielded": 1 - st["fraction_yielded"],
                 "strain_cap": float(last.max()),
                 "gauss_mu": mu,
@@ -468,43 +476,3 @@ def fit_gaussian(values: FloatArray, bins: int | str = "auto") -> tuple[float, f
         return (math.nan,) * 4
     perr = np.sqrt(np.diag(cov)) if np.all(np.isfinite(cov)) else (math.nan, math.nan)
     return float(p[0]), float(perr[0]), float(abs(p[1])), float(perr[1])
-
-
-def curves_table(curves: Iterable[tuple[int, object]]) -> pd.DataFrame:
-    """Long table (:data:`CURVE_COLUMNS`) from ``(config, BlockCurve)`` pairs."""
-    parts = []
-    for config, c in curves:
-        n = len(c.strain)  # type: ignore[attr-defined]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "config": np.full(n, config),
-                    "bx": np.full(n, c.bx),  # type: ignore[attr-defined]
-                    "by": np.full(n, c.by),  # type: ignore[attr-defined]
-                    "direction": np.full(n, c.direction),  # type: ignore[attr-defined]
-                    "strain": c.strain,  # type: ignore[attr-defined]
-                    "stress": c.stress,  # type: ignore[attr-defined]
-                    **_convergence(c, n),
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame({k: pd.Series(dtype=v[0]) for k, v in CURVE_COLUMNS.items()})
-    return pd.concat(parts, ignore_index=True)
-
-
-def _convergence(curve: object, n: int) -> dict[str, np.ndarray]:
-    """``fnorm``, ``converged``, ``fallback`` columns of one curve (NaN / True / False for a
-    curve made without the records)."""
-    fnorm = np.asarray(getattr(curve, "fnorm", np.zeros(0)), dtype=np.float64)
-    if len(fnorm) != n:
-        return {
-            "fnorm": np.full(n, math.nan),
-            "converged": np.ones(n, dtype=bool),
-            "fallback": np.zeros(n, dtype=bool),
-        }
-    return {
-        "fnorm": fnorm,
-        "converged": np.asarray(curve.converged, dtype=bool),  # type: ignore[attr-defined]
-        "fallback": np.asarray(curve.fallback, dtype=bool),  # type: ignore[attr-defined]
-    }

