@@ -1612,7 +1612,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "variance",
         "local_exponent",
     ),
-    "diffusion.diffusion_summary": (
+    "run_summary.diffusion_summary": (
         "density",
         "shear_rate",
         "seed",
