@@ -202,3 +202,23 @@ def test_distribution_table_is_normalised() -> None:
     mean_model = np.sum(s["value"] * s["model"]) / np.sum(s["model"])
     exact = hl.stationary_flow_curve(ALPHA, RATES[:1] * G0 * TAU / SIGMA_C).stress.iloc[0]
     assert mean_model == pytest.approx(exact * SIGMA_C, rel=0.02)
+
+
+def test_drop_ratios_outside_the_model_range_are_counted() -> None:
+    """f = Δσ/σ_c outside (1e-3, 1.99) is moved to the nearer bound and counted in the table:
+    in the central inputs (n_drops_clipped) and in the bootstrap replicas (replicas_clipped)."""
+    inputs = _hl_inputs(n=10)
+    tables = _md_tables(np.array([0.5, 0.6]))
+    clean = pr.modified_vs_md([inputs], "frozen_matrix", *tables, 5, np.random.default_rng(3))
+    assert (clean.n_drop_ratios == 10).all() and (clean.n_drops_clipped == 0).all()
+    assert (clean.replicas_clipped == 0).all()
+    drops = inputs.drops.copy()
+    drops[:] = 2.5 * SIGMA_C  # f = 2.5 in every block: each replica holds clipped drops
+    drops[0] = 0.0  # f = 0, below the range
+    over = pr.DensityInputs(**{**inputs.__dict__, "drops": drops})
+    assert pr.clipped_drop_ratios(over, "frozen_matrix") == 10
+    ing, _ = pr.build_ingredients(over, pr.Variant())
+    assert ing.drop_fractions.max() == pr.F_RANGE[1]  # 2.5 moved to the bound, not dropped
+    assert ing.drop_fractions.min() >= pr.F_RANGE[0]
+    table = pr.modified_vs_md([over], "frozen_matrix", *tables, 5, np.random.default_rng(3))
+    assert (table.n_drops_clipped == 10).all() and (table.replicas_clipped == 5).all()

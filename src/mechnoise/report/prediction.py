@@ -48,8 +48,10 @@ IN_FLOW_NOISE_COLUMN = "D_noise"
 #: Threshold classes and drop classes the measured samples are binned into (quantiles).
 THRESHOLD_CLASSES = 8
 DROP_CLASSES = 5
-#: Relative drops are clipped to this range (the model needs 0 < f < 2).
-_F_RANGE = (1e-3, 1.99)
+#: Relative drops f = Δσ^m/σ_c^m outside this range are moved to its nearer bound (the model
+#: needs 0 < f < 2); how many were moved is reported (``n_drops_clipped``,
+#: ``replicas_clipped`` of :data:`PREDICTION_COLUMNS`).
+F_RANGE = (1e-3, 1.99)
 
 IngredientSet = Literal["frozen_matrix", "in_flow"]
 
@@ -161,8 +163,45 @@ def _classes(samples: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
     return np.asarray(keep_nodes), np.asarray(keep_w)
 
 
+def drop_ratios(inputs: DensityInputs, thresholds: IngredientSet) -> FloatArray:
+    """Relative drops ``f = Δσ^m / σ_c^m`` of one ingredient set, before they are bounded to
+    :data:`F_RANGE`.
+
+    ``frozen_matrix``: one per yielded block (finite values). ``in_flow``: the nodes of the
+    two-point law, ``(m1 ∓ sd) / sigma_c_flow`` with ``m1``, ``m2`` the in-flow first and second
+    moments of the drop (one node if ``sd = 0``).
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0])
+    >>> inputs = DensityInputs(1.2, x, np.array([0.5, 5.0]), x, x[:0], 1.0, 0.0, 1.0, 0.0,
+    ...                        x, x, x)
+    >>> drop_ratios(inputs, "frozen_matrix").tolist()
+    [0.5, 2.5]
+    """
+    if thresholds == "in_flow":
+        if inputs.in_flow is None:
+            raise ValueError("in-flow ingredients requested but none given")
+        m1 = float(inputs.in_flow["stress_drop_flow"])
+        m2 = float(inputs.in_flow["stress_drop_sq_flow"])
+        sd = math.sqrt(max(m2 - m1 * m1, 0.0))  # m2 < m1²: round-off of a one-valued law
+        nodes = np.array([m1]) if sd == 0 else np.array([m1 - sd, m1 + sd])
+        return nodes / float(inputs.in_flow["sigma_c_flow"])
+    f = np.asarray(inputs.drops / inputs.drop_thresholds, dtype=np.float64)
+    return f[np.isfinite(f)]
+
+
+def clipped_drop_ratios(inputs: DensityInputs, thresholds: IngredientSet) -> int:
+    """How many of :func:`drop_ratios` lie outside :data:`F_RANGE` (moved to its bounds)."""
+    f = drop_ratios(inputs, thresholds)
+    return int(np.count_nonzero((f < F_RANGE[0]) | (f > F_RANGE[1])))
+
+
 def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredients, float]:
     """Model ingredients (units σ̄_c) and σ̄_c (ε/σ²) for one variant.
+
+    Relative drops outside :data:`F_RANGE` are moved to its bounds
+    (:func:`clipped_drop_ratios` counts them; the prediction table reports the count).
 
     Raises
     ------
@@ -173,11 +212,10 @@ def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredie
     s = s[np.isfinite(s) & (s > 0)]
     if s.size == 0:
         raise ValueError(f"density {inputs.density}: no positive frozen-matrix thresholds")
-    f_samples = inputs.drops / inputs.drop_thresholds
-    f_samples = f_samples[np.isfinite(f_samples)]
+    f_samples = drop_ratios(inputs, "frozen_matrix")
     if f_samples.size == 0:
         raise ValueError(f"density {inputs.density}: no yielded block (no stress drop)")
-    f_samples = np.clip(f_samples, *_F_RANGE)
+    f_samples = np.clip(f_samples, *F_RANGE)
     # s-/s from the frozen-matrix tests against the flow (fallback 1: symmetric thresholds)
     rev = np.asarray(inputs.reverse_thresholds, dtype=np.float64)
     rev = rev[np.isfinite(rev) & (rev > 0)]
@@ -187,11 +225,8 @@ def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredie
             raise ValueError("in-flow ingredients requested but none given")
         mean_c = float(inputs.in_flow["sigma_c_flow"])
         s = s * mean_c / s.mean()
-        m1 = float(inputs.in_flow["stress_drop_flow"])
-        m2 = float(inputs.in_flow["stress_drop_sq_flow"])
-        sd = math.sqrt(max(m2 - m1 * m1, 0.0))
-        f_nodes = np.clip(np.array([m1 - sd, m1 + sd]) / mean_c, *_F_RANGE)
-        f_nodes, f_w = (f_nodes[:1], np.array([1.0])) if sd == 0 else (f_nodes, np.full(2, 0.5))
+        f_nodes = np.clip(drop_ratios(inputs, "in_flow"), *F_RANGE)
+        f_w = np.full(f_nodes.size, 1.0 / f_nodes.size)
     else:
         f_nodes, f_w = _classes(f_samples, DROP_CLASSES)
     nodes, weights = _classes(s, THRESHOLD_CLASSES)
@@ -272,13 +307,17 @@ def bootstrap_prediction(
     inputs: DensityInputs, variant: Variant, n_bootstrap: int, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, FloatArray]:
     """Central prediction and the (n_bootstrap, n_rates) stresses of the replicas."""
+    return _predict_replicas(inputs, variant, [resample(inputs, rng) for _ in range(n_bootstrap)])
+
+
+def _predict_replicas(
+    inputs: DensityInputs, variant: Variant, replicas: list[DensityInputs]
+) -> tuple[pd.DataFrame, FloatArray]:
+    """Central prediction and the (len(replicas), n_rates) stresses of ``replicas``."""
     central, _ = predict_density(inputs, variant)
     reps = np.array(
-        [
-            predict_density(resample(inputs, rng), variant)[0]["stress_pred"].to_numpy()
-            for _ in range(n_bootstrap)
-        ]
-    ).reshape(n_bootstrap, len(central))
+        [predict_density(r, variant)[0]["stress_pred"].to_numpy() for r in replicas]
+    ).reshape(len(replicas), len(central))
     return central, reps
 
 
@@ -290,11 +329,15 @@ def compare_with_md(
     flow: pd.DataFrame,
     activity: pd.DataFrame,
     rng: np.random.Generator,
+    *,
+    replicas_clipped: int,
 ) -> pd.DataFrame:
     """Join one density's prediction with the MD ⟨σ⟩ and Γ (columns PREDICTION_COLUMNS).
 
     ``flow`` is ``flow_curve.parquet``; ``activity`` has ``density``, ``shear_rate``,
     ``Gamma``, ``Gamma_err`` (``diffusion_summary.parquet``, averaged over seeds here).
+    ``replicas_clipped``: bootstrap replicas in which a relative drop was moved into
+    :data:`F_RANGE` (reported beside the count of the central inputs).
     """
     out = central.copy()
     md = flow[np.isclose(flow["density"], inputs.density)]
@@ -325,6 +368,9 @@ def compare_with_md(
     _, scale_frozen = build_ingredients(inputs, Variant())
     out["density"] = inputs.density
     out["ingredients"] = ingredients
+    out["n_drop_ratios"] = drop_ratios(inputs, ingredients).size
+    out["n_drops_clipped"] = clipped_drop_ratios(inputs, ingredients)
+    out["replicas_clipped"] = replicas_clipped
     out["shear_rate"] = out["shear_rate_md"] * inputs.G0 * inputs.tau / scale_frozen
     out["stress"] = out["stress_pred"] / scale_frozen
     return out[list(PREDICTION_COLUMNS)]
@@ -538,8 +584,12 @@ def modified_vs_md(
     """
     parts = []
     for item in inputs:
-        central, replicas = bootstrap_prediction(
-            item, Variant(thresholds=ingredients), n_bootstrap, rng
+        replicas = [resample(item, rng) for _ in range(n_bootstrap)]
+        central, stresses = _predict_replicas(item, Variant(thresholds=ingredients), replicas)
+        clipped = sum(clipped_drop_ratios(r, ingredients) > 0 for r in replicas)
+        parts.append(
+            compare_with_md(
+                item, ingredients, central, stresses, flow, activity, rng, replicas_clipped=clipped
+            )
         )
-        parts.append(compare_with_md(item, ingredients, central, replicas, flow, activity, rng))
     return pd.concat(parts, ignore_index=True)
