@@ -44,28 +44,20 @@ from mechnoise import columns, stats
 from mechnoise._typing import BoolArray, FloatArray
 from mechnoise.io import Frame
 from mechnoise.plasticity.d2min import d2min_frames
-from mechnoise.plasticity.decay_fit import (
-    EventDurationFit,
-    decay_times_by_density,
-    event_durations_by_density,
-    fit_decay_time,
-    fit_event_duration,
-    pool_autocorrelations,
-)
+from mechnoise.plasticity.decay_fit import EventDurationFit as EventDurationFit
+from mechnoise.plasticity.decay_fit import decay_times_by_density as decay_times_by_density
+from mechnoise.plasticity.decay_fit import event_durations_by_density as event_durations_by_density
+from mechnoise.plasticity.decay_fit import fit_decay_time as fit_decay_time
+from mechnoise.plasticity.decay_fit import fit_event_duration
+from mechnoise.plasticity.decay_fit import pool_autocorrelations as pool_autocorrelations
 
 __all__ = [
     "AUTOCORR_COLUMNS",
-    "decay_times_by_density",
-    "event_durations_by_density",
     "EVENT_AUTOCORR_COLUMNS",
     "EVENT_DURATION_COLUMNS",
-    "EventDurationFit",
     "d2min_autocorrelation",
     "event_autocorrelation",
     "event_duration_tables",
-    "fit_decay_time",
-    "fit_event_duration",
-    "pool_autocorrelations",
 ]
 
 log = logging.getLogger(__name__)
