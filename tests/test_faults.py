@@ -404,7 +404,8 @@ def test_failing_job_never_deletes_a_valid_glass(tmp_path: Path) -> None:
     assert _sha(repo / GLASS) == before
 
 
-def _lammps_pids(marker: str) -> list[int]:
+def _pids(marker: str) -> list[int]:
+    """Processes whose command line holds ``marker`` (LAMMPS: its log file's path)."""
     out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
@@ -492,20 +493,22 @@ def test_same_command_resumes_after_an_interrupt(
     deadline = time.monotonic() + 600
     # evidence that segment 1's MD loop is running: its LAMMPS is alive and has logged a thermo
     # line past the segment's first step (one every 100 steps); then signal at once
-    while not (_lammps_pids(marker) and (last_step(log) or 0) > start_step):
+    while not (_pids(marker) and (last_step(log) or 0) > start_step):
         assert proc.poll() is None and time.monotonic() < deadline, "segment 1 never started"
         time.sleep(0.02)
     at_signal = last_step(log)
     if interrupt == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
         os.killpg(proc.pid, signal.SIGINT)
     elif interrupt == "sigkill-lammps":
-        os.kill(_lammps_pids(marker)[0], signal.SIGKILL)
+        os.kill(_pids(marker)[0], signal.SIGKILL)
     else:  # kill -INT / -TERM / -KILL <snakemake pid>
         os.kill(proc.pid, getattr(signal, interrupt.split("-")[0].upper()))
     proc.wait(timeout=300)
     deadline = time.monotonic() + 60
-    while _lammps_pids(marker):  # nothing keeps running behind a stopped Snakemake
-        assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake stopped"
+    # nothing keeps running behind a stopped Snakemake: neither LAMMPS nor the job's Python
+    # (a job whose Snakemake was killed writes its error after it has stopped LAMMPS)
+    while _pids(str(repo)):
+        assert time.monotonic() < deadline, "a job still runs after its Snakemake stopped"
         time.sleep(0.2)
     text = log.read_text(errors="replace")
     end_step = last_step(uninterrupted / SEGMENTS / "shear1.log")
