@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_shear import segment
 
 from mechnoise import block_series as bs
 from mechnoise import blocks, io
-from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
+from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass
 from mechnoise.lammps.schedule import plan_shear
 
 pytestmark = pytest.mark.lammps
@@ -50,23 +51,8 @@ def run(
     spec = bs.BlockSeriesSpec.from_interval(WIDTHS, 0.05, DT)
     n = len(plan.segment_ends)
     for k in range(n):
-        run_shear_segment(
-            MODEL,
-            plan,
-            k,
-            script=LAMMPS_INPUTS / "in.shear",
-            glass=glass,
-            restart_in=work / f"seg{k - 1}.restart" if k else None,
-            restart_out=work / f"seg{k}.restart",
-            thermo_out=work / f"thermo{k}.parquet",
-            frames_out=work / f"frames{k}.parquet",
-            workdir=work,
-            damping="viscous",
-            damping_time=1.0,
-            skin=0.3,
-            seed=7,
-            block_series=spec,
-            blocks_out=work / f"blocks{k}.parquet",
+        segment(
+            MODEL, plan, k, glass, work, block_series=spec, blocks_out=work / f"blocks{k}.parquet"
         )
     merge_segments(
         [work / f"thermo{k}.parquet" for k in range(n)],

@@ -23,13 +23,12 @@ import pyarrow.parquet as pq
 import pytest
 import test_shear
 import yaml
-from conftest import LAMMPS_INPUTS, SCHEMA_FILE
+from conftest import SCHEMA_FILE
 from test_config import _set
 
 from mechnoise import io
 from mechnoise.config import ConfigError, deep_update, load_schema, validate_config
 from mechnoise.lammps import LammpsError, merge_segments, run_lammps
-from mechnoise.lammps import run_shear_segment as shear_segment
 from mechnoise.lammps.engine import DONE_MARKER
 from mechnoise.lammps.schedule import plan_shear
 from mechnoise.lammps.watchdog import last_step
@@ -208,24 +207,7 @@ glass = test_shear.glass  # the fixture: one small quenched glass per module
 
 def _segment(glass: Path, workdir: Path, k: int, **kw: object):
     plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
-    return shear_segment(
-        MODEL,
-        plan,
-        k,
-        script=LAMMPS_INPUTS / "in.shear",
-        glass=glass,
-        restart_in=workdir / f"seg{k - 1}.restart" if k else None,
-        restart_out=workdir / f"seg{k}.restart",
-        thermo_out=workdir / f"thermo{k}.parquet",
-        frames_out=workdir / f"frames{k}.parquet",
-        workdir=workdir,
-        damping="viscous",
-        damping_time=1.0,
-        skin=0.3,
-        seed=7,
-        density=1.2,
-        **kw,
-    )
+    return test_shear.segment(MODEL, plan, k, glass, workdir, density=1.2, **kw)
 
 
 def _garble_middle(path: Path) -> None:
@@ -338,13 +320,9 @@ def test_progress_lines_give_strain_throughput_and_eta(
 
     plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
     caplog.set_level("INFO", logger="mechnoise")
-    shear_segment(
-        MODEL, plan, 0, script=LAMMPS_INPUTS / "in.shear", glass=glass, restart_in=None,
-        restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
-        frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
-        damping_time=1.0, skin=0.3, seed=7, density=1.2,
-        limits=RunLimits(progress_minutes=0.3 / 60),
-    )  # fmt: skip
+    test_shear.segment(
+        MODEL, plan, 0, glass, tmp_path, density=1.2, limits=RunLimits(progress_minutes=0.3 / 60)
+    )
     lines = [r.getMessage() for r in caplog.records if "atom-steps/s" in r.getMessage()]
     assert lines, [r.getMessage() for r in caplog.records]
     head = "shear rho=1.2 rate=0.0002 seed=7 segment 0: strain "
