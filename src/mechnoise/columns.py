@@ -1104,6 +1104,13 @@ COLUMNS: dict[str, Column] = define(
             "-",
             "bootstrap replicas in which at least one relative drop was moved into (1e-3, 1.99)",
         ),
+        (
+            "errors_left_out",
+            "str",
+            "-",
+            "input errors that were NaN or absent, so the bootstrap drew those inputs without "
+            "spread and the band leaves their uncertainty out ('' if none)",
+        ),
         ("density@ingredient_table", "float64", "sigma^-2", "density"),
         ("shear_rate_md@ingredient_table", "float64", "1/tau0", "MD rate (the lowest)"),
         ("change", "str", "-", "single change from the old model (see docs/modified_hl.md)"),
@@ -1940,6 +1947,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "n_drop_ratios",
         "n_drops_clipped",
         "replicas_clipped",
+        "errors_left_out",
     ),
     "report.cost": (
         "rule@cost",

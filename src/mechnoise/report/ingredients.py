@@ -61,6 +61,10 @@ class DensityInputs:
         α of the old closure D = α⟨Δσ⟩²Γ (``alpha_micro_dhl``), for the ingredient table.
     in_flow : mapping, optional
         ``sigma_c_flow``, ``stress_drop_flow``, ``stress_drop_sq_flow`` (+ ``_err``).
+    missing_errors : tuple of str
+        Input errors that were NaN or absent: :func:`resample` draws those inputs without
+        spread (error 0), so the bootstrap band leaves their uncertainty out; the prediction
+        table names them (``errors_left_out``).
     """
 
     density: float
@@ -77,6 +81,7 @@ class DensityInputs:
     noise_err: FloatArray
     alpha_micro: float = math.nan
     in_flow: Mapping[str, float] | None = None
+    missing_errors: tuple[str, ...] = ()
 
 
 def require_columns(table: pd.DataFrame, columns: tuple[str, ...] | list[str], file: str) -> None:
@@ -179,6 +184,9 @@ def density_inputs(
     summary_file, runs_file : str
         Names used in the error messages.
 
+    Errors that are NaN or absent enter the bootstrap as 0 and are named in
+    :attr:`DensityInputs.missing_errors`.
+
     Raises
     ------
     ValueError
@@ -212,7 +220,7 @@ def density_inputs(
         noise_err = (
             np.array(
                 [
-                    math.sqrt(float((grouped.get_group(q)[err_col] ** 2).sum()))
+                    math.sqrt(float((grouped.get_group(q)[err_col] ** 2).sum(skipna=False)))
                     / len(grouped.get_group(q))
                     for q in rates
                 ]
@@ -231,6 +239,12 @@ def density_inputs(
                 for k in summary.columns
                 if k.startswith(IN_FLOW_SUMMARY_COLUMNS) and math.isfinite(float(row[k]))
             }
+        missing = [k for k in ("G0_err", "tau_p_err") if not math.isfinite(float(row[k]))]
+        n_nan = int(np.count_nonzero(~np.isfinite(noise_err))) if err_col in r else rates.size
+        if n_nan:
+            missing.append(f"{err_col} at {n_nan} of {rates.size} rates")
+        if in_flow is not None:
+            missing += [f"{k}_err" for k in IN_FLOW_SUMMARY_COLUMNS if f"{k}_err" not in in_flow]
         out.append(
             DensityInputs(
                 density=rho,
@@ -247,6 +261,7 @@ def density_inputs(
                 noise_err=np.nan_to_num(noise_err),
                 alpha_micro=float(row.get("alpha_micro_dhl", math.nan)),
                 in_flow=in_flow,
+                missing_errors=tuple(missing),
             )
         )
     return out

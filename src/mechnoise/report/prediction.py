@@ -254,6 +254,7 @@ def compare_with_md(
     out["n_drop_ratios"] = drop_ratios(inputs, ingredients).size
     out["n_drops_clipped"] = clipped_drop_ratios(inputs, ingredients)
     out["replicas_clipped"] = replicas_clipped
+    out["errors_left_out"] = "; ".join(inputs.missing_errors)
     out["shear_rate"] = out["shear_rate_md"] * inputs.G0 * inputs.tau / scale_frozen
     out["stress"] = out["stress_pred"] / scale_frozen
     return out[list(PREDICTION_COLUMNS)]
