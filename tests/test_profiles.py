@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_checkout
+from conftest import copy_checkout, scheduled_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -88,14 +88,8 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def job_stats(text: str) -> dict[str, int]:
-    """Jobs per rule from the "Job stats" table of a dry run."""
-    counts: dict[str, int] = {}
-    for line in text.split("Job stats:", 1)[1].splitlines()[3:]:
-        match = re.fullmatch(r"(\w+)\s+(\d+)", line.strip())
-        if match is None:
-            break
-        counts[match.group(1)] = int(match.group(2))
-    return counts
+    """Jobs per rule from the "Job stats" table of a dry run (:func:`conftest.scheduled_jobs`)."""
+    return scheduled_jobs(subprocess.CompletedProcess([], 0, text, ""))
 
 
 def cluster_jobs(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
