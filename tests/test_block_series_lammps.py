@@ -9,20 +9,19 @@ flip, to 1e-6 relative, for every grid width; the flip is recorded as a new epoc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import quenched_glass
+from test_shear import segment
 
 from mechnoise import block_series as bs
 from mechnoise import blocks, io
-from mechnoise.lammps.protocols import Model, merge_segments, prepare_glass, run_shear_segment
+from mechnoise.lammps.protocols import Model, merge_segments
 from mechnoise.lammps.schedule import plan_shear
 
 pytestmark = pytest.mark.lammps
 
-LAMMPS_INPUTS = Path(__file__).resolve().parents[1] / "lammps_inputs"
 MODEL = Model(n_particles=300, fraction_a=0.65)
 RATE, DT = 0.05, 0.005
 WIDTHS = (4.0, 6.0, 8.0)
@@ -34,39 +33,13 @@ def run(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(thermo, frames, series) of a two-segment run to strain 0.62 (flip at 0.5)."""
     work = tmp_path_factory.mktemp("block_series")
-    glass = work / "glass.data"
-    prepare_glass(
-        MODEL,
-        1.2,
-        3,
-        glass,
-        script=LAMMPS_INPUTS / "in.prepare",
-        temperature=1.0,
-        equilibration_time=5.0,
-        quench_time=2.0,
-        dt=DT,
-    )
+    glass = quenched_glass(work / "glass.data", MODEL.n_particles)  # density 1.2, dt = DT
     plan = plan_shear(RATE, DT, 0.62, 0.31, 0.45, 0.001, 1, 3.0, 0.05)
     spec = bs.BlockSeriesSpec.from_interval(WIDTHS, 0.05, DT)
     n = len(plan.segment_ends)
     for k in range(n):
-        run_shear_segment(
-            MODEL,
-            plan,
-            k,
-            script=LAMMPS_INPUTS / "in.shear",
-            glass=glass,
-            restart_in=work / f"seg{k - 1}.restart" if k else None,
-            restart_out=work / f"seg{k}.restart",
-            thermo_out=work / f"thermo{k}.parquet",
-            frames_out=work / f"frames{k}.parquet",
-            workdir=work,
-            damping="viscous",
-            damping_time=1.0,
-            skin=0.3,
-            seed=7,
-            block_series=spec,
-            blocks_out=work / f"blocks{k}.parquet",
+        segment(
+            MODEL, plan, k, glass, work, block_series=spec, blocks_out=work / f"blocks{k}.parquet"
         )
     merge_segments(
         [work / f"thermo{k}.parquet" for k in range(n)],

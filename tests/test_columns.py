@@ -99,6 +99,6 @@ def test_the_scan_finds_a_column_dict(tmp_path: Path) -> None:
 def test_stages_pass_gamma_on_under_one_name() -> None:
     # activity_rate (plasticity) used to become Gamma (diffusion, Table 1)
     names = set()
-    for table in ("plasticity.summary", "diffusion.diffusion_summary", "report.summary"):
+    for table in ("plasticity.summary", "run_summary.diffusion_summary", "report.summary"):
         names |= set(columns.view(table))
     assert "Gamma" in names and not any(n.startswith("activity_rate") for n in names)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mechnoise import diffusion
+from mechnoise import diffusion, run_summary
 
 
 def _brownian_blocks(
@@ -192,7 +192,7 @@ def test_summary_row_and_modulus_lookup(tmp_path):
     assert (g0, g0_err) == (16.0, 2.0)
     with pytest.raises(ValueError, match="expected one modulus row"):
         diffusion.shear_modulus_for_density(modulus, 1.3)
-    row = diffusion.diffusion_summary(
+    row = run_summary.diffusion_summary(
         fit,
         plasticity={
             "Gamma": 0.2,
@@ -218,7 +218,7 @@ def test_summary_row_and_modulus_lookup(tmp_path):
     assert row["Gamma_phi"].item() == pytest.approx(0.1)
     assert row["tau_p_window"].item() == pytest.approx(2.0)
     assert row["D_sigma_over_Gamma"].item() == pytest.approx(2.0)
-    write_table(row, tmp_path / "d.parquet", diffusion.DIFFUSION_SUMMARY_COLUMNS)
+    write_table(row, tmp_path / "d.parquet", run_summary.DIFFUSION_SUMMARY_COLUMNS)
     assert pd.read_parquet(tmp_path / "d.parquet")["M"].dtype == np.int64
 
 

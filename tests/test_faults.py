@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,13 +23,12 @@ import pyarrow.parquet as pq
 import pytest
 import test_shear
 import yaml
-from conftest import LAMMPS_INPUTS, SCHEMA_FILE
+from conftest import SCHEMA_FILE
 from test_config import _set
 
 from mechnoise import io
 from mechnoise.config import ConfigError, deep_update, load_schema, validate_config
 from mechnoise.lammps import LammpsError, merge_segments, run_lammps
-from mechnoise.lammps import run_shear_segment as shear_segment
 from mechnoise.lammps.engine import DONE_MARKER
 from mechnoise.lammps.schedule import plan_shear
 from mechnoise.lammps.watchdog import last_step
@@ -207,24 +207,7 @@ glass = test_shear.glass  # the fixture: one small quenched glass per module
 
 def _segment(glass: Path, workdir: Path, k: int, **kw: object):
     plan = plan_shear(0.01, 0.005, 0.04, 0.02, 0.01, 0.001, 1, 1.0, 0.2)
-    return shear_segment(
-        MODEL,
-        plan,
-        k,
-        script=LAMMPS_INPUTS / "in.shear",
-        glass=glass,
-        restart_in=workdir / f"seg{k - 1}.restart" if k else None,
-        restart_out=workdir / f"seg{k}.restart",
-        thermo_out=workdir / f"thermo{k}.parquet",
-        frames_out=workdir / f"frames{k}.parquet",
-        workdir=workdir,
-        damping="viscous",
-        damping_time=1.0,
-        skin=0.3,
-        seed=7,
-        density=1.2,
-        **kw,
-    )
+    return test_shear.segment(MODEL, plan, k, glass, workdir, density=1.2, **kw)
 
 
 def _garble_middle(path: Path) -> None:
@@ -337,13 +320,9 @@ def test_progress_lines_give_strain_throughput_and_eta(
 
     plan = plan_shear(0.0002, 0.005, 0.04, 0.04, 0.01, 0.0005, 1, 1.0, 0.2)  # 40000 steps
     caplog.set_level("INFO", logger="mechnoise")
-    shear_segment(
-        MODEL, plan, 0, script=LAMMPS_INPUTS / "in.shear", glass=glass, restart_in=None,
-        restart_out=tmp_path / "seg0.restart", thermo_out=tmp_path / "thermo0.parquet",
-        frames_out=tmp_path / "frames0.parquet", workdir=tmp_path, damping="viscous",
-        damping_time=1.0, skin=0.3, seed=7, density=1.2,
-        limits=RunLimits(progress_minutes=0.3 / 60),
-    )  # fmt: skip
+    test_shear.segment(
+        MODEL, plan, 0, glass, tmp_path, density=1.2, limits=RunLimits(progress_minutes=0.3 / 60)
+    )
     lines = [r.getMessage() for r in caplog.records if "atom-steps/s" in r.getMessage()]
     assert lines, [r.getMessage() for r in caplog.records]
     head = "shear rho=1.2 rate=0.0002 seed=7 segment 0: strain "
@@ -353,9 +332,12 @@ def test_progress_lines_give_strain_throughput_and_eta(
 
 # --- 3./4./5. The real workflow: failing jobs, interrupts, paths, results folders ----------
 
-#: One density, one slow rate: the first segment lasts long enough to be interrupted.
-SLOW = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.0005]}}
-SEG0 = "results/shear/rho1.149/rate0.0005/seed1/segments/seg0.restart"
+#: One density and one rate, two segments of 30000 steps at N = 400 (about 3 s of MD each on
+#: an idle core): long enough to be caught in the middle of its MD loop, short enough to run
+#: every interrupt variant.
+SLOW = {"system": {"densities": [1.149]}, "shear": {"shear_rates": [0.002]}}
+SEGMENTS = "results/shear/rho1.149/rate0.002/seed1/segments"
+SEG0, SEG1 = f"{SEGMENTS}/seg0.restart", f"{SEGMENTS}/seg1.restart"
 GLASS = "results/glass/rho1.149/seed1/glass.data"
 
 
@@ -378,10 +360,7 @@ def _command(checkout: Path, *extra: str) -> list[str]:
 
 def _snakemake(checkout: Path, overlay: dict, *extra: str) -> subprocess.CompletedProcess:
     (checkout / "overlay.yaml").write_text(yaml.safe_dump(overlay))
-    env = {**os.environ, "MECHNOISE_INPUTS": str(checkout / "lammps_inputs")}
-    return subprocess.run(
-        _command(checkout, *extra), cwd=checkout, capture_output=True, text=True, env=env
-    )
+    return subprocess.run(_command(checkout, *extra), cwd=checkout, capture_output=True, text=True)
 
 
 def _sha(path: Path) -> str:
@@ -403,9 +382,59 @@ def test_failing_job_never_deletes_a_valid_glass(tmp_path: Path) -> None:
     assert _sha(repo / GLASS) == before
 
 
-def _lammps_pids(marker: str) -> list[int]:
+def _pids(marker: str) -> list[int]:
+    """Processes whose command line holds ``marker`` (LAMMPS: its log file's path)."""
     out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
+
+
+def _start(checkout: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """The README's command for the tiny preset, started as a terminal starts a foreground
+    job: in its own process group, with SIGINT's default action.
+
+    A terminal's Ctrl-C reaches processes whose SIGINT has its default action. A runner that
+    starts the suite in the background (nohup ... &) leaves SIGINT ignored, and every child
+    would inherit that; restore the default so the test sees what a user's shell sees.
+    """
+    return subprocess.Popen(
+        _command(checkout, *extra), cwd=checkout,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+
+
+def _segment_tables(checkout: Path, k: int) -> dict[str, pd.DataFrame]:
+    """The tables segment ``k`` wrote (thermo, frames, block series), read and checked."""
+    return {
+        name: io.read_table(checkout / SEGMENTS / f"{name}{k}.parquet")
+        for name in ("thermo", "frames", "blocks")
+    }
+
+
+def _stamp(path: Path) -> tuple[int, str]:
+    """(mtime in ns, SHA-256) of a file: equal stamps mean nobody wrote it again."""
+    return path.stat().st_mtime_ns, _sha(path)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout whose glass and both shear segments ran without interruption."""
+    repo = _checkout(tmp_path_factory.mktemp("uninterrupted") / "repo")
+    run = _snakemake(repo, SLOW, "--", SEG1)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return repo
+
+
+def _before_segment_1(uninterrupted: Path, where: Path) -> Path:
+    """A copy of ``uninterrupted`` as it stood before segment 1 ran: every file of segment 1
+    (outputs, LAMMPS and job logs) removed, so the next run must resume from ``seg0.restart``."""
+    repo = shutil.copytree(uninterrupted, where, symlinks=True)
+    seg1 = [*(repo / SEGMENTS).glob("*1.*"), *(repo / "logs").rglob("*_seg1.*")]
+    assert repo / SEG1 in seg1 and repo / SEGMENTS / "shear1.log" in seg1
+    for path in seg1:
+        path.unlink()
+    return repo
 
 
 @pytest.mark.e2e
@@ -413,57 +442,86 @@ def _lammps_pids(marker: str) -> list[int]:
     "interrupt",
     ["ctrl-c", "sigint-snakemake", "sigterm-snakemake", "sigkill-snakemake", "sigkill-lammps"],
 )
-def test_same_command_resumes_after_an_interrupt(tmp_path: Path, interrupt: str) -> None:
-    """Ctrl-C, a killed Snakemake or a killed job: rerunning the same command finishes."""
-    repo = _checkout(tmp_path / "repo")
-    (repo / "overlay.yaml").write_text(yaml.safe_dump(SLOW))
-    env = {**os.environ, "MECHNOISE_INPUTS": str(repo / "lammps_inputs")}
-    cmd = _command(repo, "--", SEG0)
-    # A terminal's Ctrl-C reaches processes whose SIGINT has its default action. A runner that
-    # starts the suite in the background (nohup ... &) leaves SIGINT ignored, and every child
-    # would inherit that; restore the default so the test sees what a user's shell sees.
-    proc = subprocess.Popen(
-        cmd, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )  # fmt: skip
-    log = repo / "results/shear/rho1.149/rate0.0005/seed1/segments/shear0.log"
+def test_same_command_resumes_after_an_interrupt(
+    uninterrupted: Path, tmp_path: Path, interrupt: str
+) -> None:
+    """Ctrl-C, a signalled or killed Snakemake, or a killed LAMMPS while segment 1 runs:
+    rerunning the same command resumes from segment 0's restart and gives the same segment 1
+    as a run that was never interrupted.
+
+    What each interrupt does (docs/running.md, "Resuming, faults and the results folder"):
+
+    - Ctrl-C (SIGINT to the whole foreground process group: Snakemake, the job, LAMMPS), a
+      SIGKILLed Snakemake (its job sees it die and stops LAMMPS) and a killed LAMMPS stop the
+      segment inside its MD loop; its restart and tables are never written, the rerun
+      redoes the segment from segment 0's restart.
+    - ``kill <pid>`` (SIGTERM to Snakemake alone) is Snakemake's graceful stop: no new job
+      starts, the running job finishes and is recorded; the rerun reuses it.
+    - ``kill -INT <pid>`` (SIGINT to Snakemake alone, not its group): the job is not
+      signalled and runs to its end, but Snakemake has stopped and never records it, so it
+      counts as incomplete and the rerun redoes it (same result, the segment's time lost).
+    """
+    repo = _before_segment_1(uninterrupted, tmp_path / "repo")
+    seg0 = _stamp(repo / SEG0)
+    log = repo / SEGMENTS / "shear1.log"
     marker = str(log)
+    start_step = last_step(repo / SEGMENTS / "shear0.log")
+    assert start_step, "segment 0 logged no step"
+    proc = _start(repo, "--", SEG1)
     deadline = time.monotonic() + 600
-    # evidence that the segment's MD loop is running: LAMMPS is alive and has logged a thermo
-    # line past step 0 (one every 40 steps, a few ms apart); signal at once, well inside the loop
-    while not (_lammps_pids(marker) and (last_step(log) or 0) > 0):
-        assert proc.poll() is None and time.monotonic() < deadline, "segment 0 never started"
-        time.sleep(0.05)
+    # evidence that segment 1's MD loop is running: its LAMMPS is alive and has logged a thermo
+    # line past the segment's first step (one every 100 steps); then signal at once
+    while not (_pids(marker) and (last_step(log) or 0) > start_step):
+        assert proc.poll() is None and time.monotonic() < deadline, "segment 1 never started"
+        time.sleep(0.02)
+    at_signal = last_step(log)
     if interrupt == "ctrl-c":  # the terminal sends SIGINT to the whole foreground group
         os.killpg(proc.pid, signal.SIGINT)
     elif interrupt == "sigkill-lammps":
-        os.kill(_lammps_pids(marker)[0], signal.SIGKILL)
-    else:
-        name = interrupt.split("-")[0].upper()
-        os.kill(proc.pid, getattr(signal, name))
+        os.kill(_pids(marker)[0], signal.SIGKILL)
+    else:  # kill -INT / -TERM / -KILL <snakemake pid>
+        os.kill(proc.pid, getattr(signal, interrupt.split("-")[0].upper()))
     proc.wait(timeout=300)
     deadline = time.monotonic() + 60
-    while _lammps_pids(marker):  # nothing keeps running behind a dead Snakemake
-        assert time.monotonic() < deadline, "LAMMPS still running after its Snakemake died"
-        time.sleep(0.5)
+    # nothing keeps running behind a stopped Snakemake: neither LAMMPS nor the job's Python
+    # (a job whose Snakemake was killed writes its error after it has stopped LAMMPS)
+    while _pids(str(repo)):
+        assert time.monotonic() < deadline, "a job still runs after its Snakemake stopped"
+        time.sleep(0.2)
     text = log.read_text(errors="replace")
-    if interrupt in ("sigint-snakemake", "sigterm-snakemake"):
-        # Snakemake alone, signalled, stops gracefully: it lets the running job finish (the
-        # segment's whole MD loop, ~13 s on a loaded machine, ran after the signal) and its
-        # restart is complete and checked
-        assert DONE_MARKER in text and io.verify_checksum(repo / SEG0)
+    end_step = last_step(uninterrupted / SEGMENTS / "shear1.log")
+    assert at_signal is not None and start_step < at_signal < end_step  # signalled mid-loop
+    finished = interrupt in ("sigint-snakemake", "sigterm-snakemake")
+    if finished:
+        # the job was not signalled: it ran its whole MD loop after the signal, cleanly
+        assert DONE_MARKER in text and last_step(log) == end_step
+        assert io.verify_checksum(repo / SEG1)
+        seg1 = _stamp(repo / SEG1)
     else:
-        # the interrupt landed inside the run: the segment never finished nor wrote a restart
+        # the interrupt landed inside the MD loop: the log stops between the segment's first
+        # and last step, and neither the restart nor the tables of segment 1 exist
+        stopped_at = last_step(log)
+        assert stopped_at is not None and start_step < stopped_at < end_step, text[-500:]
         assert DONE_MARKER not in text, "the segment finished before the interrupt"
-        assert not (repo / SEG0).exists()
+        assert not any((repo / SEGMENTS).glob("*1.parquet")) and not (repo / SEG1).exists()
     if interrupt == "sigkill-snakemake":  # the job saw its Snakemake die and stopped LAMMPS
-        job_log = repo / "logs/shear/rho1.149_rate0.0005_seed1_seg0.log"
+        job_log = repo / "logs/shear/rho1.149_rate0.002_seed1_seg1.log"
         assert "that started it died" in job_log.read_text()
-    again = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    again = subprocess.run(_command(repo, "--", SEG1), cwd=repo, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert io.verify_checksum(repo / SEG0)
-    assert DONE_MARKER in log.read_text()  # resumed: the same command ran the segment to its end
+    assert _stamp(repo / SEG0) == seg0  # segment 0 was kept, not run again
+    if interrupt == "sigterm-snakemake":  # the finished, recorded segment is reused
+        assert _stamp(repo / SEG1) == seg1
+        assert "Nothing to be done" in again.stdout + again.stderr
+    else:  # segment 1 ran again, from segment 0's restart, to its end
+        assert not finished or _stamp(repo / SEG1)[0] != seg1[0]
+        text = log.read_text()
+        assert re.search(r"^read_restart \S*/segments/seg0\.restart\nReading restart", text, re.M)
+        assert DONE_MARKER in text
+    assert io.verify_checksum(repo / SEG1)
+    expected = _segment_tables(uninterrupted, 1)
+    for name, table in _segment_tables(repo, 1).items():
+        pd.testing.assert_frame_equal(table, expected[name], check_exact=True, obj=name)
 
 
 @pytest.mark.e2e

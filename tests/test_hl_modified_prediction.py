@@ -202,3 +202,50 @@ def test_distribution_table_is_normalised() -> None:
     mean_model = np.sum(s["value"] * s["model"]) / np.sum(s["model"])
     exact = hl.stationary_flow_curve(ALPHA, RATES[:1] * G0 * TAU / SIGMA_C).stress.iloc[0]
     assert mean_model == pytest.approx(exact * SIGMA_C, rel=0.02)
+
+
+def test_drop_ratios_outside_the_model_range_are_counted() -> None:
+    """f = Δσ/σ_c outside (1e-3, 1.99) is moved to the nearer bound and counted in the table:
+    in the central inputs (n_drops_clipped) and in the bootstrap replicas (replicas_clipped)."""
+    inputs = _hl_inputs(n=10)
+    tables = _md_tables(np.array([0.5, 0.6]))
+    clean = pr.modified_vs_md([inputs], "frozen_matrix", *tables, 5, np.random.default_rng(3))
+    assert (clean.n_drop_ratios == 10).all() and (clean.n_drops_clipped == 0).all()
+    assert (clean.replicas_clipped == 0).all()
+    drops = inputs.drops.copy()
+    drops[:] = 2.5 * SIGMA_C  # f = 2.5 in every block: each replica holds clipped drops
+    drops[0] = 0.0  # f = 0, below the range
+    over = pr.DensityInputs(**{**inputs.__dict__, "drops": drops})
+    assert pr.clipped_drop_ratios(over, "frozen_matrix") == 10
+    ing, _ = pr.build_ingredients(over, pr.Variant())
+    assert ing.drop_fractions.max() == pr.F_RANGE[1]  # 2.5 moved to the bound, not dropped
+    assert ing.drop_fractions.min() >= pr.F_RANGE[0]
+    table = pr.modified_vs_md([over], "frozen_matrix", *tables, 5, np.random.default_rng(3))
+    assert (table.n_drops_clipped == 10).all() and (table.replicas_clipped == 5).all()
+
+
+def test_errors_left_out_of_the_band_are_named() -> None:
+    """A NaN or absent input error enters the bootstrap as 0: the table names it."""
+    ly = pd.DataFrame(
+        {
+            "direction": [1, 1],
+            "sigma_c": [1.0, 1.2],
+            "sigma_drop": [0.3, 0.4],
+            "stress_max": [1.0, 1.2],
+            "yielded": [True, True],
+        }
+    )
+    summary = pd.DataFrame(
+        {"density": [1.2], "G0": [G0], "G0_err": [np.nan], "tau_p": [TAU], "tau_p_err": [0.1]}
+    )
+    runs = pd.DataFrame(
+        {"density": 1.2, "shear_rate": RATES, "D_HL": [0.01, 0.05], "D_HL_err": [0.001, np.nan]}
+    )
+    (inputs,) = pr.density_inputs(summary, {1.2: ly}, runs, "frozen_matrix")
+    assert inputs.missing_errors == ("G0_err", "D_HL_err at 1 of 2 rates")
+    tables = _md_tables(np.array([0.5, 0.6]))
+    table = pr.modified_vs_md([inputs], "frozen_matrix", *tables, 2, np.random.default_rng(1))
+    assert set(table.errors_left_out) == {"G0_err; D_HL_err at 1 of 2 rates"}
+    runs_ok = runs.assign(D_HL_err=0.001)
+    (complete,) = pr.density_inputs(summary.assign(G0_err=0.5), {1.2: ly}, runs_ok, "frozen_matrix")
+    assert complete.missing_errors == ()

@@ -22,11 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LAMMPS_INPUTS, quenched_glass
+from conftest import quenched_glass
+from test_shear import segment
 
 from mechnoise.lammps import engine as lammps
 from mechnoise.lammps.engine import EngineSpec, engine_argv, mpi_launcher
-from mechnoise.lammps.protocols import Model, run_shear_segment
+from mechnoise.lammps.protocols import Model
 from mechnoise.lammps.schedule import plan_shear
 
 MODEL = Model(n_particles=400, fraction_a=0.65)
@@ -105,25 +106,8 @@ def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def shear(glass: Path, workdir: Path, ranks: int) -> pd.DataFrame:
     plan = plan_shear(0.01, 0.005, COMPARED_STRAIN, COMPARED_STRAIN, 0.04, 0.0005, 1, 0.4, 0.2)
-    run_shear_segment(
-        MODEL,
-        plan,
-        0,
-        script=LAMMPS_INPUTS / "in.shear",
-        glass=glass,
-        restart_in=None,
-        restart_out=workdir / "seg0.restart",
-        thermo_out=workdir / "thermo0.parquet",
-        frames_out=workdir / "frames0.parquet",
-        workdir=workdir,
-        damping="viscous",
-        damping_time=1.0,
-        skin=0.3,
-        seed=7,
-        engine=EngineSpec(
-            mpi_ranks=ranks, launcher=(str(Path(sys.executable).parent / "mpiexec"),)
-        ),
-    )
+    launcher = (str(Path(sys.executable).parent / "mpiexec"),)
+    segment(MODEL, plan, 0, glass, workdir, engine=EngineSpec(mpi_ranks=ranks, launcher=launcher))
     return pd.read_parquet(workdir / "thermo0.parquet")
 
 

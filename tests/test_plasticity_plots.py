@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from mechnoise.figures.plasticity import plot_fig4a, plot_fig5a
-from mechnoise.plasticity.event_duration import decay_times_by_density, pool_autocorrelations
+from mechnoise.plasticity.decay_fit import decay_times_by_density, pool_autocorrelations
 
 
 def test_fig4a_draws_stress_and_active_count(tmp_path) -> None:
@@ -50,7 +50,7 @@ def test_pooling_weights_by_pair_count() -> None:
 
 
 def test_fig5a_shows_both_estimators_with_their_fits(tmp_path) -> None:
-    from mechnoise.plasticity.event_duration import event_durations_by_density
+    from mechnoise.plasticity.decay_fit import event_durations_by_density
 
     lag = np.arange(0.0, 6.01, 0.2)
     literal = pd.DataFrame({"lag": lag, "C_p": np.exp(-lag / 2.5), "n": 50, "density": 1.2})

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_checkout
+from conftest import copy_checkout, scheduled_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
@@ -36,7 +36,9 @@ PRESETS = {
     "meanfield": "workflow/presets/meanfield.yaml",
     "paper": "workflow/presets/paper.yaml",
 }
-GROUPS_SMK = ROOT / "workflow" / "rules" / "groups.smk"
+#: A default runtime (minutes) that no rule computes: in a dry run with it, a job showing
+#: another runtime sized itself (workflow/rules/resources.smk).
+SENTINEL_RUNTIME = "12345"
 
 
 def dry_run(
@@ -87,14 +89,8 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def job_stats(text: str) -> dict[str, int]:
-    """Jobs per rule from the "Job stats" table of a dry run."""
-    counts: dict[str, int] = {}
-    for line in text.split("Job stats:", 1)[1].splitlines()[3:]:
-        match = re.fullmatch(r"(\w+)\s+(\d+)", line.strip())
-        if match is None:
-            break
-        counts[match.group(1)] = int(match.group(2))
-    return counts
+    """Jobs per rule from the "Job stats" table of a dry run (:func:`conftest.scheduled_jobs`)."""
+    return scheduled_jobs(subprocess.CompletedProcess([], 0, text, ""))
 
 
 def cluster_jobs(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
@@ -119,11 +115,45 @@ def cluster_jobs(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
     return singles, groups
 
 
-def sized_rules() -> set[str]:
-    """SIZED_RULES of groups.smk (read from the file: it is Snakemake code, not a module)."""
-    match = re.search(r"SIZED_RULES = frozenset\(\{([^}]*)\}\)", GROUPS_SMK.read_text())
-    assert match is not None, "groups.smk defines no SIZED_RULES"
-    return set(re.findall(r'"(\w+)"', match.group(1)))
+def job_runtimes(text: str) -> list[tuple[str, bool, bool, str]]:
+    """``(rule, alone, has_wildcards, runtime)`` of every job of a dry run.
+
+    ``alone``: a cluster job of its own (printed flush left), not a member of a group job
+    (printed indented under "Group job ...").
+    """
+    jobs = []
+    for indent, rule, body in re.findall(
+        r"^( *)(?:local)?rule (\w+):\n((?:\1    .*\n)*)", text, re.M
+    ):
+        runtime = re.search(r"\bruntime=(\w+)", body)
+        jobs.append(
+            (
+                rule,
+                indent == "",
+                re.search(r"^ *wildcards:", body, re.M) is not None,
+                runtime.group(1) if runtime else "",
+            )
+        )
+    return jobs
+
+
+@functools.cache
+def sentinel_plan(tmp_root: str) -> str:
+    """Dry run of the tiny preset with the SLURM profile and the default runtime
+    :data:`SENTINEL_RUNTIME` (run once)."""
+    workdir = Path(tmp_root) / "sentinel_runtime"
+    workdir.mkdir()
+    proc = dry_run(workdir, "slurm", "tiny", "--default-resources", f"runtime={SENTINEL_RUNTIME}")
+    text = proc.stdout + proc.stderr
+    assert proc.returncode == 0, text[-4000:]
+    return text
+
+
+def self_sized_rules(tmp_root: str) -> set[str]:
+    """Rules whose jobs set their own runtime (another one than :data:`SENTINEL_RUNTIME`)."""
+    jobs = job_runtimes(sentinel_plan(tmp_root))
+    assert jobs and all(runtime for *_, runtime in jobs), "a job without a runtime"
+    return {rule for rule, *_, runtime in jobs if runtime != SENTINEL_RUNTIME}
 
 
 def test_every_profile_and_preset_is_checked() -> None:
@@ -150,7 +180,8 @@ def test_slurm_profile_bundles_the_analysis(preset: str, tmp_root: str) -> None:
     """
     text = planned("slurm", preset, tmp_root)
     singles, groups = cluster_jobs(text)
-    alone = sorted({rule for rule, wild in singles if wild and rule not in sized_rules()})
+    sized = self_sized_rules(tmp_root)
+    alone = sorted({rule for rule, wild in singles if wild and rule not in sized})
     assert not alone, f"per-unit jobs outside any group (one SLURM job each): {alone}"
     profile = yaml.safe_load((ROOT / "workflow/profiles/slurm/config.yaml").read_text())
     components = dict(item.split("=") for item in profile["group-components"])
@@ -219,29 +250,17 @@ def test_a_new_analysis_rule_joins_its_run_group(tmp_path: Path) -> None:
     assert not new & {rule for rule, _ in singles}
 
 
-def test_sized_rules_are_the_rules_that_size_themselves() -> None:
-    """SIZED_RULES of groups.smk = the rules whose `resources:` set their own runtime."""
-    sizing = set()
-    for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
-        for name, body in re.findall(
-            r"^(?:rule|checkpoint) (\w+):\n((?:[ \t]+.*\n|\n)*)", smk.read_text(), re.M
-        ):
-            resources = re.search(r"^    resources:\n((?:        .*\n)*)", body, re.M)
-            if resources and re.search(r"^\s+runtime=", resources.group(1), re.M):
-                sizing.add(name)
-    assert sizing, "no rule sets its own runtime: the parser above is broken"
-    assert sizing == sized_rules(), (
-        f"rules that set their own runtime: {sorted(sizing)}; SIZED_RULES of "
-        f"workflow/rules/groups.smk: {sorted(sized_rules())}. A rule sized in resources.smk "
-        "goes out as its own SLURM job: add it to SIZED_RULES (or drop its runtime)."
-    )
-
-
-def test_groups_are_assigned_after_every_rule() -> None:
-    """groups.smk groups the rules defined before it: it must be the Snakefile's last include."""
-    includes = re.findall(r'^include: "([^"]+)"', (ROOT / "Snakefile").read_text(), re.M)
-    assert includes[-1] == "workflow/rules/groups.smk", includes
-    assert not re.search(r"^(?:rule|checkpoint) ", GROUPS_SMK.read_text(), re.M)
+def test_jobs_that_size_themselves_go_out_alone(tmp_root: str) -> None:
+    """A job whose rule sets its own runtime (resources.smk: LAMMPS, the merge of a run's
+    segments) is one SLURM job: bundled in a group, its runtime would be lost in the group's.
+    Every other per-unit job is a member of a group (the groups of groups.smk, derived from
+    the wildcards of the rules defined before it: a rule file included after it, or a rule
+    in it, would go out alone and fail here)."""
+    sized = self_sized_rules(tmp_root)
+    assert {"quench_glass", "run_shear_segment"} <= sized, sized
+    jobs = job_runtimes(sentinel_plan(tmp_root))
+    assert {rule for rule, alone, *_ in jobs if rule in sized and not alone} == set()
+    assert {rule for rule, alone, wild, _ in jobs if alone and wild} == sized
 
 
 def test_profiles_do_not_name_groups_rule_by_rule() -> None:

@@ -10,6 +10,7 @@ import pytest
 from conftest import LAMMPS_INPUTS, quenched_glass
 
 from mechnoise import io
+from mechnoise.lammps.engine import RunResult
 from mechnoise.lammps.protocols import Model, merge_segments, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear, run_strains
 
@@ -23,28 +24,35 @@ def glass(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return quenched_glass(tmp_path_factory.mktemp("glass") / "glass.data", MODEL.n_particles)
 
 
+def segment(model: Model, plan, k: int, glass: Path, workdir: Path, **kw: object) -> RunResult:
+    """Segment ``k`` of ``plan`` as the tests run it: files ``seg{k}.restart``,
+    ``thermo{k}.parquet``, ``frames{k}.parquet`` in ``workdir``, viscous damping (τ_d = 1),
+    skin 0.3, seed 7; ``kw`` go on to :func:`~mechnoise.lammps.protocols.run_shear_segment`
+    (and may override the damping)."""
+    settings: dict[str, object] = {"damping": "viscous", "damping_time": 1.0, "skin": 0.3}
+    return run_shear_segment(
+        model,
+        plan,
+        k,
+        script=LAMMPS_INPUTS / "in.shear",
+        glass=glass,
+        restart_in=workdir / f"seg{k - 1}.restart" if k else None,
+        restart_out=workdir / f"seg{k}.restart",
+        thermo_out=workdir / f"thermo{k}.parquet",
+        frames_out=workdir / f"frames{k}.parquet",
+        workdir=workdir,
+        seed=7,
+        **{**settings, **kw},  # type: ignore[arg-type]
+    )
+
+
 def shear(
     glass: Path, workdir: Path, plan, damping: str = "viscous"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every segment of ``plan`` and merge; return (thermo, frames)."""
     n = len(plan.segment_ends)
     for k in range(n):
-        run_shear_segment(
-            MODEL,
-            plan,
-            k,
-            script=LAMMPS_INPUTS / "in.shear",
-            glass=glass,
-            restart_in=workdir / f"seg{k - 1}.restart" if k else None,
-            restart_out=workdir / f"seg{k}.restart",
-            thermo_out=workdir / f"thermo{k}.parquet",
-            frames_out=workdir / f"frames{k}.parquet",
-            workdir=workdir,
-            damping=damping,
-            damping_time=1.0,
-            skin=0.3,
-            seed=7,
-        )
+        segment(MODEL, plan, k, glass, workdir, damping=damping)
     merge_segments(
         [workdir / f"thermo{k}.parquet" for k in range(n)],
         [workdir / f"frames{k}.parquet" for k in range(n)],

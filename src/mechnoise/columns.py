@@ -1165,6 +1165,33 @@ COLUMNS: dict[str, Column] = define(
             "eps^2/sigma^4/tau0",
             "noise D (MSD = 2 D t) fed to the model",
         ),
+        (
+            "n_drop_ratios",
+            "int64",
+            "-",
+            "relative drops f = Delta sigma / sigma_c of this ingredient set (frozen_matrix: "
+            "yielded blocks; in_flow: nodes of the two-point law)",
+        ),
+        (
+            "n_drops_clipped",
+            "int64",
+            "-",
+            "of n_drop_ratios, how many lay outside (1e-3, 1.99) and were moved to the nearer "
+            "bound (the model needs 0 < f < 2)",
+        ),
+        (
+            "replicas_clipped",
+            "int64",
+            "-",
+            "bootstrap replicas in which at least one relative drop was moved into (1e-3, 1.99)",
+        ),
+        (
+            "errors_left_out",
+            "str",
+            "-",
+            "input errors that were NaN or absent, so the bootstrap drew those inputs without "
+            "spread and the band leaves their uncertainty out ('' if none)",
+        ),
         ("density@ingredient_table", "float64", "sigma^-2", "density"),
         ("shear_rate_md@ingredient_table", "float64", "1/tau0", "MD rate (the lowest)"),
         ("change", "str", "-", "single change from the old model (see docs/modified_hl.md)"),
@@ -1809,7 +1836,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "variance",
         "local_exponent",
     ),
-    "diffusion.diffusion_summary": (
+    "run_summary.diffusion_summary": (
         "density",
         "shear_rate",
         "seed",
@@ -2150,6 +2177,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "activity_md",
         "activity_md_err",
         "diffusion@prediction",
+        "n_drop_ratios",
+        "n_drops_clipped",
+        "replicas_clipped",
+        "errors_left_out",
     ),
     "report.cost": (
         "rule@cost",

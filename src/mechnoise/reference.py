@@ -147,7 +147,11 @@ TABLES: list[tuple[str, str, str]] = [
         "diffusion:STRESS_MSD_COLUMNS",
         "one row per lag (pooled over windows and blocks)",
     ),
-    (f"{_RUN}/diffusion_summary.parquet", "diffusion:DIFFUSION_SUMMARY_COLUMNS", "one row per run"),
+    (
+        f"{_RUN}/diffusion_summary.parquet",
+        "run_summary:DIFFUSION_SUMMARY_COLUMNS",
+        "one row per run",
+    ),
     (
         f"{_RUN}/block_series.parquet",
         "block_series:BLOCK_SERIES_COLUMNS",
@@ -180,7 +184,7 @@ TABLES: list[tuple[str, str, str]] = [
     ),
     (
         "results/diffusion_summary.parquet",
-        "diffusion:DIFFUSION_SUMMARY_COLUMNS",
+        "run_summary:DIFFUSION_SUMMARY_COLUMNS",
         "one row per run, all runs",
     ),
     (

@@ -4,7 +4,7 @@ import pandas as pd
 
 from mechnoise import io
 from mechnoise.figures import plot_fig5a
-from mechnoise.plasticity.event_duration import decay_times_by_density, event_durations_by_density
+from mechnoise.plasticity.decay_fit import decay_times_by_density, event_durations_by_density
 from mechnoise.scripting import start_logging, wildcards_from_path
 
 log = start_logging(snakemake.log[0])  # noqa: F821

@@ -2,7 +2,7 @@
 
 import math
 
-from mechnoise import diffusion, io
+from mechnoise import diffusion, io, run_summary
 from mechnoise.scripting import start_logging
 
 log = start_logging(snakemake.log[0])  # noqa: F821
@@ -16,7 +16,7 @@ if len(plasticity) != 1:
 p = plasticity.iloc[0]
 g0, g0_err = diffusion.shear_modulus_for_density(io.read_table(sm.input.modulus), float(wc.rho))
 grid = io.read_table(sm.input.block_stress, columns=["bx", "block_area"])
-summary = diffusion.diffusion_summary(
+summary = run_summary.diffusion_summary(
     fit,
     plasticity=p.to_dict(),
     shear_modulus=g0,
@@ -27,5 +27,5 @@ summary = diffusion.diffusion_summary(
     shear_rate=float(wc.rate),
     seed=int(wc.seed),
 )
-io.write_table(summary, sm.output[0], diffusion.DIFFUSION_SUMMARY_COLUMNS)
+io.write_table(summary, sm.output[0], run_summary.DIFFUSION_SUMMARY_COLUMNS)
 log.info("diffusion summary:\n%s", summary.T.to_string())

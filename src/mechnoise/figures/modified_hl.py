@@ -11,39 +11,49 @@ from mechnoise.figures.canvas import density_colors, new_axes
 _STYLE = {"frozen_matrix": "-", "in_flow": "--"}
 
 
+def _md_against_model(
+    ax: Axes, prediction: pd.DataFrame, md: str, model: str, md_label: str, band: bool
+) -> None:
+    """MD points ``md`` (with ``md_err``) and one model line ``model`` per ingredient set
+    against the MD shear rate, one colour per density; with ``band`` the 16–84 % bootstrap
+    band ``model_lo``–``model_hi``."""
+    colors = density_colors(prediction["density"].nunique())
+    for color, (rho, g) in zip(colors, prediction.groupby("density"), strict=False):
+        points = g.drop_duplicates("shear_rate_md")
+        ax.errorbar(
+            points["shear_rate_md"],
+            points[md],
+            yerr=points[f"{md}_err"],
+            fmt="o",
+            color=color,
+            label=f"{md_label} rho = {rho:g}",
+        )
+        for name, h in g.groupby("ingredients"):
+            ax.plot(
+                h["shear_rate_md"],
+                h[model],
+                _STYLE.get(str(name), ":"),
+                color=color,
+                label=f"model, {name}",
+            )
+            if band:
+                ax.fill_between(
+                    h["shear_rate_md"],
+                    h[f"{model}_lo"],
+                    h[f"{model}_hi"],
+                    color=color,
+                    alpha=0.2,
+                    lw=0,
+                )
+
+
 def plot_modified_hl_stress(prediction: pd.DataFrame, ax: Axes | None = None) -> Figure:
     """Predicted ⟨σ⟩ (lines, 16–84 % bootstrap band) and MD ⟨σ⟩ (points) against γ̇.
 
     ``prediction`` is ``results/hl/modified_vs_md.parquet``.
     """
     fig, ax = new_axes(ax, (5.5, 4.2))
-    colors = density_colors(prediction["density"].nunique())
-    for color, (rho, g) in zip(colors, prediction.groupby("density"), strict=False):
-        md = g.drop_duplicates("shear_rate_md")
-        ax.errorbar(
-            md["shear_rate_md"],
-            md["stress_md"],
-            yerr=md["stress_md_err"],
-            fmt="o",
-            color=color,
-            label=f"MD rho = {rho:g}",
-        )
-        for name, h in g.groupby("ingredients"):
-            ax.plot(
-                h["shear_rate_md"],
-                h["stress_pred"],
-                _STYLE.get(str(name), ":"),
-                color=color,
-                label=f"model, {name}",
-            )
-            ax.fill_between(
-                h["shear_rate_md"],
-                h["stress_pred_lo"],
-                h["stress_pred_hi"],
-                color=color,
-                alpha=0.2,
-                lw=0,
-            )
+    _md_against_model(ax, prediction, "stress_md", "stress_pred", "MD", band=True)
     ax.set_xscale("log")
     ax.set_xlabel(r"shear rate $\dot\gamma$ ($1/\tau_0$)")
     ax.set_ylabel(r"$\langle\sigma_{xy}\rangle$ ($\epsilon/\sigma^2$)")
@@ -106,25 +116,7 @@ def plot_modified_hl_distance_distribution(
 def plot_modified_hl_activity(prediction: pd.DataFrame, ax: Axes | None = None) -> Figure:
     """Predicted yield rate Γ (lines) against the counted event onsets per block (points)."""
     fig, ax = new_axes(ax, (5.5, 4.2))
-    colors = density_colors(prediction["density"].nunique())
-    for color, (rho, g) in zip(colors, prediction.groupby("density"), strict=False):
-        md = g.drop_duplicates("shear_rate_md")
-        ax.errorbar(
-            md["shear_rate_md"],
-            md["activity_md"],
-            yerr=md["activity_md_err"],
-            fmt="o",
-            color=color,
-            label=f"onsets rho = {rho:g}",
-        )
-        for name, h in g.groupby("ingredients"):
-            ax.plot(
-                h["shear_rate_md"],
-                h["activity_pred"],
-                _STYLE.get(str(name), ":"),
-                color=color,
-                label=f"model, {name}",
-            )
+    _md_against_model(ax, prediction, "activity_md", "activity_pred", "onsets", band=False)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"shear rate $\dot\gamma$ ($1/\tau_0$)")

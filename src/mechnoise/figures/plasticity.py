@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from mechnoise.figures.canvas import new_axes
-from mechnoise.plasticity.event_duration import pool_autocorrelations
+from mechnoise.plasticity.decay_fit import pool_autocorrelations
 
 log = logging.getLogger(__name__)
 
@@ -102,17 +102,17 @@ def plot_fig5a(
     curves : DataFrame
         ``d2min_autocorr.parquet`` rows of the runs to show (one shear rate), with an extra
         column ``density``; seeds are pooled per density
-        (:func:`mechnoise.plasticity.event_duration.pool_autocorrelations`).
+        (:func:`mechnoise.plasticity.decay_fit.pool_autocorrelations`).
     fits : DataFrame
         Columns density, tau_p, tau_p_err
-        (:func:`mechnoise.plasticity.event_duration.decay_times_by_density`).
+        (:func:`mechnoise.plasticity.decay_fit.decay_times_by_density`).
     ax : Axes, optional
         Where to draw (default: a new figure).
     event_curves : DataFrame, optional
         ``event_autocorr.parquet`` rows with an extra column density.
     event_fits : DataFrame, optional
         Columns density, tau_p, tau_p_err, amplitude, plateau
-        (:func:`mechnoise.plasticity.event_duration.event_durations_by_density`).
+        (:func:`mechnoise.plasticity.decay_fit.event_durations_by_density`).
 
     Returns
     -------

@@ -52,11 +52,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy.linalg import solve_banded
-from scipy.optimize import brentq
 
 from mechnoise._typing import FloatArray
 from mechnoise.hl.kernel import Operator, control_volumes, stress_grid, tridiagonal_generator
-from mechnoise.hl.modified import _insert_nodes, _null_vector
+from mechnoise.hl.modified import _insert_nodes, _null_vector, _self_consistent_noise
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +63,6 @@ logger = logging.getLogger(__name__)
 _MAX_RENEWAL_ITERATIONS = 500
 #: Stresses closer than this (units σ̄_c) are merged into one grid node.
 _SNAP = 1e-9
-#: Relative tolerance on log D in the self-consistent closure (reduction to HL).
-_ROOT_RTOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -423,17 +420,7 @@ def stationary_state(
         )
         return log_d - math.log(coupling * st.activity)
 
-    lo = math.log(coupling * rate) - 1.0
-    hi = lo + 2.0
-    for _ in range(100):
-        if residual(lo) <= 0.0:
-            break
-        hi, lo = lo, lo - 3.0
-    for _ in range(100):
-        if residual(hi) >= 0.0:
-            break
-        lo, hi = hi, hi + 3.0
-    d = math.exp(brentq(residual, lo, hi, rtol=_ROOT_RTOL, xtol=1e-14))
+    d = _self_consistent_noise(residual, coupling * rate)
     return _solve_fixed_noise(classes, ingredients, rate, d, renewal, population_tol)
 
 

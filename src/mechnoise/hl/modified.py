@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -277,7 +278,19 @@ def _solve_self_consistency(
         activity = _stationary_totals(problems, weights, renewal, rate, math.exp(log_d))[0]
         return log_d - math.log(noise * activity)
 
-    lo = math.log(noise * rate) - 1.0
+    d = _self_consistent_noise(residual, noise * rate)
+    activity, stress = _stationary_totals(problems, weights, renewal, rate, d)
+    return d, activity, stress
+
+
+def _self_consistent_noise(residual: Callable[[float], float], guess: float) -> float:
+    """The noise ``D`` with ``residual(log D) = 0``, ``residual = log D − log(coupling Γ(D))``.
+
+    ``D`` spans decades, so the root is sought in ``log D`` (docs/design.md §4): a bracket
+    around ``log(guess)`` (e.g. coupling × rate) is widened in steps of 3 until the residual
+    changes sign, then Brent's method.
+    """
+    lo = math.log(guess) - 1.0
     hi = lo + 2.0
     for _ in range(100):
         if residual(lo) <= 0.0:
@@ -287,9 +300,7 @@ def _solve_self_consistency(
         if residual(hi) >= 0.0:
             break
         lo, hi = hi, hi + 3.0
-    d = math.exp(brentq(residual, lo, hi, rtol=_ROOT_RTOL, xtol=1e-14))
-    activity, stress = _stationary_totals(problems, weights, renewal, rate, d)
-    return d, activity, stress
+    return math.exp(brentq(residual, lo, hi, rtol=_ROOT_RTOL, xtol=1e-14))
 
 
 def modified_flow_curve(

@@ -5,6 +5,8 @@
 - :mod:`~mechnoise.plasticity.clusters`: active particles and blocks, periodic clusters,
   ⟨l_pl⟩, the coarse active fraction φ;
 - :mod:`~mechnoise.plasticity.event_duration`: τ_p, time-resolved, and the literal C_p(t);
+- :mod:`~mechnoise.plasticity.decay_fit`: the decay-time fits of both correlations, per run
+  and pooled per density;
 - :mod:`~mechnoise.plasticity.rate`: the activity rate Γ (event onsets), the strain balance;
 - :mod:`~mechnoise.plasticity.synthetic`: synthetic rearrangements of known duration (tests);
 - :mod:`~mechnoise.plasticity.summary`: one run's numbers.
@@ -28,6 +30,7 @@ from mechnoise.plasticity.d2min import (
     window_spacings,
     windows_resolving,
 )
+from mechnoise.plasticity.decay_fit import fit_decay_time, fit_event_duration
 from mechnoise.plasticity.event_duration import (
     AUTOCORR_COLUMNS,
     EVENT_AUTOCORR_COLUMNS,
@@ -35,8 +38,6 @@ from mechnoise.plasticity.event_duration import (
     d2min_autocorrelation,
     event_autocorrelation,
     event_duration_tables,
-    fit_decay_time,
-    fit_event_duration,
 )
 from mechnoise.plasticity.neighbors import as_positions, minimum_image, neighbor_pairs
 from mechnoise.plasticity.rate import (

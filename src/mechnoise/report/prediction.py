@@ -21,12 +21,15 @@ Two ingredient sets, chosen by ``hl_model.modified.ingredients``:
 
 Units: the model runs in σ̄_c = G0 = τ = 1 with σ̄_c the mean of the threshold population
 and τ = τ_p; the table is in LJ units (ε/σ², 1/τ0).
+
+The ingredients of one density (:class:`DensityInputs`), how they are collected from the
+workflow's tables and resampled live in :mod:`mechnoise.report.ingredients` (its names are
+re-exported here).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -36,22 +39,23 @@ import pandas as pd
 from mechnoise import columns
 from mechnoise._typing import FloatArray
 from mechnoise.hl.measured import Ingredients, StationaryState, stationary_state
+from mechnoise.report.ingredients import (  # the names this module re-exports are aliased
+    F_RANGE,
+    DensityInputs,
+    IngredientSet,
+    clipped_drop_ratios,
+    drop_ratios,
+    resample,
+)
+from mechnoise.report.ingredients import IN_FLOW_NOISE_COLUMN as IN_FLOW_NOISE_COLUMN
+from mechnoise.report.ingredients import IN_FLOW_SUMMARY_COLUMNS as IN_FLOW_SUMMARY_COLUMNS
+from mechnoise.report.ingredients import NOISE_MSD_FACTOR as NOISE_MSD_FACTOR
+from mechnoise.report.ingredients import density_inputs as density_inputs
+from mechnoise.report.ingredients import require_columns as require_columns
 
-#: D_HL = D_noise / NOISE_MSD_FACTOR. D_noise (``block_noise.parquet``, issue 19) is already
-#: the HL equation's D (increment variance c + 2 D t), so the factor is 1; the frozen-matrix
-#: set's D_HL = D_sigma / 2 is divided in the diffusion stage. The one place this factor lives.
-NOISE_MSD_FACTOR = 1.0
-#: Table 1 columns the in-flow set needs (issue 19).
-IN_FLOW_SUMMARY_COLUMNS = ("sigma_c_flow", "stress_drop_flow", "stress_drop_sq_flow")
-#: Run-level column of the in-flow noise (units eps^2/sigma^4/tau0, variance = c + 2 D_noise t).
-IN_FLOW_NOISE_COLUMN = "D_noise"
 #: Threshold classes and drop classes the measured samples are binned into (quantiles).
 THRESHOLD_CLASSES = 8
 DROP_CLASSES = 5
-#: Relative drops are clipped to this range (the model needs 0 < f < 2).
-_F_RANGE = (1e-3, 1.99)
-
-IngredientSet = Literal["frozen_matrix", "in_flow"]
 
 
 #: Columns of ``results/hl/modified_vs_md.parquet`` (one row per density, set and rate).
@@ -62,49 +66,6 @@ INGREDIENT_TABLE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report
 
 #: Columns of ``results/hl/modified_distributions.parquet``.
 DISTRIBUTION_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("report.distribution")
-
-
-@dataclass(frozen=True)
-class DensityInputs:
-    """Measured ingredients of one density, in LJ units.
-
-    Attributes
-    ----------
-    density : float
-    thresholds : numpy.ndarray
-        σ_c^m samples along the flow, one per tested block (ε/σ²).
-    drops, drop_thresholds : numpy.ndarray
-        Δσ^m and σ_c^m of the blocks that yielded (pairs, ε/σ²).
-    reverse_thresholds : numpy.ndarray
-        σ_c^m samples against the flow (may be empty: fallback s⁻ = s).
-    G0, G0_err : float
-        Shear modulus (ε/σ²).
-    tau, tau_err : float
-        HL time τ = τ_p (τ0).
-    shear_rates : numpy.ndarray
-        MD rates (1/τ0), increasing.
-    noise, noise_err : numpy.ndarray
-        D_HL at each rate (ε²/σ⁴/τ0, MSD = 2 D t).
-    alpha_micro : float
-        α of the old closure D = α⟨Δσ⟩²Γ (``alpha_micro_dhl``), for the ingredient table.
-    in_flow : mapping, optional
-        ``sigma_c_flow``, ``stress_drop_flow``, ``stress_drop_sq_flow`` (+ ``_err``).
-    """
-
-    density: float
-    thresholds: FloatArray
-    drops: FloatArray
-    drop_thresholds: FloatArray
-    reverse_thresholds: FloatArray
-    G0: float
-    G0_err: float
-    tau: float
-    tau_err: float
-    shear_rates: FloatArray
-    noise: FloatArray
-    noise_err: FloatArray
-    alpha_micro: float = math.nan
-    in_flow: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,22 +90,6 @@ CHANGES: dict[str, Variant] = {
 }
 
 
-def require_columns(table: pd.DataFrame, columns: tuple[str, ...] | list[str], file: str) -> None:
-    """Raise a ValueError naming the missing columns and the file.
-
-    Examples
-    --------
-    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], "x.parquet")
-    """
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValueError(
-            f"{file} has no column(s) {missing}: the in-flow ingredient set "
-            "(hl_model.modified.ingredients = in_flow) needs the in-flow thresholds, drops and "
-            "noise of the mean-field-test issue (19); use ingredients: frozen_matrix"
-        )
-
-
 def _classes(samples: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
     """Bin samples into ≤ n equal-count classes: (class means, weights)."""
     x = np.sort(np.asarray(samples, dtype=np.float64))
@@ -164,6 +109,9 @@ def _classes(samples: FloatArray, n: int) -> tuple[FloatArray, FloatArray]:
 def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredients, float]:
     """Model ingredients (units σ̄_c) and σ̄_c (ε/σ²) for one variant.
 
+    Relative drops outside :data:`F_RANGE` are moved to its bounds
+    (:func:`clipped_drop_ratios` counts them; the prediction table reports the count).
+
     Raises
     ------
     ValueError
@@ -173,11 +121,10 @@ def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredie
     s = s[np.isfinite(s) & (s > 0)]
     if s.size == 0:
         raise ValueError(f"density {inputs.density}: no positive frozen-matrix thresholds")
-    f_samples = inputs.drops / inputs.drop_thresholds
-    f_samples = f_samples[np.isfinite(f_samples)]
+    f_samples = drop_ratios(inputs, "frozen_matrix")
     if f_samples.size == 0:
         raise ValueError(f"density {inputs.density}: no yielded block (no stress drop)")
-    f_samples = np.clip(f_samples, *_F_RANGE)
+    f_samples = np.clip(f_samples, *F_RANGE)
     # s-/s from the frozen-matrix tests against the flow (fallback 1: symmetric thresholds)
     rev = np.asarray(inputs.reverse_thresholds, dtype=np.float64)
     rev = rev[np.isfinite(rev) & (rev > 0)]
@@ -187,11 +134,8 @@ def build_ingredients(inputs: DensityInputs, variant: Variant) -> tuple[Ingredie
             raise ValueError("in-flow ingredients requested but none given")
         mean_c = float(inputs.in_flow["sigma_c_flow"])
         s = s * mean_c / s.mean()
-        m1 = float(inputs.in_flow["stress_drop_flow"])
-        m2 = float(inputs.in_flow["stress_drop_sq_flow"])
-        sd = math.sqrt(max(m2 - m1 * m1, 0.0))
-        f_nodes = np.clip(np.array([m1 - sd, m1 + sd]) / mean_c, *_F_RANGE)
-        f_nodes, f_w = (f_nodes[:1], np.array([1.0])) if sd == 0 else (f_nodes, np.full(2, 0.5))
+        f_nodes = np.clip(drop_ratios(inputs, "in_flow"), *F_RANGE)
+        f_w = np.full(f_nodes.size, 1.0 / f_nodes.size)
     else:
         f_nodes, f_w = _classes(f_samples, DROP_CLASSES)
     nodes, weights = _classes(s, THRESHOLD_CLASSES)
@@ -242,43 +186,21 @@ def predict_density(
     return table, states
 
 
-def resample(inputs: DensityInputs, rng: np.random.Generator) -> DensityInputs:
-    """One bootstrap replica: blocks resampled, scalars drawn from N(value, error)."""
-
-    def pick(x: FloatArray) -> FloatArray:
-        return x[rng.integers(0, x.size, x.size)] if x.size else x
-
-    j = rng.integers(0, inputs.drops.size, inputs.drops.size)
-    in_flow = None
-    if inputs.in_flow is not None:
-        in_flow = dict(inputs.in_flow)
-        for key in IN_FLOW_SUMMARY_COLUMNS:
-            err = float(inputs.in_flow.get(f"{key}_err", 0.0) or 0.0)
-            in_flow[key] = abs(float(in_flow[key]) + err * rng.standard_normal())
-    return replace(
-        inputs,
-        thresholds=pick(inputs.thresholds),
-        drops=inputs.drops[j],
-        drop_thresholds=inputs.drop_thresholds[j],
-        reverse_thresholds=pick(inputs.reverse_thresholds),
-        G0=abs(inputs.G0 + inputs.G0_err * rng.standard_normal()),
-        tau=abs(inputs.tau + inputs.tau_err * rng.standard_normal()),
-        noise=np.abs(inputs.noise + inputs.noise_err * rng.standard_normal(inputs.noise.size)),
-        in_flow=in_flow,
-    )
-
-
 def bootstrap_prediction(
     inputs: DensityInputs, variant: Variant, n_bootstrap: int, rng: np.random.Generator
 ) -> tuple[pd.DataFrame, FloatArray]:
     """Central prediction and the (n_bootstrap, n_rates) stresses of the replicas."""
+    return _predict_replicas(inputs, variant, [resample(inputs, rng) for _ in range(n_bootstrap)])
+
+
+def _predict_replicas(
+    inputs: DensityInputs, variant: Variant, replicas: list[DensityInputs]
+) -> tuple[pd.DataFrame, FloatArray]:
+    """Central prediction and the (len(replicas), n_rates) stresses of ``replicas``."""
     central, _ = predict_density(inputs, variant)
     reps = np.array(
-        [
-            predict_density(resample(inputs, rng), variant)[0]["stress_pred"].to_numpy()
-            for _ in range(n_bootstrap)
-        ]
-    ).reshape(n_bootstrap, len(central))
+        [predict_density(r, variant)[0]["stress_pred"].to_numpy() for r in replicas]
+    ).reshape(len(replicas), len(central))
     return central, reps
 
 
@@ -290,11 +212,15 @@ def compare_with_md(
     flow: pd.DataFrame,
     activity: pd.DataFrame,
     rng: np.random.Generator,
+    *,
+    replicas_clipped: int,
 ) -> pd.DataFrame:
     """Join one density's prediction with the MD ⟨σ⟩ and Γ (columns PREDICTION_COLUMNS).
 
     ``flow`` is ``flow_curve.parquet``; ``activity`` has ``density``, ``shear_rate``,
     ``Gamma``, ``Gamma_err`` (``diffusion_summary.parquet``, averaged over seeds here).
+    ``replicas_clipped``: bootstrap replicas in which a relative drop was moved into
+    :data:`F_RANGE` (reported beside the count of the central inputs).
     """
     out = central.copy()
     md = flow[np.isclose(flow["density"], inputs.density)]
@@ -325,6 +251,10 @@ def compare_with_md(
     _, scale_frozen = build_ingredients(inputs, Variant())
     out["density"] = inputs.density
     out["ingredients"] = ingredients
+    out["n_drop_ratios"] = drop_ratios(inputs, ingredients).size
+    out["n_drops_clipped"] = clipped_drop_ratios(inputs, ingredients)
+    out["replicas_clipped"] = replicas_clipped
+    out["errors_left_out"] = "; ".join(inputs.missing_errors)
     out["shear_rate"] = out["shear_rate_md"] * inputs.G0 * inputs.tau / scale_frozen
     out["stress"] = out["stress_pred"] / scale_frozen
     return out[list(PREDICTION_COLUMNS)]
@@ -426,103 +356,6 @@ def distribution_table(
     return pd.concat(parts, ignore_index=True)[list(DISTRIBUTION_COLUMNS)]
 
 
-def density_inputs(
-    summary: pd.DataFrame,
-    local_yield: Mapping[float, pd.DataFrame],
-    runs: pd.DataFrame,
-    ingredients: IngredientSet,
-    *,
-    summary_file: str = "results/summary.parquet",
-    runs_file: str = "results/diffusion_summary.parquet",
-) -> list[DensityInputs]:
-    """Collect each density's ingredients from the workflow's tables.
-
-    Parameters
-    ----------
-    summary : DataFrame
-        Table 1 (G0, tau_p, alpha_micro_dhl and, for ``in_flow``, IN_FLOW_SUMMARY_COLUMNS).
-    local_yield : mapping of density to DataFrame
-        ``local_yield.parquet`` of each density (frozen-matrix blocks).
-    runs : DataFrame
-        Run-level table (density, shear_rate, D_HL, D_HL_err and, for ``in_flow``,
-        ``D_noise``, ``D_noise_err``); averaged over seeds here.
-    ingredients : {"frozen_matrix", "in_flow"}
-    summary_file, runs_file : str
-        Names used in the error messages.
-
-    Raises
-    ------
-    ValueError
-        Naming the missing column and its file when the in-flow set lacks its inputs, or
-        the density whose frozen-matrix table is missing.
-    """
-    if ingredients not in ("frozen_matrix", "in_flow"):
-        raise ValueError(f"ingredients must be 'frozen_matrix' or 'in_flow', got {ingredients!r}")
-    noise_col = "D_HL"
-    if ingredients == "in_flow":
-        require_columns(summary, list(IN_FLOW_SUMMARY_COLUMNS), summary_file)
-        require_columns(runs, [IN_FLOW_NOISE_COLUMN], runs_file)
-        noise_col = IN_FLOW_NOISE_COLUMN
-    out = []
-    for _, row in summary.sort_values("density").iterrows():
-        rho = float(row["density"])
-        match = [v for k, v in local_yield.items() if math.isclose(k, rho, rel_tol=1e-9)]
-        if not match:
-            raise ValueError(f"no local_yield table for density {rho}")
-        ly = match[0]
-        along = ly[ly["direction"] == 1]
-        against = ly[(ly["direction"] == -1) & ly["yielded"]]
-        thresholds = np.where(along["yielded"], along["sigma_c"], along["stress_max"])
-        yielded = along[along["yielded"]]
-        r = runs[np.isclose(runs["density"], rho)]
-        grouped = r.groupby("shear_rate")
-        rates = np.array(sorted(grouped.groups), dtype=np.float64)
-        factor = NOISE_MSD_FACTOR if ingredients == "in_flow" else 1.0
-        noise = np.array([grouped.get_group(q)[noise_col].mean() for q in rates]) / factor
-        err_col = f"{noise_col}_err"
-        noise_err = (
-            np.array(
-                [
-                    math.sqrt(float((grouped.get_group(q)[err_col] ** 2).sum()))
-                    / len(grouped.get_group(q))
-                    for q in rates
-                ]
-            )
-            / factor
-            if err_col in r
-            else np.zeros(rates.size)
-        )
-        in_flow = None
-        if ingredients == "in_flow":
-            bad = [k for k in IN_FLOW_SUMMARY_COLUMNS if not math.isfinite(float(row[k]))]
-            if bad:
-                raise ValueError(f"{summary_file}: {bad} not finite at density {rho}")
-            in_flow = {
-                k: float(row[k])
-                for k in summary.columns
-                if k.startswith(IN_FLOW_SUMMARY_COLUMNS) and math.isfinite(float(row[k]))
-            }
-        out.append(
-            DensityInputs(
-                density=rho,
-                thresholds=np.asarray(thresholds, dtype=np.float64),
-                drops=yielded["sigma_drop"].to_numpy(dtype=np.float64),
-                drop_thresholds=yielded["sigma_c"].to_numpy(dtype=np.float64),
-                reverse_thresholds=against["sigma_c"].to_numpy(dtype=np.float64),
-                G0=float(row["G0"]),
-                G0_err=float(np.nan_to_num(row["G0_err"])),
-                tau=float(row["tau_p"]),
-                tau_err=float(np.nan_to_num(row["tau_p_err"])),
-                shear_rates=rates,
-                noise=noise,
-                noise_err=np.nan_to_num(noise_err),
-                alpha_micro=float(row.get("alpha_micro_dhl", math.nan)),
-                in_flow=in_flow,
-            )
-        )
-    return out
-
-
 def modified_vs_md(
     inputs: list[DensityInputs],
     ingredients: IngredientSet,
@@ -538,8 +371,12 @@ def modified_vs_md(
     """
     parts = []
     for item in inputs:
-        central, replicas = bootstrap_prediction(
-            item, Variant(thresholds=ingredients), n_bootstrap, rng
+        replicas = [resample(item, rng) for _ in range(n_bootstrap)]
+        central, stresses = _predict_replicas(item, Variant(thresholds=ingredients), replicas)
+        clipped = sum(clipped_drop_ratios(r, ingredients) > 0 for r in replicas)
+        parts.append(
+            compare_with_md(
+                item, ingredients, central, stresses, flow, activity, rng, replicas_clipped=clipped
+            )
         )
-        parts.append(compare_with_md(item, ingredients, central, replicas, flow, activity, rng))
     return pd.concat(parts, ignore_index=True)
