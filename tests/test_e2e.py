@@ -290,6 +290,7 @@ FIGURE_RULES = {
     "plot_block_width_scan",
     "plot_modified_hl",
     "plot_meanfield_alphas",
+    "plot_width_alphas",
     "write_report",
 }
 
