@@ -22,11 +22,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --configfile config.yaml
 
+# Two worker processes (pytest-xdist), one test file per unit of work: tests/conftest.py
+# (pytest_xdist_make_scheduler) keeps the freud tests first in their worker and hands out
+# the files in collection order. `pytest` alone runs the same tests in one process.
+PYTEST_XDIST := -n 2 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_XDIST)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest $(PYTEST_XDIST) -m "not e2e"
 
 # snakemake --lint: the one lint allowed is the missing `conda:` directive of every rule
 # (docs/running.md: the workflow runs in the project's venv, not in per-rule conda envs).

@@ -17,9 +17,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from conftest import ROOT, TINY, copy_checkout, run_snakemake, scheduled_jobs
+from conftest import ROOT, SCHEMA_FILE, TINY, copy_checkout, run_snakemake, scheduled_jobs
 
-from mechnoise import columns, io, reference, rheology
+from mechnoise import columns, io, reference, rheology, structure
+from mechnoise.config import load_config, load_schema
 
 pytestmark = pytest.mark.e2e
 
@@ -220,6 +221,22 @@ def test_block_stresses_average_to_the_global_stress(tiny_workflow: Path) -> Non
     common = mean.index.intersection(thermo.index)
     assert len(common) >= 2
     np.testing.assert_allclose(mean.loc[common], thermo.loc[common], rtol=1e-9, atol=1e-9)
+
+
+def test_workflow_writes_glass_quality(tiny_workflow: Path) -> None:
+    res = tiny_workflow / "results"
+    quality = pd.read_parquet(res / "glass_quality.parquet")
+    schema = load_schema(SCHEMA_FILE)
+    tiny = load_config(ROOT / "config.yaml", ROOT / TINY, schema=schema)
+    assert sorted(quality["density"]) == sorted(tiny["system"]["densities"])
+    assert not quality["crystallised"].any(), quality.to_dict("records")
+    for rho in quality["density"]:
+        g = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/rdf.parquet")
+        assert set(g["pair"]) == set(structure.PAIRS)
+        order = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/structure.parquet")
+        assert len(order) == tiny["system"]["n_particles"]
+    assert (res / "figures/glass_quality.png").stat().st_size > 0
+    assert "figures/glass_quality.png" in (res / "report.html").read_text()
 
 
 def _check_against_the_stored_curves(local: pd.DataFrame, curves: pd.DataFrame) -> None:

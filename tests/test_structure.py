@@ -242,22 +242,6 @@ def test_glass_quality_figure_and_report_name_the_crystallised_glass() -> None:
     assert html.count("<b>Warning:</b>") == 1 and "rho = 1, seed 1 has crystallised" in html
 
 
-@pytest.mark.e2e
-def test_workflow_writes_glass_quality(tiny_workflow: Path) -> None:
-    res = tiny_workflow / "results"
-    quality = pd.read_parquet(res / "glass_quality.parquet")
-    tiny = load_config(ROOT / "config.yaml", ROOT / "workflow/presets/tiny.yaml", schema=SCHEMA)
-    assert sorted(quality["density"]) == sorted(tiny["system"]["densities"])
-    assert not quality["crystallised"].any(), quality.to_dict("records")
-    for rho in quality["density"]:
-        g = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/rdf.parquet")
-        assert set(g["pair"]) == set(structure.PAIRS)
-        order = pd.read_parquet(res / f"glass/rho{rho:g}/seed1/structure.parquet")
-        assert len(order) == tiny["system"]["n_particles"]
-    assert (res / "figures/glass_quality.png").stat().st_size > 0
-    assert "figures/glass_quality.png" in (res / "report.html").read_text()
-
-
 def test_points_on_the_far_face_are_folded_into_freuds_half_open_box() -> None:
     """np.mod(-1e-17, 1) is 1.0: without folding, the point lands on freud's far face."""
     from mechnoise.io import freud_system
