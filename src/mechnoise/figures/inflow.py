@@ -128,7 +128,7 @@ def plot_width_alphas(alphas: pd.DataFrame, summary: pd.DataFrame | None = None)
         Left: D_noise (filled) and D_all (open) against the block side; right: the α's,
         with α_flow dashed (both log scales). NaN points (no data on that grid) are not drawn.
     """
-    fig = Figure(figsize=(8.0, 3.2), layout="constrained")
+    fig = Figure(figsize=(8.0, 3.6), layout="constrained")
     ax_d, ax_a = fig.subplots(1, 2, sharex=True)
     densities = sorted(alphas["density"].unique())
     drawn = False
