@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LAMMPS_INPUTS, quenched_glass
+from conftest import quenched_glass
+from test_shear import MODEL as SHEAR_MODEL
+from test_shear import shear
 
 from mechnoise import io, plasticity
 from mechnoise.config import ConfigError, _check_survey, shear_plan, survey_settings
 from mechnoise.diffusion import pool_stress_msd, stress_msd_samples
-from mechnoise.lammps.protocols import Model, merge_segments, run_shear_segment
 from mechnoise.lammps.schedule import plan_shear, render_segment_schedule
 from mechnoise.plasticity.d2min import windows_resolving
 from mechnoise.plasticity.event_duration import event_duration_tables
@@ -155,26 +156,10 @@ def test_block_stress_msd_uses_each_windows_spacing() -> None:
 def test_real_run_writes_exactly_the_planned_dense_and_survey_frames(tmp_path: Path) -> None:
     """A 300-particle run in two segments: dense + survey frames, no frame twice, each in its
     window, and D2min at a 1-tau0 lag pairs frames inside survey windows too."""
-    model = Model(n_particles=300, fraction_a=0.65)
-    glass = quenched_glass(tmp_path / "glass.data", model.n_particles)
+    glass = quenched_glass(tmp_path / "glass.data", SHEAR_MODEL.n_particles)  # 300 particles
     plan = plan_shear(0.01, 0.005, 0.12, 0.06, 0.02, 0.001, 2, 2.0, 0.2, survey_interval=1.0)
     assert sum(w.survey for w in plan.windows) >= 2
-    n = len(plan.segment_ends)
-    for k in range(n):
-        run_shear_segment(
-            model, plan, k, script=LAMMPS_INPUTS / "in.shear", glass=glass,
-            restart_in=tmp_path / f"seg{k - 1}.restart" if k else None,
-            restart_out=tmp_path / f"seg{k}.restart", thermo_out=tmp_path / f"thermo{k}.parquet",
-            frames_out=tmp_path / f"frames{k}.parquet", workdir=tmp_path,
-            damping="viscous", damping_time=1.0, skin=0.3, seed=7,
-        )  # fmt: skip
-    merge_segments(
-        [tmp_path / f"thermo{k}.parquet" for k in range(n)],
-        [tmp_path / f"frames{k}.parquet" for k in range(n)],
-        tmp_path / "thermo.parquet",
-        tmp_path / "frames.parquet",
-        expected_frames=sum(len(w.steps) for w in plan.windows),
-    )
+    shear(glass, tmp_path, plan)  # every segment, then merged (test_shear.shear)
     frames = io.read_frames(tmp_path / "frames.parquet")
     assert [f.step for f in frames] == [s for w in plan.windows for s in w.steps]
     assert all(f.window == plan.window_of_step(f.step) for f in frames)

@@ -227,17 +227,13 @@ def inflow_verdict(row: pd.Series) -> str:
     ratio_err = float(row.get("yield_stress_rescaled_flow_err", math.nan))
     if math.isfinite(ratio) and ratio - 2 * (ratio_err if math.isfinite(ratio_err) else 0) >= 0.5:
         return f"HL cannot give sigma_Y/sigma_c_flow = {ratio:.2g} (at most 1/2)"
-    return meanfield_verdict(
-        *(
-            float(row.get(c, math.nan))
-            for c in (
-                "alpha_kappa_flow",
-                "alpha_kappa_flow_err",
-                "alpha_flow_inflow",
-                "alpha_flow_inflow_err",
-            )
-        )
-    )
+    return _row_verdict(row, "alpha_kappa_flow", "alpha_flow_inflow")
+
+
+def _row_verdict(row: pd.Series, alpha_kappa: str, alpha_flow: str) -> str:
+    """:func:`meanfield_verdict` of two Table-1 columns and their ``_err`` (NaN if absent)."""
+    columns = (alpha_kappa, f"{alpha_kappa}_err", alpha_flow, f"{alpha_flow}_err")
+    return meanfield_verdict(*(float(row.get(c, math.nan)) for c in columns))
 
 
 def meanfield_html(summary: pd.DataFrame) -> str:
@@ -267,17 +263,7 @@ def meanfield_html(summary: pd.DataFrame) -> str:
     )
     rows = []
     for _, row in summary.iterrows():
-        verdict = meanfield_verdict(
-            *(
-                float(row.get(c, math.nan))
-                for c in (
-                    "alpha_kappa_noise",
-                    "alpha_kappa_noise_err",
-                    "alpha_flow",
-                    "alpha_flow_err",
-                )
-            )
-        )
+        verdict = _row_verdict(row, "alpha_kappa_noise", "alpha_flow")
         flow_verdict = inflow_verdict(row)
         cells = [
             f"{row['density']:g}",
