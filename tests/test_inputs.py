@@ -18,8 +18,13 @@ def test_included_files_of_the_shipped_scripts() -> None:
         inc / "potential.lmp",
         inc / "settings.lmp",
     ]
-    # frozen_setup.lmp includes potential and settings itself; frozen_step.lmp nothing
-    assert included_files(inc / "frozen_setup.lmp") == [inc / "potential.lmp", inc / "settings.lmp"]
+    # frozen_setup.lmp includes potential and settings itself, and frozen_thawed.lmp for a
+    # thawed matrix (yield_test.matrix); frozen_step.lmp nothing
+    assert included_files(inc / "frozen_setup.lmp") == [
+        inc / "frozen_thawed.lmp",
+        inc / "potential.lmp",
+        inc / "settings.lmp",
+    ]
     assert included_files(inc / "frozen_step.lmp") == []
 
 

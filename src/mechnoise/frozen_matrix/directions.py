@@ -78,9 +78,13 @@ def resolve_on_flow(
     --------
     Thresholds 1.0 at 0° and 0.4 at 30° (cos 60° = 1/2): the 30° direction decides, 0.8.
 
-    >>> resolve_on_flow(np.array([0.0, 30.0]), np.array([1.0, 0.4]), np.array([True, True]))
+    >>> value, observed, angle = resolve_on_flow(
+    ...     np.array([0.0, 30.0]), np.array([1.0, 0.4]), np.array([True, True]))
+    >>> round(value, 12), observed, angle
     (0.8, True, 30.0)
-    >>> resolve_on_flow(np.array([0.0, 30.0]), np.array([1.0, 0.3]), np.array([True, False]))
+    >>> value, observed, angle = resolve_on_flow(
+    ...     np.array([0.0, 30.0]), np.array([1.0, 0.3]), np.array([True, False]))
+    >>> round(value, 12), observed, angle
     (0.6, False, nan)
     """
     factor = np.array([loading_components(float(a))[0] for a in angles])
@@ -108,9 +112,9 @@ def flow_threshold_table(local: pd.DataFrame) -> pd.DataFrame:
     for (config, bx, by), b in local.sort_values("angle").groupby(["config", "bx", "by"]):
         angles = b["angle"].to_numpy(dtype=np.float64)
         yielded = b["yielded"].to_numpy(dtype=bool)
-        increments = np.where(
-            yielded, b["x"], b["stress_max"] - b["initial_stress"]
-        ).astype(np.float64)
+        increments = np.where(yielded, b["x"], b["stress_max"] - b["initial_stress"]).astype(
+            np.float64
+        )
         value, observed, angle = resolve_on_flow(angles, increments, yielded)
         by_angle = b.set_index("angle")
         sxy0 = (
