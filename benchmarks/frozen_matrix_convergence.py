@@ -38,7 +38,7 @@ from mechnoise.frozen_matrix import (
     run_frozen_matrix,
     yield_statistics,
 )
-from mechnoise.frozen_matrix.protocol import SHELL_MARGIN
+from mechnoise.frozen_matrix.settings import SHELL_MARGIN
 from mechnoise.frozen_matrix.snapshots import read_data_file
 
 INC = Path(__file__).resolve().parents[1] / "lammps_inputs" / "include"

@@ -5,8 +5,8 @@ from pathlib import Path
 from mechnoise import io
 from mechnoise.blocks import block_width, n_blocks_per_side
 from mechnoise.frozen_matrix.analysis import CURVE_COLUMNS, curves_table
-from mechnoise.frozen_matrix.protocol import SHELL_MARGIN, FrozenMatrixSettings
 from mechnoise.frozen_matrix.runs import run_frozen_matrix
+from mechnoise.frozen_matrix.settings import SHELL_MARGIN, FrozenMatrixSettings
 from mechnoise.frozen_matrix.snapshots import read_data_file
 from mechnoise.lammps.engine import RunLimits
 from mechnoise.scripting import start_logging

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mechnoise.frozen_matrix.protocol import FrozenMatrixSettings
+    from mechnoise.frozen_matrix.settings import FrozenMatrixSettings
 
 log = logging.getLogger(__name__)
 
