@@ -97,3 +97,16 @@ def test_inflow_alpha_flow_uses_the_inflow_threshold_on_both_sides() -> None:
     assert math.isclose(
         out.loc[1, "yield_stress_rescaled_flow_err"], 0.8 * math.hypot(0.01 / 0.4, 0.01 / 0.5)
     )
+
+
+def test_an_unknown_error_stays_unknown_in_table1() -> None:
+    """A NaN error in run_couplings gives a NaN error in Table 1, never 0."""
+    from mechnoise.report.table1 import MEANFIELD_COLUMNS, add_meanfield_alphas
+
+    cols = [c for c in MEANFIELD_COLUMNS if "flow_inflow" not in c and "rescaled" not in c]
+    couplings = pd.DataFrame({"density": [1.0], "shear_rate": [1e-3]} | {c: [0.01] for c in cols})
+    couplings["D_noise_err"] = math.nan
+    table = pd.DataFrame({"density": [1.0], "G0": [10.0]})
+    out = add_meanfield_alphas(table, couplings, 1e-3)
+    assert out.loc[0, "D_noise"] == 0.01 and math.isnan(out.loc[0, "D_noise_err"])
+    assert out.loc[0, "D_all_err"] == 0.01  # a known error passes through

@@ -151,7 +151,8 @@ def add_meanfield_alphas(
                 continue
             vals, errs = runs[col].to_numpy(float), runs[f"{col}_err"].to_numpy(float)
             if np.all(np.isfinite(vals)):
-                out.loc[i, col], out.loc[i, f"{col}_err"] = combine_runs(vals, np.nan_to_num(errs))
+                # an unknown (NaN) error stays unknown: never summed as 0
+                out.loc[i, col], out.loc[i, f"{col}_err"] = combine_runs(vals, errs)
         if "sigma_c_flow" in out and math.isfinite(float(row["sigma_c_flow"])):
             d, d_e = float(out.loc[i, "D_noise"]), float(out.loc[i, "D_noise_err"])
             scf = float(row["sigma_c_flow"])
