@@ -165,11 +165,10 @@ def add_meanfield_alphas(
             sy, sy_e = float(row["sigma_y"]), float(row.get("sigma_y_err", math.nan))
             scf, scf_e = float(row["sigma_c_flow"]), float(row.get("sigma_c_flow_err", math.nan))
             if math.isfinite(sy) and math.isfinite(scf) and scf > 0:
-                ratio = sy / scf
-                out.loc[i, "yield_stress_rescaled_flow"] = ratio
-                out.loc[i, "yield_stress_rescaled_flow_err"] = abs(ratio) * math.hypot(
-                    _rel(sy, sy_e), _rel(scf, scf_e)
-                )
+                (
+                    out.loc[i, "yield_stress_rescaled_flow"],
+                    out.loc[i, "yield_stress_rescaled_flow_err"],
+                ) = _ratio(sy, sy_e, scf, scf_e)
                 try:
                     af = hl.alpha_flow(sy, sy_e, scf, scf_e)
                 except ValueError as exc:  # ratio outside (0, 1/2): no HL solution
