@@ -9,12 +9,14 @@ optimized  : carved + adaptive steps (coarse strain_step, bisection of every dro
 The three give the same curves (carved == naive to round-off, adaptive on the fine grid: see
 tests/test_yield_lammps.py); the script checks sigma_c and the drop again and prints them.
 
---compare instead times the former default minimizer (FIRE alone, ``min_style fire``) against
-the current one (cg cut at ``maxiter``, FIRE finishing the point) side by side, block by block
-in one run, with the demo's protocol (strain_step 1e-3, 3 bisections, max_strain 0.4): wall
-and CPU seconds, where the time goes (minimizations, state dumps, set-up, other Python-driven
-commands), points that needed the fallback, and the largest difference of sigma_c and of the
-drop between the two.
+--compare instead times the three minimizers the workflow has had side by side, block by
+block in one run, on one or more snapshots (the demo's blocks: --blocks 8): FIRE alone (the
+first default), cg cut at ``maxiter`` with FIRE finishing the point (the previous default) and
+hftn (Hessian-free truncated Newton) with the FIRE fallback (the default), with the demo's
+protocol (strain_step 1e-3, 3 bisections, max_strain 0.4): wall and CPU seconds and their
+ratios to FIRE, where the time goes (minimizations, state dumps, set-up, other Python-driven
+commands), points that needed the fallback or stayed unconverged, and the largest difference
+of sigma_c and of the drop from FIRE's.
 
 --batch-check instead tests whether two blocks farther apart than the cutoff can share one
 LAMMPS run: both relax in the same minimizations (fixed steps, uncarved) and their curves are
@@ -24,8 +26,8 @@ Usage (from the repository root; ~1-3 min on one core for the defaults):
     .venv/bin/python benchmarks/bench_frozen_matrix.py --data SNAPSHOT.data [--blocks 3]
     .venv/bin/python benchmarks/bench_frozen_matrix.py --make-glass 2000
     .venv/bin/python benchmarks/bench_frozen_matrix.py --data SNAPSHOT.data --batch-check
-    .venv/bin/python benchmarks/bench_frozen_matrix.py --make-glass 1600 --density 1.322 \
-        --compare --blocks 3 --max-strain 0.4 --strain-step 1e-3
+    .venv/bin/python benchmarks/bench_frozen_matrix.py --compare --blocks 8 \
+        --max-strain 0.4 --strain-step 1e-3 --data results/yield/rho*/snapshots/frame0.data
 """
 
 from __future__ import annotations
@@ -157,8 +159,10 @@ def batch_check(data: Path, grid: int, n_steps: int, step: float, workdir: Path)
 
 def compare(
     data: Path, grid: int, blocks: list[tuple[int, int]], args: argparse.Namespace, workdir: Path
-) -> None:
-    """Former (FIRE alone) and current (cg + FIRE fallback) minimizer, block by block."""
+) -> dict[str, float]:
+    """The three minimizers the workflow has had, block by block on one snapshot: FIRE alone
+    (the first default), cg cut at ``maxiter`` with the FIRE fallback (the previous one) and
+    hftn with the FIRE fallback (the default). Prints and returns the wall seconds of each."""
     import dataclasses
 
     new = FrozenMatrixSettings(
@@ -167,14 +171,20 @@ def compare(
         max_strain=args.max_strain,
         **({"maxiter": args.maxiter} if args.maxiter else {}),
     )
-    old = dataclasses.replace(new, min_style="fire", maxiter=100000, fallback_min_style="none")
-    paths = {"fire (former)": old, "cg+fire (new)": new}
+    paths = {
+        "fire (first)": dataclasses.replace(
+            new, min_style="fire", maxiter=100000, fallback_min_style="none"
+        ),
+        "cg+fire (previous)": dataclasses.replace(new, min_style="cg", maxiter=2000),
+        f"{new.min_style}+{new.fallback} (default)": new,
+    }
     wall = dict.fromkeys(paths, 0.0)
     cpu = dict.fromkeys(paths, 0.0)
     n_min = dict.fromkeys(paths, 0)
     n_fallback = dict.fromkeys(paths, 0)
+    n_unconverged = dict.fromkeys(paths, 0)
     where: dict[str, dict[str, float]] = {name: {} for name in paths}
-    diff_c, diff_d = 0.0, 0.0
+    diff = {name: [0.0, 0.0] for name in paths}
     for bx, by in blocks:
         out = {}
         for name, settings in paths.items():
@@ -184,38 +194,45 @@ def compare(
             cpu[name] += time.process_time() - c0
             n_min[name] += c.n_minimizations
             n_fallback[name] += int(c.fallback.sum())
+            n_unconverged[name] += c.n_unconverged
             for k, v in c.timings.items():
                 where[name][k] = where[name].get(k, 0.0) + v
             out[name] = analyze_curve(c.strain, c.stress, args.strain_step, args.drop_factor)
             log.info(
-                "block (%d, %d) %-13s: %5d minimizations, %6.2f s, sigma_c %.9f, drop %.9f",
+                "block (%d, %d) %-20s: %5d minimizations, %6.2f s, sigma_c %.9f, drop %.9f",
                 bx, by, name, c.n_minimizations, c.seconds, out[name].sigma_c,
                 out[name].sigma_drop,
             )  # fmt: skip
-        a, b = out.values()
-        if a.yielded != b.yielded:
-            print(f"block ({bx}, {by}): yielded under one minimizer only")
-        elif a.yielded:
-            diff_c = max(diff_c, abs(a.sigma_c - b.sigma_c))
-            diff_d = max(diff_d, abs(a.sigma_drop - b.sigma_drop))
+        ref = out["fire (first)"]
+        for name, r in out.items():
+            if r.yielded != ref.yielded:
+                print(f"block ({bx}, {by}): {name} yielded where FIRE did not, or the reverse")
+                diff[name] = [np.inf, np.inf]
+            elif r.yielded:
+                diff[name][0] = max(diff[name][0], abs(r.sigma_c - ref.sigma_c))
+                diff[name][1] = max(diff[name][1], abs(r.sigma_drop - ref.sigma_drop))
     print(
-        f"{data.name}: {len(blocks)} blocks, strain_step {args.strain_step}, refine_steps "
-        f"{args.refine_steps}, max_strain {args.max_strain}"
+        f"{data}: {len(blocks)} blocks of {grid}x{grid}, strain_step {args.strain_step}, "
+        f"refine_steps {args.refine_steps}, max_strain {args.max_strain}"
     )
+    first = next(iter(paths))
     for name in paths:
         parts = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(where[name].items()))
         print(
-            f"{name:14s}: wall {wall[name]:7.2f} s, cpu {cpu[name]:7.2f} s, "
-            f"{n_min[name]:5d} minimizations ({n_fallback[name]} fallbacks); {parts}"
+            f"  {name:22s}: wall {wall[name]:7.2f} s ({wall[first] / wall[name]:.2f}x), cpu "
+            f"{cpu[name]:7.2f} s ({cpu[first] / cpu[name]:.2f}x), {n_min[name]:5d} "
+            f"minimizations ({n_fallback[name]} fallbacks, {n_unconverged[name]} points "
+            f"unconverged); max |d sigma_c|, |d drop| vs FIRE {diff[name][0]:.1e}, "
+            f"{diff[name][1]:.1e}; {parts}"
         )
-    (fa, fb) = paths
-    print(f"speedup wall {wall[fa] / wall[fb]:.2f}x, cpu {cpu[fa] / cpu[fb]:.2f}x")
-    print(f"max |sigma_c difference| {diff_c:.2e}, max |drop difference| {diff_d:.2e}")
+    return wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, help="snapshot data file")
+    parser.add_argument(
+        "--data", type=Path, nargs="+", help="snapshot data file(s); --compare sums over them"
+    )
     parser.add_argument("--make-glass", type=int, default=0, help="else: make a glass of N atoms")
     parser.add_argument("--density", type=float, default=1.149)
     parser.add_argument("--width", type=float, default=6.0, help="block width W (sigma)")
@@ -226,23 +243,32 @@ def main() -> None:
     parser.add_argument("--drop-factor", type=float, default=3.0, help="analysis drop rule")
     parser.add_argument("--batch-check", action="store_true")
     parser.add_argument("--batch-steps", type=int, default=200)
-    parser.add_argument("--compare", action="store_true", help="former vs new minimizer")
+    parser.add_argument("--compare", action="store_true", help="the three minimizers")
     parser.add_argument("--maxiter", type=int, default=0, help="--compare: cg's maxiter")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        data = args.data or make_glass(args.make_glass or 2000, args.density, workdir)
+        files = args.data or [make_glass(args.make_glass or 2000, args.density, workdir)]
+        if args.compare:
+            total: dict[str, float] = {}
+            for data in files:
+                grid = n_blocks_per_side(read_data_file(data)[3], args.width)
+                wall = compare(data, grid, select_blocks(grid, args.blocks), args, workdir)
+                total = {k: total.get(k, 0.0) + v for k, v in wall.items()}
+            first = next(iter(total))
+            print("all snapshots: " + ", ".join(
+                f"{k} {v:.2f} s ({total[first] / v:.2f}x)" for k, v in total.items()
+            ))  # fmt: skip
+            return
+        data = files[0]
         _, _, _, box = read_data_file(data)
         grid = n_blocks_per_side(box, args.width)
         if args.batch_check:
             batch_check(data, grid, args.batch_steps, args.strain_step, workdir)
             return
         blocks = select_blocks(grid, args.blocks)
-        if args.compare:
-            compare(data, grid, blocks, args, workdir)
-            return
         coarse = FrozenMatrixSettings(
             strain_step=args.strain_step,
             refine_steps=args.refine_steps,

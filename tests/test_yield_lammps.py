@@ -459,27 +459,34 @@ def test_a_minimization_that_cannot_converge_is_retried_and_marked(
     assert local["n_unconverged"].iloc[0] == len(bad.stress)
 
 
-def test_cg_with_fire_fallback_gives_the_fire_curves(glass: Path, tmp_path: Path) -> None:
-    """The fast default (cg cut at maxiter, FIRE finishing the point) follows the same
-    quasi-static path as the former default (FIRE alone): same strains, same stresses to
-    round-off of the minimum, same sigma_c and drop (benchmarks/bench_frozen_matrix.py
-    --compare times the two)."""
+@pytest.mark.parametrize("min_style", ["hftn", "cg"])
+def test_fast_minimizers_with_fire_fallback_give_the_fire_curves(
+    glass: Path, tmp_path: Path, min_style: str
+) -> None:
+    """The default (hftn, FIRE finishing a point it leaves unconverged) and the previous one
+    (cg cut at maxiter, FIRE finishing) follow the same quasi-static path as the first
+    default (FIRE alone): same strains, same stresses to round-off of the minimum, the same
+    sigma_c; the drop agrees to 1 % (the minimum an avalanche lands in depends on the
+    minimizer's path: hftn's drop here is 4e-4 above FIRE's, 0.1 %)
+    (benchmarks/bench_frozen_matrix.py --compare times the three)."""
+    assert settings().min_style == "hftn" and settings().fallback == "fire"
     old = settings(max_strain=0.11, min_style="fire", maxiter=100000, fallback_min_style="none")
-    new = settings(max_strain=0.11)
-    assert new.min_style == "cg" and new.fallback == "fire"
+    new = settings(max_strain=0.11, min_style=min_style)
+    assert new.fallback == "fire"
     a = block_test(glass, 3, 0, 0, 0.0, old, tmp_path / "fire")
-    b = block_test(glass, 3, 0, 0, 0.0, new, tmp_path / "cg")
+    b = block_test(glass, 3, 0, 0, 0.0, new, tmp_path / min_style)
     assert a.converged.all() and b.converged.all()
+    assert f"variable min_style index {min_style}" in b.commands
     np.testing.assert_array_equal(a.strain, b.strain)
     # the two minimizers can land in neighbouring minima of a flat landscape: 2 of 117
-    # points measured 2e-4 apart (the next points agree again), far below a plastic drop
-    # (3 G_local strain_step ~ 0.06); every other point agrees to round-off
+    # points measured 2e-4 apart with cg (the next points agree again), far below a plastic
+    # drop (3 G_local strain_step ~ 0.06); every other point agrees to round-off
     diff = np.abs(a.stress - b.stress)
     assert np.mean(diff < 1e-8) >= 0.95 and diff.max() < 1e-3
     ra, rb = (analyze_curve(c.strain, c.stress, 1e-3, 3.0) for c in (a, b))
     assert ra.yielded and rb.yielded
     assert rb.sigma_c == pytest.approx(ra.sigma_c, abs=1e-8)
-    assert rb.sigma_drop == pytest.approx(ra.sigma_drop, abs=1e-8)
+    assert rb.sigma_drop == pytest.approx(ra.sigma_drop, rel=1e-2)
 
 
 def test_thawed_matrix_tends_to_the_frozen_curve_and_softens_the_block(

@@ -29,8 +29,8 @@ Every minimization is checked (:meth:`.session.Session.minimized`): it converged
 force norm ``fnorm`` (2-norm of the target's forces, the minimizer's own criterion with
 ``etol = 0``) is at most ``ftol``. A minimization that stopped otherwise (``maxiter``,
 ``maxeval``, a zero line-search step of ``cg``) is continued from where it stopped with the
-fallback minimizer ``fallback_min_style`` (``fire`` after ``cg``, ``cg`` after anything
-else; iteration limit ``fallback_maxiter``); a point whose fallback does not converge
+fallback minimizer ``fallback_min_style`` (``fire`` after ``hftn`` or ``cg``, ``cg`` after
+anything else; iteration limit ``fallback_maxiter``); a point whose fallback does not converge
 either is kept and marked ``converged = False`` (the analysis reports and excludes blocks
 with such points up to their first drop). Each point carries its final ``fnorm``, its
 convergence and whether the fallback ran.

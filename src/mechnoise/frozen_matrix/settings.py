@@ -40,12 +40,15 @@ class FrozenMatrixSettings:
     ftol : float
         Minimizer force tolerance (eps/sigma; 2-norm of the target's forces, etol = 0).
     min_style : str
-        First LAMMPS minimizer of every point. ``cg`` by default: it converges in far fewer
-        force evaluations than FIRE on these ~200-atom blocks, but can crawl (fnorm stuck
-        near 0.5) in dense, strongly loaded blocks; ``maxiter`` cuts such a crawl short and
-        the fallback minimizer (FIRE) finishes the point from where cg stopped. Same curves
-        as FIRE alone to 1e-9 and 1.3-7x faster at demo scale
-        (``benchmarks/bench_frozen_matrix.py --compare``); ``fire`` was the default before.
+        First LAMMPS minimizer of every point. ``hftn`` (Hessian-free truncated Newton) by
+        default: on these ~200-atom blocks it converges quadratically near the minimum and
+        needs ~10x fewer iterations than ``cg``, which crawls (fnorm stuck near 0.5) in
+        dense, strongly loaded blocks. Measured side by side on the demo's snapshots
+        (``benchmarks/bench_frozen_matrix.py --compare``, figures in docs/local_yield.md):
+        faster than FIRE alone (the first default) and than ``cg`` with the FIRE fallback
+        (the previous one) at every density, with the same sigma_c and drops.
+    maxiter, maxeval : int
+        Limits of the first minimizer (a crawl stops at ``maxiter``).
     maxiter, maxeval : int
         Limits of the first minimizer (a cg crawl stops at ``maxiter``).
     fallback_maxiter : int
@@ -64,7 +67,7 @@ class FrozenMatrixSettings:
         whose probe slope is not positive.
     fallback_min_style : str
         Minimizer that continues a minimization that did not converge (``"auto"``: ``fire``
-        after ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
+        after ``hftn`` or ``cg``, else ``cg``; ``"none"``: no retry, the point is only marked).
     matrix : {"frozen", "thawed"}
         The block's surroundings: ``frozen`` (forces zeroed, affine motion only; the paper) or
         ``thawed`` (tied to their affine positions by ``thawed_stiffness / 2 |r - r_aff|²``,
@@ -87,7 +90,7 @@ class FrozenMatrixSettings:
     shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
-    min_style: str = "cg"
+    min_style: str = "hftn"
     maxiter: int = 2000
     fallback_maxiter: int = 100000
     maxeval: int = 1000000
@@ -127,7 +130,7 @@ class FrozenMatrixSettings:
         if self.fallback_min_style == "none":
             return None
         if self.fallback_min_style == "auto":
-            return "fire" if self.min_style == "cg" else "cg"
+            return "fire" if self.min_style in ("hftn", "cg") else "cg"
         return self.fallback_min_style
 
     @property
