@@ -303,6 +303,15 @@ def get_frozen_matrix_params():
     )
 
 
+def get_block_count_targets():
+    """yield_test.target_error, or (target_error, drop_target_error) when a drop target is
+    set: the param of a run without one is the scalar it always was (no rerun)."""
+    test = config["yield_test"]
+    target = float(test.get("target_error", 0.0))
+    drop = float(test.get("drop_target_error", 0.0))
+    return (target, drop) if drop > 0 else target
+
+
 def get_hl_rate_range():
     """(min, max, n) of the dimensionless rates of the HL curves (hl_model.shear_rates)."""
     rates = config["hl_model"]["shear_rates"]

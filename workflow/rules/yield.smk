@@ -55,7 +55,8 @@ rule run_frozen_matrix:
             else 0.0
         ),
         max_blocks=int(config["yield_test"]["max_blocks"]),
-        target_error=float(config["yield_test"].get("target_error", 0.0)),
+        # adaptive block count: target_error, or (target_error, drop_target_error)
+        target_error=get_block_count_targets(),
         cutoffs=get_cutoffs(),
         width=float(config["analysis"]["blocks"]["width"]),
         workdir=f"{YIELD}/frozen_matrix",

@@ -14,6 +14,10 @@ from mechnoise.scripting import start_logging
 log = start_logging(snakemake.log[0])  # noqa: F821
 sm = snakemake  # noqa: F821
 strain_step, refine_steps, max_strain, bisect_factor, stop_factor = sm.params.protocol
+targets = sm.params.target_error  # a scalar, or (target_error, drop_target_error)
+target_error, drop_target_error = (
+    (float(targets[0]), float(targets[1])) if isinstance(targets, (tuple, list)) else (targets, 0.0)
+)
 cluster_size = None
 if sm.input.plasticity:
     cluster_size = float(io.read_table(sm.input.plasticity, columns=["l_pl"])["l_pl"].iloc[0])
@@ -49,7 +53,8 @@ results = run_frozen_matrix(
     include_dir=Path(sm.input.setup).parent,
     angles=[float(a) for a in sm.params.angles.split(",")],
     max_blocks=sm.params.max_blocks,
-    target_error=sm.params.target_error,
+    target_error=target_error,
+    drop_target_error=drop_target_error,
     processes=sm.threads,
     progress_seconds=60.0 * limits.progress_minutes,
     stall_seconds=60.0 * limits.stall_minutes,
