@@ -32,6 +32,20 @@ def test_new_keys_at_their_neutral_value_match_an_old_stamp(tmp_path: Path) -> N
     check_physics_stamp(_stamped(tmp_path), _with(min_sampled_time=0.0, cascade=cascade))
 
 
+def _frames(**frames: object) -> dict:
+    base = {"n_windows": 4, "window_duration": 30.0, "frame_interval": 0.2}
+    return _with(frames={**base, **frames})
+
+
+def test_survey_frames_off_match_a_stamp_made_before_they_existed(tmp_path: Path) -> None:
+    """A results folder stamped before survey frames existed (the N = 4000 mean-field run of
+    4 December 2026) is reused by a version that has them, off."""
+    (tmp_path / STAMP_NAME).write_text(yaml.safe_dump(physics_settings(_frames())))
+    check_physics_stamp(tmp_path, _frames(survey_interval=0.0, survey_strain=None))
+    with pytest.raises(ConfigError, match=r"shear\.frames\.survey_interval: None there, 1\.0 now"):
+        check_physics_stamp(tmp_path, _frames(survey_interval=1.0, survey_strain=None))
+
+
 @pytest.mark.parametrize(
     ("shear", "named"),
     [

@@ -52,6 +52,8 @@ _ADDED_LATER: dict[str, Any] = {
     "shear.cascade.sampled_strain": None,
     "shear.min_sampled_time": 0.0,
     "shear.segment_time": 0.0,
+    "shear.frames.survey_interval": 0.0,
+    "shear.frames.survey_strain": None,
 }
 
 
