@@ -515,3 +515,26 @@ def test_thawed_matrix_tends_to_the_frozen_curve_and_softens_the_block(
     assert moduli[10.0] < 0.95 * g_frozen
     with pytest.raises(ValueError, match="matrix"):
         settings(matrix="soft")
+
+
+def test_block_tests_run_one_openmp_thread_whatever_the_environment() -> None:
+    """Snakemake sets OMP_NUM_THREADS to a job's threads (2 for the frozen-matrix rule); a
+    block test (one LAMMPS per worker process, ~200 atoms) must still run one OpenMP thread,
+    also after the `clear` that reuses the instance (with 2 it took 8x longer). Checked in a
+    fresh interpreter: the OpenMP runtime reads the variable once, when it is loaded."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from mechnoise.frozen_matrix.session import Session\n"
+        "s = Session(None)\n"
+        "first = s.lmp.extract_setting('nthreads')\n"
+        "s.close()\n"
+        "print(first, Session(None).lmp.extract_setting('nthreads'))\n"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["1", "1"], out.stdout + out.stderr
