@@ -6,12 +6,20 @@ and <Delta sigma^m> with bootstrap errors over blocks, against:
 - the strain step (the config's, halved, doubled);
 - the frozen-shell width (cutoff + 0.5, + 1 = the workflow's, + 2 sigma);
 - the block width W (4, 6, 8, 12 sigma: the grid M = round(sqrt(lx ly) / W));
-- the matrix: frozen, thawed at k = 100 and 1000 eps/sigma^2.
+- the matrix: frozen, thawed at k = 100 and 1000 eps/sigma^2;
+- (group ``thawed_k``) the thawed matrix at k = 10, 100, 1000 and (group ``thawed_W``) at
+  k = 100 for W = 4, 8, 12, with the local modulus: the frozen values are the k -> inf limit.
 
 Each variant changes one setting of the reference (the demo's protocol: strain_step 1e-3,
 3 bisections, max_strain 0.4, W = 6, drop factor 3, loading angle 0) and tests the same
-blocks (``--blocks`` per snapshot, spread over the lattice). Prints a Markdown table; with
-``--out`` also writes it as CSV. Not run by the tests: it needs the workflow's snapshots
+blocks (``--blocks`` per snapshot, spread over the lattice; thawed tests relax the whole
+glass, ~8x a frozen one: ``--thawed-blocks`` of them). Where a variant tests the same blocks
+as the reference (same W), the table also gives the PAIRED shift: the mean over blocks of
+the per-block difference to the reference (blocks that yielded in both), with its bootstrap
+error over blocks; that is what decides whether a setting is converged (the unpaired errors
+of the two means share the block-to-block spread). Across W the blocks differ: the shift is
+the difference of the means with their errors in quadrature. Prints a table; with ``--out``
+also writes it as CSV. Not run by the tests: it needs the workflow's snapshots
 (``results/yield/rho{rho}/snapshots/snapshot*.data``) and minutes to hours of CPU.
 
 Usage (from the repository root, after ``make run``):
@@ -29,6 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from mechnoise.frozen_matrix import (
@@ -40,6 +49,7 @@ from mechnoise.frozen_matrix import (
 )
 from mechnoise.frozen_matrix.settings import SHELL_MARGIN
 from mechnoise.frozen_matrix.snapshots import read_data_file
+from mechnoise.stats import bootstrap
 
 INC = Path(__file__).resolve().parents[1] / "lammps_inputs" / "include"
 CUTOFF = 2.5
@@ -68,13 +78,35 @@ def variants(base: FrozenMatrixSettings, width: float) -> list[Variant]:
     for k in (100.0, 1000.0):
         s = dataclasses.replace(base, matrix="thawed", thawed_stiffness=k)
         out.append(("matrix", f"thawed k={k:g}", s, width))
+    s = dataclasses.replace(base, matrix="thawed", thawed_stiffness=10.0)
+    out.append(("thawed_k", "thawed k=10", s, width))
+    for w in (4.0, 8.0, 12.0):
+        s = dataclasses.replace(base, matrix="thawed", thawed_stiffness=100.0)
+        out.append(("thawed_W", f"thawed k=100, W {w:g} sigma", s, w))
     return out
+
+
+def paired_shift(
+    reference: pd.DataFrame, variant: pd.DataFrame, column: str
+) -> tuple[float, float, int]:
+    """Mean over blocks of ``variant - reference`` for ``column`` (blocks that yielded in
+    both, matched on config and block), its bootstrap error over blocks, and their number."""
+    keys = ["config", "bx", "by"]
+    both = reference[reference["yielded"]].merge(
+        variant[variant["yielded"]], on=keys, suffixes=("_ref", "_var")
+    )
+    d = (both[f"{column}_var"] - both[f"{column}_ref"]).to_numpy()
+    if d.size < 2:
+        return math.nan, math.nan, int(d.size)
+    mean, err = bootstrap(np.mean, d)
+    return float(mean), float(err), int(d.size)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--snapshots", nargs="+", type=Path, required=True)
     p.add_argument("--blocks", type=int, default=16, help="blocks per snapshot (0: all)")
+    p.add_argument("--thawed-blocks", type=int, default=12, help="blocks of a thawed variant")
     p.add_argument("--processes", type=int, default=1)
     p.add_argument("--width", type=float, default=6.0, help="reference block width W (sigma)")
     p.add_argument("--strain-step", type=float, default=1e-3)
@@ -90,18 +122,36 @@ def main() -> None:
     )  # fmt: skip
     groups = {g.strip() for g in args.only.split(",") if g.strip()}
     rows = []
+    tables: dict[tuple[int, int], pd.DataFrame] = {}  # (grid, blocks) -> reference-protocol table
     for group, label, settings, width in variants(base, args.width):
         if groups and group not in groups and group != "reference":
             continue
         grid = grid_for(box, width)
+        blocks = args.thawed_blocks if settings.matrix == "thawed" else args.blocks
         t0, c0 = time.perf_counter(), time.process_time()
         with tempfile.TemporaryDirectory() as tmp:
             results = run_frozen_matrix(
-                args.snapshots, grid, settings, tmp, include_dir=INC, max_blocks=args.blocks,
+                args.snapshots, grid, settings, tmp, include_dir=INC, max_blocks=blocks,
                 processes=args.processes, progress_seconds=1e9,
             )  # fmt: skip
         table = local_yield_table(curves_table(results), settings.strain_step, DROP_FACTOR)
         st = yield_statistics(table)
+        # the paired reference: the frozen reference protocol on the same grid and blocks
+        # (run first for W = 6; for other W the frozen W row, which precedes the thawed one)
+        same_blocks = tables.get((grid, blocks))
+        if same_blocks is None and blocks != args.blocks:
+            sub = tables.get((grid, args.blocks))
+            if sub is not None:  # the thawed blocks are a subset: select_blocks(grid, n)
+                same_blocks = sub.merge(table[["config", "bx", "by"]], on=["config", "bx", "by"])
+        if settings.matrix == "frozen" and group in ("reference", "W"):
+            tables[(grid, blocks)] = table
+        shift = {}
+        for col, name in (("sigma_c", "dsigma_c"), ("sigma_drop", "ddrop")):
+            if same_blocks is not None and group != "reference":
+                m, e, n = paired_shift(same_blocks, table, col)
+            else:
+                m, e, n = math.nan, math.nan, 0
+            shift |= {name: m, f"{name}_err": e, "paired_blocks": n}
         rows.append(
             {
                 "group": group, "setting": label, "grid": grid, "blocks": st["n_blocks"],
@@ -110,6 +160,7 @@ def main() -> None:
                 "sigma_drop_mean": st["sigma_drop_mean"],
                 "sigma_drop_mean_err": st["sigma_drop_mean_err"],
                 "local_modulus": st["local_modulus_mean"],
+                "local_modulus_err": st.get("local_modulus_err", math.nan), **shift,
                 "wall_s": time.perf_counter() - t0, "cpu_s_parent": time.process_time() - c0,
             }
         )  # fmt: skip
