@@ -176,7 +176,7 @@ def compare(
             new, min_style="fire", maxiter=100000, fallback_min_style="none"
         ),
         "cg+fire (previous)": dataclasses.replace(new, min_style="cg", maxiter=2000),
-        f"{new.min_style}+{new.fallback} (default)": new,
+        f"{new.minimizer}+{new.fallback} (default)": new,
     }
     wall = dict.fromkeys(paths, 0.0)
     cpu = dict.fromkeys(paths, 0.0)

@@ -130,10 +130,15 @@ def main() -> None:
         blocks = args.thawed_blocks if settings.matrix == "thawed" else args.blocks
         t0, c0 = time.perf_counter(), time.process_time()
         with tempfile.TemporaryDirectory() as tmp:
-            results = run_frozen_matrix(
-                args.snapshots, grid, settings, tmp, include_dir=INC, max_blocks=blocks,
-                processes=args.processes, progress_seconds=1e9,
-            )  # fmt: skip
+            try:
+                results = run_frozen_matrix(
+                    args.snapshots, grid, settings, tmp, include_dir=INC, max_blocks=blocks,
+                    processes=args.processes, progress_seconds=1e9,
+                )  # fmt: skip
+            except RuntimeError as exc:  # a failed variant is a row, not the end of the table
+                print(f"FAILED: {group} {label}: {exc}", flush=True)
+                rows.append({"group": group, "setting": label, "grid": grid, "error": str(exc)})
+                continue
         table = local_yield_table(curves_table(results), settings.strain_step, DROP_FACTOR)
         st = yield_statistics(table)
         # the paired reference: the frozen reference protocol on the same grid and blocks
@@ -165,6 +170,8 @@ def main() -> None:
             }
         )  # fmt: skip
         print(f"done: {group} {label} ({rows[-1]['wall_s']:.0f} s)", flush=True)
+        if args.out:  # after every variant: a long run keeps what it measured
+            pd.DataFrame(rows).to_csv(args.out, index=False)
     out = pd.DataFrame(rows)
     print(out.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     if args.out:

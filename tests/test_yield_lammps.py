@@ -469,7 +469,7 @@ def test_fast_minimizers_with_fire_fallback_give_the_fire_curves(
     sigma_c; the drop agrees to 1 % (the minimum an avalanche lands in depends on the
     minimizer's path: hftn's drop here is 4e-4 above FIRE's, 0.1 %)
     (benchmarks/bench_frozen_matrix.py --compare times the three)."""
-    assert settings().min_style == "hftn" and settings().fallback == "fire"
+    assert settings().minimizer == "hftn" and settings().fallback == "fire"
     old = settings(max_strain=0.11, min_style="fire", maxiter=100000, fallback_min_style="none")
     new = settings(max_strain=0.11, min_style=min_style)
     assert new.fallback == "fire"

@@ -225,7 +225,7 @@ def run_block_test(
             "shell": repr(float(s.shell)) if s.matrix == "frozen" else "0.0",
             "matrix": s.matrix,
             "stiffness": repr(float(s.thawed_stiffness)),
-            "min_style": s.min_style,
+            "min_style": s.minimizer,
             "ftol": repr(float(s.ftol)),
             "maxiter": s.maxiter,
             "maxeval": s.maxeval,

@@ -121,7 +121,7 @@ class Session:
         self(f"min_style {s.fallback}")
         self("min_modify line quadratic")
         self(f"minimize 0.0 {s.ftol!r} {s.fallback_maxiter} {s.maxeval}")
-        self(f"min_style {s.min_style}")
+        self(f"min_style {s.minimizer}")
         self("min_modify line quadratic")
         fnorm = self.value("fm_fnorm")
         return fnorm, fnorm <= s.ftol, True

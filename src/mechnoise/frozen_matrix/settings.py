@@ -40,13 +40,17 @@ class FrozenMatrixSettings:
     ftol : float
         Minimizer force tolerance (eps/sigma; 2-norm of the target's forces, etol = 0).
     min_style : str
-        First LAMMPS minimizer of every point. ``hftn`` (Hessian-free truncated Newton) by
-        default: on these ~200-atom blocks it converges quadratically near the minimum and
-        needs ~10x fewer iterations than ``cg``, which crawls (fnorm stuck near 0.5) in
-        dense, strongly loaded blocks. Measured side by side on the demo's snapshots
-        (``benchmarks/bench_frozen_matrix.py --compare``, figures in docs/local_yield.md):
-        faster than FIRE alone (the first default) and than ``cg`` with the FIRE fallback
-        (the previous one) at every density, with the same sigma_c and drops.
+        First LAMMPS minimizer of every point; ``"auto"`` (the default, :attr:`minimizer`):
+        ``hftn`` (Hessian-free truncated Newton) for the frozen matrix, ``cg`` for the thawed
+        one. On the frozen matrix's ~200-atom blocks hftn converges quadratically near the
+        minimum and needs ~10x fewer iterations than ``cg``, which crawls (fnorm stuck near
+        0.5) in dense, strongly loaded blocks; measured side by side on the demo's snapshots
+        (``benchmarks/bench_frozen_matrix.py --compare``, figures in docs/local_yield.md) it
+        is faster than FIRE alone (the first default) and than ``cg`` with the FIRE fallback
+        (the previous one) at every density, with the same sigma_c and drops. With the thawed
+        matrix's harmonic penalty (``fix addforce`` with its energy) hftn's trust-region
+        steps lost atoms (a 1600-atom demo snapshot at k = 100), so the thawed matrix keeps
+        cg.
     maxiter, maxeval : int
         Limits of the first minimizer (a crawl stops at ``maxiter``).
     maxiter, maxeval : int
@@ -90,7 +94,7 @@ class FrozenMatrixSettings:
     shell: float = 2.5 + SHELL_MARGIN
     cutoffs: tuple[float, float, float] = (2.5, 2.5, 2.5)
     ftol: float = 1e-10
-    min_style: str = "hftn"
+    min_style: str = "auto"
     maxiter: int = 2000
     fallback_maxiter: int = 100000
     maxeval: int = 1000000
@@ -125,12 +129,25 @@ class FrozenMatrixSettings:
             raise ValueError(f"n_drops must be an integer >= 1, got {self.n_drops!r}")
 
     @property
+    def minimizer(self) -> str:
+        """The first minimizer: ``min_style``, or for ``"auto"`` hftn (frozen) / cg (thawed).
+
+        Examples
+        --------
+        >>> FrozenMatrixSettings().minimizer, FrozenMatrixSettings(matrix="thawed").minimizer
+        ('hftn', 'cg')
+        """
+        if self.min_style != "auto":
+            return self.min_style
+        return "hftn" if self.matrix == "frozen" else "cg"
+
+    @property
     def fallback(self) -> str | None:
         """Minimizer of the retry of an unconverged minimization (None: no retry)."""
         if self.fallback_min_style == "none":
             return None
         if self.fallback_min_style == "auto":
-            return "fire" if self.min_style in ("hftn", "cg") else "cg"
+            return "fire" if self.minimizer in ("hftn", "cg") else "cg"
         return self.fallback_min_style
 
     @property
