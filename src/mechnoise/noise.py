@@ -131,7 +131,7 @@ def increment_variance_fit(
     if lags.size < 2:
         raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
     n_t, n_b = stress.shape
-    seg_of_row = segment_of_times(time, time, n_segments)
+    seg_of_row = segment_index(time, time, n_segments)
     shape = (n_segments, lags.size)
     cnt, s1, s2 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     lists: dict[int, list[float]] = {}
@@ -326,7 +326,7 @@ def segment_starts(time: FloatArray, n_segments: int) -> FloatArray:
     ``time``; a pair of :func:`increment_variance_fit`, an onset of
     :func:`onset_rate_jackknife` and an in-flow onset
     (:func:`mechnoise.plasticity.triggered.inflow_jackknife`) belong to the segment of
-    their (start) time (:func:`segment_of_times`).
+    their (start) time (:func:`segment_index`).
 
     Examples
     --------
@@ -339,14 +339,14 @@ def segment_starts(time: FloatArray, n_segments: int) -> FloatArray:
     return time[(np.arange(n_segments) * time.size) // n_segments]
 
 
-def segment_of_times(times: FloatArray, time: FloatArray, n_segments: int) -> np.ndarray:
+def segment_index(times: FloatArray, time: FloatArray, n_segments: int) -> np.ndarray:
     """Segment (:func:`segment_starts` of the series times ``time``) of every entry of ``times``.
 
     Times before the series' first time count in segment 0, after its last in the last one.
 
     Examples
     --------
-    >>> segment_of_times(np.array([-1.0, 2.9, 3.0, 9.0, 12.0]), np.arange(10.0), 3).tolist()
+    >>> segment_index(np.array([-1.0, 2.9, 3.0, 9.0, 12.0]), np.arange(10.0), 3).tolist()
     [0, 0, 1, 2, 2]
     """
     starts = segment_starts(time, n_segments)

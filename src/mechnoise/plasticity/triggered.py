@@ -31,8 +31,10 @@ of its neighbours.
 ``stress_drop_sq_flow = <Δσ²>``: delete-one-segment jackknife over contiguous time segments of
 the run (:func:`segment_of_times`). Onsets close in time share the stress field (cascades,
 a common global stress), so they are not independent and a bootstrap over onsets would
-understate the error; the time segments are those of the other jackknife errors of the
-mean-field test, so the errors can be combined.
+understate the error. These segments cut the run's frame times (``analysis.inflow.n_segments``).
+For the joint jackknife of the α's, :func:`inflow_jackknife` gives the same means delete-one
+over the segments of the LAMMPS block series instead (:func:`mechnoise.noise.segment_index`,
+those of ``D_noise`` and Γ in ``block_noise_jackknife.parquet``).
 """
 
 from __future__ import annotations
@@ -330,7 +332,7 @@ def inflow_jackknife(
     """Delete-one values of the in-flow means over the time segments of the block series.
 
     The segments are those of ``block_noise_jackknife.parquet``
-    (:func:`mechnoise.noise.segment_of_times` on the LAMMPS block-series times), so
+    (:func:`mechnoise.noise.segment_index` on the LAMMPS block-series times), so
     ``sigma_c_flow``, ``stress_drop_flow`` and ``stress_drop_sq_flow`` enter the joint
     jackknife of the α's beside ``D_noise`` and Γ of the same segments. The means are over the
     onsets of :func:`summarize_onset_stress` (persistent, with a measured drop): with every
@@ -358,10 +360,10 @@ def inflow_jackknife(
     >>> inflow_jackknife(on, np.arange(3.0), 3)["sigma_c_flow"].tolist()
     [4.0, 3.5, 1.5]
     """
-    from mechnoise.noise import segment_of_times
+    from mechnoise.noise import segment_index
 
     use = _used_onsets(onsets)
-    seg = segment_of_times(use["time"].to_numpy(np.float64), series_time, n_segments)
+    seg = segment_index(use["time"].to_numpy(np.float64), series_time, n_segments)
     count = np.bincount(seg, minlength=n_segments).astype(np.float64)
     out = {}
     for name, (col, power) in INFLOW_MEANS.items():
