@@ -133,3 +133,115 @@ def test_joint_error_covers_the_truth_at_its_stated_rate_and_quadrature_does_not
     assert 0.57 < joint_cover < 0.77, (joint_cover, quad_cover)
     # D and <drop>^2 fluctuate together: errors in quadrature overstate the error of the ratio
     assert quad_cover > 0.9 and np.median(quad_err / joint_err) > 1.5, (joint_cover, quad_cover)
+
+
+def _jack_error(values: np.ndarray) -> float:
+    n = values.size
+    return math.sqrt((n - 1) / n * np.sum((values - values.mean()) ** 2))
+
+
+def test_run_couplings_jackknifes_the_runs_own_threshold_with_d_noise() -> None:
+    from mechnoise.hl.couplings import alpha_from_noise_ratio
+    from mechnoise.report.runs import run_couplings
+
+    run = dict(density=1.2, shear_rate=0.002, seed=1)
+    diffusion = pd.DataFrame([{**run, "G0": 10.0, "G0_err": 0.0, "Gamma": 0.1,
+                               "Gamma_err": 0.0, "Gamma_phi": 0.1, "D_HL": 0.01,
+                               "D_HL_err": 0.0, "D_sigma_var": 0.02, "tau_p": 1.0,
+                               "tau_p_window": 2.0}])  # fmt: skip
+    yield_summary = pd.DataFrame([{"density": 1.2, "direction": 1, "sigma_c_km": 1.0,
+                                   "sigma_c_km_err": 0.0, "sigma_drop_mean": 0.5,
+                                   "sigma_drop_mean_err": 0.0}])  # fmt: skip
+    noise = pd.DataFrame([{**run, "D_noise": 0.01, "D_noise_err": 0.001, "D_all": 0.02,
+                           "D_all_err": 0.002, "Gamma": 0.1, "Gamma_err": 0.01,
+                           "sigma_c_flow": 0.4}])  # fmt: skip
+    act = np.linspace(0.9, 1.1, 20)
+    jack = pd.DataFrame({**run, "segment": np.arange(20), "D_noise": 0.01 * act,
+                         "D_all": 0.02 * act, "Gamma": 0.1 * act})  # fmt: skip
+    # Table 1's per-density threshold and its independent error: the fallback only
+    flow = pd.DataFrame({"density": [1.2], "sigma_c_flow": [0.5], "sigma_c_flow_err": [0.05]})
+    kappa = 0.01 / (10.0 * 0.002 * 0.4)
+    # the run's threshold moves with D over the segments: kappa is the same without any
+    # segment, so the joint error is zero (G0 exact) although the threshold varies by 20 %
+    together = run_couplings(diffusion, yield_summary, noise,
+                             jack.assign(sigma_c_flow=0.4 * act), None, flow).iloc[0]  # fmt: skip
+    assert together["sigma_c_flow"] == 0.4
+    assert together["alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(kappa)[0])
+    assert together["alpha_kappa_flow_err"] == pytest.approx(0.0, abs=1e-12)
+    # a threshold that moves against D: the error is that of kappa's delete-one values
+    against = run_couplings(diffusion, yield_summary, noise,
+                            jack.assign(sigma_c_flow=0.4 / act), None, flow).iloc[0]  # fmt: skip
+    loo = np.array([alpha_from_noise_ratio(kappa * a * a)[0] for a in act])
+    assert against["alpha_kappa_flow_err"] == pytest.approx(_jack_error(loo), rel=1e-6)
+    # no in-flow delete-one values (old tables): Table 1's threshold, error in quadrature
+    old = run_couplings(diffusion, yield_summary, noise.drop(columns="sigma_c_flow"), jack,
+                        None, flow).iloc[0]  # fmt: skip
+    assert old["sigma_c_flow"] == 0.5 and old["alpha_kappa_flow_err"] > 0
+
+
+def test_width_alphas_jackknife_the_inflow_means_with_d_noise() -> None:
+    from mechnoise.hl.width_scan import width_alphas
+
+    noise = pd.DataFrame({"W": [6.0], "M": [4], "D_noise": [0.01], "D_noise_err": [0.001],
+                          "D_all": [0.02], "D_all_err": [0.002], "Gamma": [0.05],
+                          "Gamma_err": [0.005], "note": ""})  # fmt: skip
+    act = np.linspace(0.9, 1.1, 20)
+    jack = pd.DataFrame({"M": 4, "segment": np.arange(20), "D_noise": 0.01 * act,
+                         "Gamma": 0.05 * act})  # fmt: skip
+    # independent errors that would dominate if they were still added in quadrature
+    scan = pd.DataFrame({"W": [6.0], "M": [4], "block_side": [6.0], "sigma_c_flow": [1.0],
+                         "sigma_c_flow_err": [0.3], "stress_drop_flow": [0.5],
+                         "stress_drop_flow_err": [0.2]})  # fmt: skip
+    kw = dict(g0=(10.0, 0.0), shear_rate=2e-3)
+    # D, Gamma, sigma_c_flow co-vary and the drop is the same in every segment: both alphas
+    # are the same without any segment
+    row = width_alphas(noise, jack.assign(sigma_c_flow=1.0 * act, stress_drop_flow=0.5), scan,
+                       **kw).iloc[0]  # fmt: skip
+    assert row["alpha_micro_flow"] == pytest.approx(1.6)
+    assert row["alpha_micro_flow_err"] == pytest.approx(0.0, abs=1e-12)
+    assert row["alpha_kappa_flow_err"] == pytest.approx(0.0, abs=1e-12)
+    # a drop that moves per segment: alpha_micro's error is its delete-one spread
+    wobble = 1 + 0.05 * np.sin(np.arange(20))
+    row = width_alphas(noise, jack.assign(sigma_c_flow=1.0 * act, stress_drop_flow=0.5 * wobble),
+                       scan, **kw).iloc[0]  # fmt: skip
+    assert row["alpha_micro_flow_err"] == pytest.approx(_jack_error(1.6 / wobble**2), rel=1e-6)
+    # without in-flow delete-one values (old tables) the scan's errors enter in quadrature
+    row = width_alphas(noise, jack, scan, **kw).iloc[0]
+    assert row["alpha_micro_flow_err"] == pytest.approx(1.6 * 2 * 0.4, rel=1e-4)
+
+
+def test_noise_tables_carry_the_inflow_means_of_their_grid() -> None:
+    from mechnoise.hl.width_scan import width_noise
+    from mechnoise.noise import block_noise
+
+    rng = np.random.default_rng(3)
+    n_rows, dt = 400, 0.5
+    time = np.arange(n_rows) * dt
+    parts = []
+    for width, m in ((6.0, 3), (8.0, 2)):
+        bx, by = np.divmod(np.arange(m * m), m)
+        stress = np.cumsum(rng.normal(0.0, 0.1, (n_rows, m * m)), axis=0)
+        parts.append(pd.DataFrame({"step": np.repeat(np.arange(n_rows), m * m),
+                                   "time": np.repeat(time, m * m), "width": width, "m": m,
+                                   "bx": np.tile(bx, n_rows), "by": np.tile(by, n_rows),
+                                   "stress": stress.ravel(), "epoch": 0}))  # fmt: skip
+    series = pd.concat(parts, ignore_index=True)
+    n_ev = 60
+    events = pd.DataFrame({"time": np.sort(rng.uniform(0.0, time[-1], n_ev)),
+                           "centroid_x": rng.uniform(0.0, 1.0, n_ev),
+                           "centroid_y": rng.uniform(0.0, 1.0, n_ev), "bx": 0, "by": 0})  # fmt: skip
+    on3 = _onsets(rng.uniform(0.0, time[-1], 80), rng)
+    kw = dict(fit_window=(1.0, 3.0), margin=1.0, coverage=None, n_segments=20)
+    # per run: the row holds the run means, the jackknife their delete-one values
+    row, jack = block_noise(series, events.assign(bx=0, by=1), width=6.0, inflow=on3, **kw)
+    expected = inflow_jackknife(on3, time, 20)
+    summary = summarize_onset_stress(on3).iloc[0]
+    for key, loo in expected.items():
+        assert row[key].iloc[0] == summary[key]
+        np.testing.assert_array_equal(jack[key].to_numpy(), loo)
+    # per W: each grid's own onsets; a grid without them is NaN
+    _, per_w = width_noise(series, events, np.ones(n_ev, bool), [(6.0, 3), (8.0, 2)],
+                           inflow_onsets=on3.assign(W=6.0, M=3), **kw)  # fmt: skip
+    np.testing.assert_array_equal(per_w[per_w["M"] == 3]["sigma_c_flow"].to_numpy(),
+                                  expected["sigma_c_flow"])  # fmt: skip
+    assert per_w[per_w["M"] == 2]["stress_drop_flow"].isna().all()
