@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mechnoise.hl.couplings import alpha_variants_with_errors
-from mechnoise.noise import inflow_means, increment_variance_fit, onset_rate_jackknife
+from mechnoise.noise import increment_variance_fit, inflow_means, onset_rate_jackknife
 from mechnoise.plasticity.triggered import inflow_jackknife, summarize_onset_stress
 
 
@@ -229,7 +229,8 @@ def test_noise_tables_carry_the_inflow_means_of_their_grid() -> None:
     n_ev = 60
     events = pd.DataFrame({"time": np.sort(rng.uniform(0.0, time[-1], n_ev)),
                            "centroid_x": rng.uniform(0.0, 1.0, n_ev),
-                           "centroid_y": rng.uniform(0.0, 1.0, n_ev), "bx": 0, "by": 0})  # fmt: skip
+                           "centroid_y": rng.uniform(0.0, 1.0, n_ev),
+                           "bx": 0, "by": 0})  # fmt: skip
     on3 = _onsets(rng.uniform(0.0, time[-1], 80), rng)
     kw = dict(fit_window=(1.0, 3.0), margin=1.0, coverage=None, n_segments=20)
     # per run: the row holds the run means, the jackknife their delete-one values

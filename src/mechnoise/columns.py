@@ -2289,7 +2289,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "stress_drop_flow_err",
         "n_onsets_flow",
     ),
-    "plasticity.block_scan.block_width_onsets": (
+    "plasticity.block_scan.block_scan_onset": (
         "W@block_scan",
         "M@block_scan",
         "frame@onset_stress",

@@ -283,7 +283,11 @@ def inflow_means(
     ``inflow`` is an ``onset_stress`` table (:func:`mechnoise.plasticity.triggered.onset_stress`);
     the means are those of :func:`mechnoise.plasticity.triggered.summarize_onset_stress`.
     """
-    from mechnoise.plasticity.triggered import INFLOW_MEANS, inflow_jackknife, summarize_onset_stress
+    from mechnoise.plasticity.triggered import (
+        INFLOW_MEANS,
+        inflow_jackknife,
+        summarize_onset_stress,
+    )
 
     if inflow is None:
         return {k: (math.nan, np.full(n_segments, math.nan)) for k in INFLOW_MEANS}

@@ -23,8 +23,9 @@ Errors: D_noise, Γ, σ_c^flow(W) and ⟨Δσ_flow⟩(W) enter through their del
 the same time segments (a joint jackknife: their correlation is in the error; the in-flow
 means from the scan's onsets, ``block_width_onsets.parquet``); G0 and the frozen-matrix σ_c
 enter as independent errors added in quadrature. Without the in-flow delete-one values (an
-old jackknife table) σ_c^flow and ⟨Δσ_flow⟩ fall back to independent errors. An independent error that is
-unknown (NaN, e.g. one onset) makes the error of every α it enters NaN, never zero.
+old jackknife table) σ_c^flow and ⟨Δσ_flow⟩ fall back to independent errors. An independent
+error that is unknown (NaN, e.g. one onset) makes the error of every α it enters NaN, never
+zero.
 
 A grid of ``analysis.inflow.widths`` with no block-series grid of the same ``M`` gives a row of
 NaN whose ``note`` says why (the series has no such grid: add the width to

@@ -45,7 +45,7 @@ BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
 #: :func:`mechnoise.plasticity.triggered.onset_stress` on every grid (one row per W and onset),
 #: for the delete-one in-flow means over the noise segments (:mod:`mechnoise.hl.width_scan`).
 BLOCK_SCAN_ONSET_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
-    "plasticity.block_scan.block_width_onsets"
+    "plasticity.block_scan.block_scan_onset"
 )
 
 #: column -> (dtype, unit, description) of ``results/block_width_scan.parquet`` (every run).
