@@ -9,6 +9,7 @@ import pytest
 
 from mechnoise.io import Frame
 from mechnoise.plasticity import block_scan
+from mechnoise.plasticity.triggered import summarize_onset_stress
 
 L, DT, D_ATOM, OFFSET = 20.0, 0.5, 0.05, 0.3  # box, frame interval, per-atom d, mean S_i
 
@@ -54,7 +55,7 @@ def test_scan_recovers_the_known_block_diffusion_and_rate_scaling() -> None:
          "time": [f.time for f in frames], "m": 3}
     )  # fmt: skip
     keep = np.ones(60, dtype=bool)
-    scan = block_scan.block_width_scan(
+    scan, on = block_scan.block_width_scan(
         frames, events, activity, keep, widths=[4.0, 5.0, 10.0, 9.0], shear_modulus=0.0,
         max_lag=8.0, fit_window=(1.0, 6.0), drop_delay=2.0, level_width=1.0, n_segments=8,
     )  # fmt: skip
@@ -70,7 +71,13 @@ def test_scan_recovers_the_known_block_diffusion_and_rate_scaling() -> None:
     # uniform mean per-atom stress: every grid's blocks sit at rho * OFFSET on average
     assert scan["sigma_c_flow"].to_numpy() == pytest.approx([OFFSET] * 3, abs=0.1)
     assert (scan["n_onsets_flow"] == 60).all()
-    perc = block_scan.block_width_scan(
+    # the onsets of every grid are those the in-flow means are over
+    assert on.groupby("M", sort=False).size().to_dict() == {5: 60, 4: 60, 2: 60}
+    for _, row in scan.iterrows():
+        flow = summarize_onset_stress(on[on["M"] == row["M"]]).iloc[0]
+        assert flow["sigma_c_flow"] == row["sigma_c_flow"]
+        assert flow["stress_drop_flow"] == row["stress_drop_flow"]
+    perc, _ = block_scan.block_width_scan(
         frames, events, activity, keep, widths=[10.0], shear_modulus=0.0, max_lag=8.0,
         fit_window=(1.0, 6.0), drop_delay=2.0, level_width=1.0, n_segments=8, percolated=True,
     )  # fmt: skip

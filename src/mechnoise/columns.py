@@ -1245,7 +1245,8 @@ COLUMNS: dict[str, Column] = define(
             "sigma_c_flow@run_coupling",
             "float64",
             "eps/sigma^2",
-            "in-flow threshold when known (Table 1), else NaN",
+            "in-flow threshold of the run (block_noise.parquet, the onsets of its "
+            "inflow_summary) when known, else Table 1's per density, else NaN",
         ),
         (
             "alpha_micro_noise",
@@ -1288,7 +1289,8 @@ COLUMNS: dict[str, Column] = define(
             "alpha_kappa_flow_err",
             "float64",
             "-",
-            "joint jackknife error of alpha_kappa_flow (D, Gamma)",
+            "joint jackknife error of alpha_kappa_flow (D_noise and the run's sigma_c_flow "
+            "over the same segments; G0 independent)",
         ),
         (
             "alpha_bal",
@@ -1471,6 +1473,24 @@ COLUMNS: dict[str, Column] = define(
             "1/tau0",
             "onsets per block and time without the segment",
         ),
+        (
+            "sigma_c_flow@noise_jackknife",
+            "float64",
+            "eps/sigma^2",
+            "in-flow threshold <sigma_onset> without the segment's onsets (segments of D_noise)",
+        ),
+        (
+            "stress_drop_flow@noise_jackknife",
+            "float64",
+            "eps/sigma^2",
+            "in-flow drop <stress_drop> without the segment's onsets (segments of D_noise)",
+        ),
+        (
+            "stress_drop_sq_flow@noise_jackknife",
+            "float64",
+            "eps^2/sigma^4",
+            "in-flow <stress_drop^2> without the segment's onsets (segments of D_noise)",
+        ),
         # hl.width_scan: D_noise and the alphas per coarse block width W (issue 19, item 6)
         (
             "Gamma@width_noise",
@@ -1536,8 +1556,8 @@ COLUMNS: dict[str, Column] = define(
             "alpha_micro_flow_err",
             "float64",
             "-",
-            "error of alpha_micro_flow: D_noise and Gamma jackknifed jointly over the same time "
-            "segments, stress_drop_flow as an independent error in quadrature",
+            "error of alpha_micro_flow: D_noise, Gamma and stress_drop_flow jackknifed jointly "
+            "over the same time segments (width_noise_jackknife.parquet)",
         ),
         (
             "alpha_kappa_flow@width_alphas",
@@ -1549,8 +1569,8 @@ COLUMNS: dict[str, Column] = define(
             "alpha_kappa_flow_err@width_alphas",
             "float64",
             "-",
-            "error of alpha_kappa_flow: D_noise jackknifed, sigma_c_flow and G0 as independent "
-            "errors in quadrature",
+            "error of alpha_kappa_flow: D_noise and sigma_c_flow jackknifed jointly over the "
+            "same time segments, G0 as an independent error in quadrature",
         ),
         (
             "alpha_kappa_noise@width_alphas",
@@ -2269,6 +2289,21 @@ TABLES: dict[str, tuple[str, ...]] = {
         "stress_drop_flow_err",
         "n_onsets_flow",
     ),
+    "plasticity.block_scan.block_scan_onset": (
+        "W@block_scan",
+        "M@block_scan",
+        "frame@onset_stress",
+        "window@onset_stress",
+        "time@onset_stress",
+        "bx@onset_stress",
+        "by@onset_stress",
+        "persistent",
+        "segment",
+        "sigma_onset",
+        "background_onset",
+        "stress_drop@onset_stress",
+        "neighbour_change",
+    ),
     "plasticity.block_scan.collected_block_scan": (
         "density@collected_inflow",
         "shear_rate@collected_block_scan",
@@ -2339,6 +2374,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "n_onsets@block_noise",
         "Gamma@block_noise",
         "Gamma_err@block_noise",
+        "sigma_c_flow@inflow_summary",
+        "stress_drop_flow@inflow_summary",
+        "stress_drop_sq_flow@inflow_summary",
     ),
     "noise.noise_jackknife": (
         "density@inflow",
@@ -2348,6 +2386,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "D_noise@noise_jackknife",
         "D_all@noise_jackknife",
         "Gamma@noise_jackknife",
+        "sigma_c_flow@noise_jackknife",
+        "stress_drop_flow@noise_jackknife",
+        "stress_drop_sq_flow@noise_jackknife",
     ),
     "hl.width_scan.width_noise": (
         "W@block_scan",
@@ -2373,6 +2414,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "D_all@noise_jackknife",
         "Gamma@width_noise_jackknife",
         "Gamma_all@width_noise_jackknife",
+        "sigma_c_flow@noise_jackknife",
+        "stress_drop_flow@noise_jackknife",
+        "stress_drop_sq_flow@noise_jackknife",
     ),
     "hl.width_scan.width_alpha": (
         "density@collected_inflow",

@@ -131,7 +131,7 @@ def increment_variance_fit(
     if lags.size < 2:
         raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
     n_t, n_b = stress.shape
-    seg_of_row = np.minimum((np.arange(n_t) * n_segments) // n_t, n_segments - 1)
+    seg_of_row = segment_index(time, time, n_segments)
     shape = (n_segments, lags.size)
     cnt, s1, s2 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     lists: dict[int, list[float]] = {}
@@ -190,6 +190,7 @@ def block_noise(
     margin: float,
     coverage: Sequence[tuple[float, float]] | None,
     n_segments: int = 20,
+    inflow: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``D_noise`` and ``D_all`` of one run's block series for grid ``width``.
 
@@ -198,6 +199,12 @@ def block_noise(
     :data:`BLOCK_NOISE_COLUMNS` (without density, rate, seed) and the delete-one table of
     :data:`NOISE_JACKKNIFE_COLUMNS` (D_noise, D_all, Gamma per left-out segment; same
     segments for all three, for joint errors).
+
+    ``inflow`` (optional) is the run's ``onset_stress.parquet``
+    (:func:`mechnoise.plasticity.triggered.onset_stress`): its run means ``sigma_c_flow``,
+    ``stress_drop_flow`` and ``stress_drop_sq_flow`` go into the row and their delete-one
+    values over the same segments into the jackknife table
+    (:func:`mechnoise.plasticity.triggered.inflow_jackknife`); NaN without it.
     """
     from mechnoise.block_series import block_matrix
 
@@ -253,15 +260,40 @@ def block_noise(
         "Gamma": gamma,
         "Gamma_err": jackknife_error(gamma_jack),
     }
+    flow = inflow_means(inflow, time, n_segments)
+    row.update({k: full for k, (full, _) in flow.items()})
     jack = pd.DataFrame(
         {
             "segment": np.arange(n_segments, dtype=np.int32),
             "D_noise": noise.jackknife,
             "D_all": every.jackknife,
             "Gamma": gamma_jack,
+            **{k: loo for k, (_, loo) in flow.items()},
         }
     )
     return pd.DataFrame([row]), jack
+
+
+def inflow_means(
+    inflow: pd.DataFrame | None, time: FloatArray, n_segments: int
+) -> dict[str, tuple[float, FloatArray]]:
+    """Run means of the in-flow threshold and drops with their delete-one values over the
+    segments of the series times ``time`` (NaN without ``inflow``).
+
+    ``inflow`` is an ``onset_stress`` table (:func:`mechnoise.plasticity.triggered.onset_stress`);
+    the means are those of :func:`mechnoise.plasticity.triggered.summarize_onset_stress`.
+    """
+    from mechnoise.plasticity.triggered import (
+        INFLOW_MEANS,
+        inflow_jackknife,
+        summarize_onset_stress,
+    )
+
+    if inflow is None:
+        return {k: (math.nan, np.full(n_segments, math.nan)) for k in INFLOW_MEANS}
+    full = summarize_onset_stress(inflow).iloc[0]
+    loo = inflow_jackknife(inflow, time, n_segments)
+    return {k: (float(full[k]), loo[k]) for k in INFLOW_MEANS}
 
 
 def series_width_for_m(series: pd.DataFrame, m: int) -> float:
@@ -290,6 +322,42 @@ def series_width_for_m(series: pd.DataFrame, m: int) -> float:
 NOISE_JACKKNIFE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("noise.noise_jackknife")
 
 
+def segment_starts(time: FloatArray, n_segments: int) -> FloatArray:
+    """Start times of the ``n_segments`` contiguous time segments of a block series.
+
+    The one definition of the jackknife segments of the mean-field test: segment ``s`` holds
+    the rows ``s T // n`` to ``(s + 1) T // n − 1`` of the ``T`` equally spaced times
+    ``time``; a pair of :func:`increment_variance_fit`, an onset of
+    :func:`onset_rate_jackknife` and an in-flow onset
+    (:func:`mechnoise.plasticity.triggered.inflow_jackknife`) belong to the segment of
+    their (start) time (:func:`segment_index`).
+
+    Examples
+    --------
+    >>> segment_starts(np.arange(10.0), 3).tolist()
+    [0.0, 3.0, 6.0]
+    """
+    time = np.asarray(time, dtype=float)
+    if n_segments < 1 or time.size == 0:
+        raise ValueError(f"need n_segments >= 1 and times, got {n_segments!r}, {time.size}")
+    return time[(np.arange(n_segments) * time.size) // n_segments]
+
+
+def segment_index(times: FloatArray, time: FloatArray, n_segments: int) -> np.ndarray:
+    """Segment (:func:`segment_starts` of the series times ``time``) of every entry of ``times``.
+
+    Times before the series' first time count in segment 0, after its last in the last one.
+
+    Examples
+    --------
+    >>> segment_index(np.array([-1.0, 2.9, 3.0, 9.0, 12.0]), np.arange(10.0), 3).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    starts = segment_starts(time, n_segments)
+    seg = np.searchsorted(starts, np.asarray(times, dtype=float), side="right") - 1
+    return np.clip(seg, 0, n_segments - 1)
+
+
 def onset_rate_jackknife(
     onset_times: FloatArray,
     n_blocks: int,
@@ -307,8 +375,7 @@ def onset_rate_jackknife(
     (0.25, [0.25, 0.25])
     """
     time = np.asarray(time, dtype=float)
-    n_t = time.size
-    bounds = [time[(s * n_t) // n_segments] for s in range(n_segments)] + [time[-1]]
+    bounds = [*segment_starts(time, n_segments), time[-1]]
     counts, covered = np.zeros(n_segments), np.zeros(n_segments)
     onset_times = np.asarray(onset_times, dtype=float)
     for s in range(n_segments):

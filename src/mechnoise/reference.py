@@ -118,6 +118,11 @@ TABLES: list[tuple[str, str, str]] = [
         "block-size scan: one row per coarse block width W",
     ),
     (
+        f"{_RUN}/block_width_onsets.parquet",
+        "plasticity.block_scan:BLOCK_SCAN_ONSET_COLUMNS",
+        "onsets of the block-size scan's in-flow means: one row per W and onset",
+    ),
+    (
         "results/block_width_scan.parquet",
         "plasticity.block_scan:COLLECTED_BLOCK_SCAN_COLUMNS",
         "block-size scan: one row per run at the lowest rate and W",

@@ -229,7 +229,8 @@ rule compute_block_width_scan:
         plasticity=f"{RUN}/plasticity_summary.parquet",
         modulus="results/modulus.parquet",
     output:
-        f"{RUN}/block_width_scan.parquet",
+        scan=f"{RUN}/block_width_scan.parquet",
+        onsets=f"{RUN}/block_width_onsets.parquet",
     log:
         f"{LOGS}/plasticity/rho{{rho}}_rate{{rate}}_seed{{seed}}_block_width_scan.log",
     params:

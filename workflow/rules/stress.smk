@@ -92,6 +92,7 @@ rule compute_block_noise:
         series=f"{RUN}/block_series.parquet",
         events=f"{RUN}/events.parquet",
         activity=f"{RUN}/activity.parquet",
+        onsets=f"{RUN}/onset_stress.parquet",
     output:
         noise=f"{RUN}/block_noise.parquet",
         jackknife=f"{RUN}/block_noise_jackknife.parquet",

@@ -14,6 +14,7 @@ rule compute_width_noise:
         events=f"{RUN}/events.parquet",
         plasticity=f"{RUN}/plasticity_summary.parquet",
         scan=f"{RUN}/block_width_scan.parquet",
+        onsets=f"{RUN}/block_width_onsets.parquet",
     output:
         noise=f"{RUN}/width_noise.parquet",
         jackknife=f"{RUN}/width_noise_jackknife.parquet",

@@ -1,4 +1,5 @@
-"""Rule compute_block_noise: D_noise and D_all of a run from its LAMMPS block series."""
+"""Rule compute_block_noise: D_noise and D_all of a run from its LAMMPS block series, and the
+in-flow threshold and drops (onset_stress.parquet) delete-one over the same time segments."""
 
 
 from mechnoise import io
@@ -29,6 +30,7 @@ row, jack = block_noise(
     margin=sm.params.margin,
     coverage=coverage,
     n_segments=sm.params.n_segments,
+    inflow=io.read_table(sm.input.onsets),
 )
 for table in (row, jack):
     table.insert(0, "seed", int(sm.wildcards.seed))

@@ -1,5 +1,6 @@
 """Rule compute_block_width_scan: frames + onsets -> block_width_scan.parquet (D_sigma, Gamma,
-in-flow threshold and drop for every coarse block width W of analysis.inflow.widths)."""
+in-flow threshold and drop for every coarse block width W of analysis.inflow.widths) and
+block_width_onsets.parquet (the onsets of the in-flow means on every grid)."""
 
 from mechnoise import diffusion, io, plasticity
 from mechnoise.plasticity import block_scan
@@ -16,7 +17,7 @@ g0, _ = diffusion.shear_modulus_for_density(
 keep = plasticity.persistent_onsets(
     events, min_particles=sm.params.min_particles, min_duration=sm.params.min_duration
 )
-scan = block_scan.block_width_scan(
+scan, onsets = block_scan.block_width_scan(
     frames,
     events,
     io.read_table(sm.input.activity),
@@ -30,5 +31,6 @@ scan = block_scan.block_width_scan(
     n_segments=sm.params.n_segments,
     percolated=bool(io.read_table(sm.input.plasticity)["Gamma_note"].iloc[0]),
 )
-io.write_table(scan, sm.output[0], block_scan.BLOCK_SCAN_COLUMNS)
+io.write_table(onsets, sm.output.onsets, block_scan.BLOCK_SCAN_ONSET_COLUMNS)
+io.write_table(scan, sm.output.scan, block_scan.BLOCK_SCAN_COLUMNS)
 log.info("block-size scan:\n%s", scan.to_string(index=False))

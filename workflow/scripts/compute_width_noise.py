@@ -1,5 +1,6 @@
 """Rule compute_width_noise: D_noise, D_all and Gamma of a run on every grid of the block-size
-scan, from its LAMMPS block series, with their delete-one values over the same segments."""
+scan, from its LAMMPS block series, and the in-flow means of the scan's onsets, with their
+delete-one values over the same segments."""
 
 from mechnoise import io, plasticity
 from mechnoise.hl import width_scan
@@ -26,6 +27,7 @@ noise, jack = width_scan.width_noise(
     coverage=coverage,
     n_segments=sm.params.n_segments,
     gamma_note=str(io.read_table(sm.input.plasticity)["Gamma_note"].iloc[0]),
+    inflow_onsets=io.read_table(sm.input.onsets),
 )
 io.write_table(jack, sm.output.jackknife, width_scan.WIDTH_NOISE_JACKKNIFE_COLUMNS)
 io.write_table(noise, sm.output.noise, width_scan.WIDTH_NOISE_COLUMNS)

@@ -19,10 +19,13 @@ This module adds, per grid:
     frozen-matrix test used (NaN on the others: thresholds measured on another block size
     are not the thresholds of this grid).
 
-Errors: D_noise and Γ enter through their delete-one values over the same time segments (a
-joint jackknife: their correlation is in the error); σ_c^flow, ⟨Δσ_flow⟩, G0 and the
-frozen-matrix σ_c enter as independent errors added in quadrature. An independent error that is
-unknown (NaN, e.g. one onset) makes the error of every α it enters NaN, never zero.
+Errors: D_noise, Γ, σ_c^flow(W) and ⟨Δσ_flow⟩(W) enter through their delete-one values over
+the same time segments (a joint jackknife: their correlation is in the error; the in-flow
+means from the scan's onsets, ``block_width_onsets.parquet``); G0 and the frozen-matrix σ_c
+enter as independent errors added in quadrature. Without the in-flow delete-one values (an
+old jackknife table) σ_c^flow and ⟨Δσ_flow⟩ fall back to independent errors. An independent
+error that is unknown (NaN, e.g. one onset) makes the error of every α it enters NaN, never
+zero.
 
 A grid of ``analysis.inflow.widths`` with no block-series grid of the same ``M`` gives a row of
 NaN whose ``note`` says why (the series has no such grid: add the width to
@@ -41,7 +44,7 @@ from mechnoise import columns
 from mechnoise.block_series import block_matrix
 from mechnoise.blocks import n_blocks_per_side
 from mechnoise.hl.couplings import alpha_variants_with_errors
-from mechnoise.noise import block_noise, onset_rate_jackknife
+from mechnoise.noise import block_noise, inflow_means, onset_rate_jackknife
 from mechnoise.plasticity.block_scan import rebin_onsets
 from mechnoise.stats import combine_runs, jackknife_error
 
@@ -107,6 +110,7 @@ def width_noise(
     coverage: Sequence[tuple[float, float]] | None,
     n_segments: int,
     gamma_note: str = "",
+    inflow_onsets: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``D_noise``, ``D_all`` and Γ with their delete-one values on every grid ``(W, M)``.
 
@@ -126,6 +130,11 @@ def width_noise(
     gamma_note : str
         The run's ``Gamma_note`` (percolation): if not empty, Γ is NaN on every grid, as in
         the plasticity summary and the block-size scan, and the note says why.
+    inflow_onsets : DataFrame, optional
+        ``block_width_onsets.parquet`` of the run (the onsets of the block-size scan's in-flow
+        means, per ``M``): their delete-one means ``sigma_c_flow``, ``stress_drop_flow`` and
+        ``stress_drop_sq_flow`` over the same segments go into the jackknife table
+        (:func:`mechnoise.noise.inflow_means`); NaN without it.
 
     Returns
     -------
@@ -183,6 +192,8 @@ def width_noise(
         span = list(coverage) if coverage else [(float(time[0]), float(time[-1]))]
         kept = on_grid["time"].to_numpy(np.float64)[persistent]
         gamma, gamma_jack = onset_rate_jackknife(kept, m * m, time, span, n_segments)
+        own = None if inflow_onsets is None else inflow_onsets[inflow_onsets["M"] == m]
+        flow = inflow_means(own, time, n_segments)
         notes = []
         if int(r["pairs_noise"]) == 0:
             notes.append(
@@ -220,6 +231,7 @@ def width_noise(
                     "D_all": jack["D_all"].to_numpy(),
                     "Gamma": gamma_jack,
                     "Gamma_all": jack["Gamma"].to_numpy(),
+                    **{k: loo for k, (_, loo) in flow.items()},
                 }
             )
         )
@@ -339,11 +351,17 @@ def width_alphas(
             "sigma_c": sc_err,
         }
         jack = jackknife[jackknife["M"] == m].sort_values("segment")
-        joint = (
+        joint: dict[str, list[float]] = (
             {"d_hl": jack["D_noise"].tolist(), "gamma": jack["Gamma"].tolist()}
             if len(jack)
             else {}
         )
+        for key, col in (("drop_mean", "stress_drop_flow"), ("sigma_c_flow", "sigma_c_flow")):
+            # the in-flow mean delete-one over the segments of D_noise: joint, not independent
+            loo = jack[col].to_numpy(np.float64) if col in jack and len(jack) else np.zeros(0)
+            if loo.size and np.all(np.isfinite(loo)) and math.isfinite(inputs[key]):
+                joint[key] = loo.tolist()
+                del errors[key]
         alphas = _alphas(inputs, joint, errors)
         notes = [str(r["note"])] if str(r["note"]) else []
         for name, needs in _NEEDS.items():
@@ -362,9 +380,9 @@ def width_alphas(
                 "Gamma": inputs["gamma"],
                 "Gamma_err": float(r["Gamma_err"]),
                 "sigma_c_flow": inputs["sigma_c_flow"],
-                "sigma_c_flow_err": errors["sigma_c_flow"],
+                "sigma_c_flow_err": float(s["sigma_c_flow_err"]),
                 "stress_drop_flow": inputs["drop_mean"],
-                "stress_drop_flow_err": errors["drop_mean"],
+                "stress_drop_flow_err": float(s["stress_drop_flow_err"]),
                 "G0": g0[0],
                 "G0_err": g0[1],
                 "sigma_c_frozen": sc,
@@ -382,13 +400,16 @@ def _alphas(
     joint: Mapping[str, Sequence[float]],
     errors: dict[str, float],
 ) -> dict[str, float]:
-    """The α of :data:`_ALPHAS` with errors; an unknown independent error gives a NaN error."""
+    """The α of :data:`_ALPHAS` with errors; an unknown independent error gives a NaN error.
+
+    ``errors`` holds the independent errors only: an input of ``joint`` has none.
+    """
     finite = {k: v for k, v in errors.items() if math.isfinite(v) and math.isfinite(inputs[k])}
     values = alpha_variants_with_errors(inputs, joint, finite)
     out: dict[str, float] = {}
     for name, key in _ALPHAS.items():
         value, err = values[key]
-        if any(not math.isfinite(errors[k]) for k in _INDEPENDENT[name]):
+        if any(not math.isfinite(errors.get(k, 0.0)) for k in _INDEPENDENT[name]):
             err = math.nan
         out[name], out[f"{name}_err"] = value, err
     return out

@@ -27,12 +27,25 @@ from mechnoise.io import Frame
 from mechnoise.plasticity.rate import event_rate
 from mechnoise.plasticity.triggered import onset_stress, summarize_onset_stress
 
-__all__ = ["BLOCK_SCAN_COLUMNS", "COLLECTED_BLOCK_SCAN_COLUMNS", "block_width_scan", "rebin_onsets"]
+__all__ = [
+    "BLOCK_SCAN_COLUMNS",
+    "BLOCK_SCAN_ONSET_COLUMNS",
+    "COLLECTED_BLOCK_SCAN_COLUMNS",
+    "block_width_scan",
+    "rebin_onsets",
+]
 
 
 #: column -> (dtype, unit, description) of ``block_width_scan.parquet`` (one row per W).
 BLOCK_SCAN_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
     "plasticity.block_scan.block_scan"
+)
+
+#: column -> (dtype, unit, description) of ``block_width_onsets.parquet``: the onset table of
+#: :func:`mechnoise.plasticity.triggered.onset_stress` on every grid (one row per W and onset),
+#: for the delete-one in-flow means over the noise segments (:mod:`mechnoise.hl.width_scan`).
+BLOCK_SCAN_ONSET_COLUMNS: dict[str, tuple[str, str, str]] = columns.view(
+    "plasticity.block_scan.block_scan_onset"
 )
 
 #: column -> (dtype, unit, description) of ``results/block_width_scan.parquet`` (every run).
@@ -70,7 +83,7 @@ def block_width_scan(
     level_width: float,
     n_segments: int,
     percolated: bool = False,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``D_σ``, Γ and the in-flow threshold and drop for every block width ``W``.
 
     Parameters
@@ -95,9 +108,10 @@ def block_width_scan(
 
     Returns
     -------
-    DataFrame
+    (DataFrame, DataFrame)
         Columns of :data:`BLOCK_SCAN_COLUMNS`, one row per distinct ``M`` (two widths that
-        round to the same grid give one row, the first width).
+        round to the same grid give one row, the first width), and the onsets of every grid
+        (:data:`BLOCK_SCAN_ONSET_COLUMNS`) the in-flow means are over.
 
     Raises
     ------
@@ -107,7 +121,7 @@ def block_width_scan(
     if not frames or not widths:
         raise ValueError("block_width_scan needs frames and at least one width")
     box = frames[0].box
-    rows, seen = [], set()
+    rows, seen, tables = [], set(), []
     for width in widths:
         m = n_blocks_per_side(box, float(width))
         if m in seen:
@@ -130,6 +144,7 @@ def block_width_scan(
             level_width=level_width,
             n_segments=n_segments,
         )
+        tables.append(on.assign(W=float(width), M=m))
         flow = summarize_onset_stress(on).iloc[0]
         rows.append(
             {
@@ -147,4 +162,5 @@ def block_width_scan(
                 "n_onsets_flow": int(flow["n_onsets_flow"]),
             }
         )
-    return pd.DataFrame(rows, columns=list(BLOCK_SCAN_COLUMNS))
+    onsets = pd.concat(tables, ignore_index=True)[list(BLOCK_SCAN_ONSET_COLUMNS)]
+    return pd.DataFrame(rows, columns=list(BLOCK_SCAN_COLUMNS)), onsets

@@ -31,8 +31,10 @@ of its neighbours.
 ``stress_drop_sq_flow = <Δσ²>``: delete-one-segment jackknife over contiguous time segments of
 the run (:func:`segment_of_times`). Onsets close in time share the stress field (cascades,
 a common global stress), so they are not independent and a bootstrap over onsets would
-understate the error; the time segments are those of the other jackknife errors of the
-mean-field test, so the errors can be combined.
+understate the error. These segments cut the run's frame times (``analysis.inflow.n_segments``).
+For the joint jackknife of the α's, :func:`inflow_jackknife` gives the same means delete-one
+over the segments of the LAMMPS block series instead (:func:`mechnoise.noise.segment_index`,
+those of ``D_noise`` and Γ in ``block_noise_jackknife.parquet``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ __all__ = [
     "INFLOW_SUMMARY_COLUMNS",
     "ONSET_PROFILE_COLUMNS",
     "ONSET_STRESS_COLUMNS",
+    "inflow_jackknife",
     "onset_profile",
     "onset_stress",
     "segment_of_times",
@@ -310,6 +313,67 @@ def _jackknife_mean(values: np.ndarray, segments: np.ndarray) -> tuple[float, fl
     return float(values.mean()), stats.jackknife_error(loo)
 
 
+def _used_onsets(onsets: pd.DataFrame) -> pd.DataFrame:
+    """The onsets the run means are over: persistent ones with a measured drop."""
+    return onsets[onsets["persistent"].astype(bool) & np.isfinite(onsets["stress_drop"])]
+
+
+#: The in-flow run means of :func:`inflow_jackknife`: name -> (onset column, power).
+INFLOW_MEANS = {
+    "sigma_c_flow": ("sigma_onset", 1),
+    "stress_drop_flow": ("stress_drop", 1),
+    "stress_drop_sq_flow": ("stress_drop", 2),
+}
+
+
+def inflow_jackknife(
+    onsets: pd.DataFrame, series_time: np.ndarray, n_segments: int
+) -> dict[str, np.ndarray]:
+    """Delete-one values of the in-flow means over the time segments of the block series.
+
+    The segments are those of ``block_noise_jackknife.parquet``
+    (:func:`mechnoise.noise.segment_index` on the LAMMPS block-series times), so
+    ``sigma_c_flow``, ``stress_drop_flow`` and ``stress_drop_sq_flow`` enter the joint
+    jackknife of the α's beside ``D_noise`` and Γ of the same segments. The means are over the
+    onsets of :func:`summarize_onset_stress` (persistent, with a measured drop): with every
+    segment kept they are its ``sigma_c_flow``, ``stress_drop_flow``, ``stress_drop_sq_flow``.
+
+    Parameters
+    ----------
+    onsets : DataFrame
+        Table of :func:`onset_stress` (time, persistent, sigma_onset, stress_drop).
+    series_time : ndarray of float64
+        Times of the block series of the noise (``mechnoise.block_series.block_matrix``).
+    n_segments : int
+        Segments of the noise jackknife (``analysis.noise.n_segments``).
+
+    Returns
+    -------
+    dict
+        name of :data:`INFLOW_MEANS` -> delete-one means (length ``n_segments``); NaN where no
+        onset is left (and everywhere without onsets).
+
+    Examples
+    --------
+    >>> on = pd.DataFrame({"time": [0.5, 1.5, 2.5], "persistent": True,
+    ...                    "sigma_onset": [1.0, 2.0, 6.0], "stress_drop": [0.1, 0.2, 0.3]})
+    >>> inflow_jackknife(on, np.arange(3.0), 3)["sigma_c_flow"].tolist()
+    [4.0, 3.5, 1.5]
+    """
+    from mechnoise.noise import segment_index
+
+    use = _used_onsets(onsets)
+    seg = segment_index(use["time"].to_numpy(np.float64), series_time, n_segments)
+    count = np.bincount(seg, minlength=n_segments).astype(np.float64)
+    out = {}
+    for name, (col, power) in INFLOW_MEANS.items():
+        v = use[col].to_numpy(np.float64) ** power
+        per = np.bincount(seg, weights=v, minlength=n_segments)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = (per.sum() - per) / (count.sum() - count)
+    return out
+
+
 def summarize_onset_stress(onsets: pd.DataFrame) -> pd.DataFrame:
     """Run means of the in-flow threshold and drops over persistent onsets, with errors.
 
@@ -325,7 +389,7 @@ def summarize_onset_stress(onsets: pd.DataFrame) -> pd.DataFrame:
         jackknife errors over the time segments (module notes). Only onsets with a measured
         drop enter, so the three means are over the same onsets.
     """
-    use = onsets[onsets["persistent"].astype(bool) & np.isfinite(onsets["stress_drop"])]
+    use = _used_onsets(onsets)
     seg = use["segment"].to_numpy()
     sc = _jackknife_mean(use["sigma_onset"].to_numpy(np.float64), seg)
     drop = use["stress_drop"].to_numpy(np.float64)

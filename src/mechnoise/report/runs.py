@@ -63,13 +63,16 @@ def run_couplings(
 
     noise, noise_jackknife : DataFrame, optional
         ``results/block_noise.parquet`` and ``results/block_noise_jackknife.parquet``
-        (:mod:`mechnoise.noise`): D_noise, D_all, Gamma and their delete-one values over the
-        same time segments. Without them the issue-19 columns are NaN.
+        (:mod:`mechnoise.noise`): D_noise, D_all, Gamma, the run's in-flow threshold
+        sigma_c_flow and their delete-one values over the same time segments. Without them the
+        issue-19 columns are NaN.
     local_yield : DataFrame, optional
         Every density's ``local_yield.parquet`` (for ``<(Delta sigma^m)^2>``).
     sigma_c_flow : DataFrame, optional
-        Columns density, sigma_c_flow, sigma_c_flow_err (Table 1, in-flow thresholds); fills
-        ``alpha_kappa_flow``.
+        Columns density, sigma_c_flow, sigma_c_flow_err (Table 1, in-flow thresholds): the
+        fallback for ``alpha_kappa_flow`` (error added in quadrature) when the noise tables
+        have no in-flow values of the run; with them the run's own sigma_c_flow enters the
+        joint jackknife with D_noise over the same segments.
 
     Returns
     -------
@@ -208,13 +211,21 @@ def _issue19_alphas(
     }
     jack = _select_run(noise_jackknife, run).sort_values("segment")
     joint = {"d_hl": jack["D_noise"].to_numpy(), "gamma": jack["Gamma"].to_numpy()}
+    own = float(r.get("sigma_c_flow", math.nan))
+    loo = jack["sigma_c_flow"].to_numpy(np.float64) if "sigma_c_flow" in jack else np.zeros(0)
+    if math.isfinite(own) and len(loo) and np.all(np.isfinite(loo)):
+        # the run's own in-flow threshold, delete-one over the segments of D_noise and Gamma:
+        # alpha_kappa_flow's error is joint (no independent sigma_c_flow error)
+        inputs["sigma_c_flow"], scf = own, own
+        joint["sigma_c_flow"] = loo
     errors = {
         "drop_mean": ds[1],
         "drop_sq": drop_sq_err,
         "sigma_c": sc[1],
         "g0": g0[1],
-        "sigma_c_flow": scf_err,
     }
+    if "sigma_c_flow" not in joint:
+        errors["sigma_c_flow"] = scf_err
     alphas = alpha_variants_with_errors(inputs, joint if len(jack) else {}, errors)
     out.update(
         D_noise=inputs["d_hl"],
