@@ -164,6 +164,13 @@ def test_table1_gets_the_alphas_and_fills_alpha_kappa_flow_when_sigma_c_flow_exi
     out = add_meanfield_alphas(table, couplings, 0.002)
     assert out.loc[0, "alpha_bal"] == pytest.approx(2.0)  # two seeds at the Table-1 rate only
     assert math.isnan(out.loc[1, "alpha_bal"])  # no run at that density
+    # the runs' own alpha_kappa_flow (joint errors) is combined over seeds like the others
+    assert out.loc[0, "alpha_kappa_flow"] == pytest.approx(2.0)
+    # between-seed spread std([1, 3]) / sqrt(2) = 1 (above the runs' own 0.5 / sqrt(2))
+    assert out.loc[0, "alpha_kappa_flow_err"] == pytest.approx(1.0)
+    # runs without it (written before the joint errors): recomputed from Table 1's threshold
+    old = couplings.assign(alpha_kappa_flow=np.nan, alpha_kappa_flow_err=np.nan)
+    out = add_meanfield_alphas(table, old, 0.002)
     kappa = 2.0 / (10.0 * 0.002 * 0.5)  # D_noise = 2 (mean of the two seeds)
     assert out.loc[0, "alpha_kappa_flow"] == pytest.approx(alpha_from_noise_ratio(kappa)[0])
     assert np.isnan(add_meanfield_alphas(table, None, 0.002)["alpha_bal"]).all()

@@ -125,9 +125,11 @@ def add_meanfield_alphas(
     """Add :data:`MEANFIELD_COLUMNS` per density from ``results/run_couplings.parquet``.
 
     Rows at ``shear_rate`` are combined over seeds (:func:`mechnoise.stats.combine_runs`).
-    If ``table`` has a ``sigma_c_flow`` column (in-flow thresholds), ``alpha_kappa_flow`` is
-    recomputed from D_noise, G0 and that threshold; its error adds the errors of D_noise and
-    ``sigma_c_flow_err`` in quadrature (they are not yet jackknifed over the same segments).
+    ``alpha_kappa_flow`` comes from the runs too: each run's own in-flow threshold,
+    jackknifed jointly with D_noise and Γ over the same time segments
+    (:mod:`mechnoise.report.runs`). Only where the runs lack it (tables written before the
+    joint errors) and ``table`` has a ``sigma_c_flow`` column is it recomputed from D_noise,
+    G0 and that threshold, with the two errors in quadrature.
     The HL test with the in-flow threshold compares it with ``alpha_flow_inflow``, the α_flow
     of ``σ_Y / sigma_c_flow`` (``yield_stress_rescaled_flow``), not with ``alpha_flow``: both
     sides must use the same σ_c. Where ``σ_Y / sigma_c_flow`` is not in (0, ½) HL has no
@@ -153,7 +155,9 @@ def add_meanfield_alphas(
             if np.all(np.isfinite(vals)):
                 # an unknown (NaN) error stays unknown: never summed as 0
                 out.loc[i, col], out.loc[i, f"{col}_err"] = combine_runs(vals, errs)
-        if "sigma_c_flow" in out and math.isfinite(float(row["sigma_c_flow"])):
+        from_runs = runs["alpha_kappa_flow"].to_numpy(float) if "alpha_kappa_flow" in runs else []
+        joint = len(from_runs) > 0 and bool(np.all(np.isfinite(from_runs)))
+        if not joint and "sigma_c_flow" in out and math.isfinite(float(row["sigma_c_flow"])):
             d, d_e = float(out.loc[i, "D_noise"]), float(out.loc[i, "D_noise_err"])
             scf = float(row["sigma_c_flow"])
             scf_e = float(row.get("sigma_c_flow_err", 0.0))
