@@ -64,7 +64,9 @@ def grid_for(box: tuple[float, float, float], width: float) -> int:
 Variant = tuple[str, str, FrozenMatrixSettings, float]
 
 
-def variants(base: FrozenMatrixSettings, width: float) -> list[Variant]:
+def variants(
+    base: FrozenMatrixSettings, width: float, thawed_k: tuple[float, ...] = (100.0, 1000.0)
+) -> list[Variant]:
     """(group, label, settings, W) of every row of the table."""
     out = [("reference", "demo protocol", base, width)]
     for f in (0.5, 2.0):
@@ -75,7 +77,7 @@ def variants(base: FrozenMatrixSettings, width: float) -> list[Variant]:
         out.append(("shell", f"{CUTOFF + margin:g} sigma", s, width))
     for w in (4.0, 8.0, 12.0):
         out.append(("W", f"{w:g} sigma", base, w))
-    for k in (100.0, 1000.0):
+    for k in thawed_k:
         s = dataclasses.replace(base, matrix="thawed", thawed_stiffness=k)
         out.append(("matrix", f"thawed k={k:g}", s, width))
     s = dataclasses.replace(base, matrix="thawed", thawed_stiffness=10.0)
@@ -107,6 +109,7 @@ def main() -> None:
     p.add_argument("--snapshots", nargs="+", type=Path, required=True)
     p.add_argument("--blocks", type=int, default=16, help="blocks per snapshot (0: all)")
     p.add_argument("--thawed-blocks", type=int, default=12, help="blocks of a thawed variant")
+    p.add_argument("--thawed-k", default="100,1000", help="stiffnesses of the matrix group")
     p.add_argument("--processes", type=int, default=1)
     p.add_argument("--width", type=float, default=6.0, help="reference block width W (sigma)")
     p.add_argument("--strain-step", type=float, default=1e-3)
@@ -123,7 +126,8 @@ def main() -> None:
     groups = {g.strip() for g in args.only.split(",") if g.strip()}
     rows = []
     tables: dict[tuple[int, int], pd.DataFrame] = {}  # (grid, blocks) -> reference-protocol table
-    for group, label, settings, width in variants(base, args.width):
+    stiffnesses = tuple(float(k) for k in args.thawed_k.split(","))
+    for group, label, settings, width in variants(base, args.width, stiffnesses):
         if groups and group not in groups and group != "reference":
             continue
         grid = grid_for(box, width)
