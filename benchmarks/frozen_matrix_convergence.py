@@ -19,8 +19,8 @@ the per-block difference to the reference (blocks that yielded in both), with it
 error over blocks; that is what decides whether a setting is converged (the unpaired errors
 of the two means share the block-to-block spread). Across W the blocks differ: the shift is
 the difference of the means with their errors in quadrature. A setting is converged when
-its shift is below 2 % of the reference, or within 2 of its error at the resolution that
-gives (``verdicts``). Prints a
+its shift plus twice its error is below 2 % of the reference ("yes"); a shift within twice
+its error but not that small is "within 2 err" (``verdicts``). Prints a
 table; with ``--out`` also writes it as CSV after every row (a killed run keeps the rows it
 finished), and the per-block tables as ``<out>.blocks.csv``; ``--summarize CSV...`` prints
 the markdown tables of the docs from such CSVs (shifts relative to the reference, ``u``:
@@ -118,9 +118,10 @@ def verdicts(table: pd.DataFrame) -> pd.DataFrame:
 
     A row's shift is its paired shift where it has one (same blocks), else the difference of
     the two means with their errors in quadrature (across W, where the blocks differ). A
-    setting is converged ("yes") when ``|shift| / reference < TOLERANCE``; "within 2 err" when
-    ``|shift| <= 2 err`` only (converged at the resolution ``2 err`` of the blocks tested);
-    else "no".
+    setting is converged ("yes") when ``(|shift| + 2 err) / reference < TOLERANCE`` (the shift is
+    resolved and small); "within 2 err" when ``|shift| <= 2 err`` only (no shift seen, at the
+    resolution ``2 err`` of the blocks tested); else "shifts" (a resolved shift, not below
+    TOLERANCE).
     Expects one run's rows (one density; the reference row first).
     """
     ref = table[table["group"] == "reference"].iloc[0]
@@ -136,10 +137,9 @@ def verdicts(table: pd.DataFrame) -> pd.DataFrame:
         out[f"rel_{name}"] = shift / ref[value]
         out[f"rel_{name}_err"] = shift_err / ref[value]
         out[f"paired_{name}"] = ~unpaired
-        rel = out[f"rel_{name}"].abs()
-        verdict = np.where(
-            rel < TOLERANCE, "yes", np.where(shift.abs() <= 2 * shift_err, "within 2 err", "no")
-        )
+        bound = out[f"rel_{name}"].abs() + 2 * out[f"rel_{name}_err"]  # |shift| + 2 err
+        unseen = np.where(shift.abs() <= 2 * shift_err, "within 2 err", "shifts")
+        verdict = np.where(bound < TOLERANCE, "yes", unseen)
         keep = (out["group"] != "reference") & np.isfinite(shift)
         out[f"converged_{name}"] = np.where(keep, verdict, "-")
     return out
