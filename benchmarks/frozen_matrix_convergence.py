@@ -97,12 +97,18 @@ def variants(
 def paired_shift(
     reference: pd.DataFrame, variant: pd.DataFrame, column: str
 ) -> tuple[float, float, int]:
-    """Mean over blocks of ``variant - reference`` for ``column`` (blocks that yielded in
-    both, matched on config and block), its bootstrap error over blocks, and their number."""
+    """Mean over blocks of ``variant - reference`` for ``column`` (blocks that yielded, and
+    converged up to their drop, in both, as ``yield_statistics`` keeps them; matched on config
+    and block), its bootstrap error over blocks, and their number."""
     keys = ["config", "bx", "by"]
-    both = reference[reference["yielded"]].merge(
-        variant[variant["yielded"]], on=keys, suffixes=("_ref", "_var")
-    )
+
+    def kept(t: pd.DataFrame) -> pd.DataFrame:
+        ok = t["yielded"].astype(bool)
+        if "converged_to_drop" in t.columns:
+            ok &= t["converged_to_drop"].astype(bool)
+        return t[ok]
+
+    both = kept(reference).merge(kept(variant), on=keys, suffixes=("_ref", "_var"))
     d = (both[f"{column}_var"] - both[f"{column}_ref"]).to_numpy()
     if d.size < 2:
         return math.nan, math.nan, int(d.size)
