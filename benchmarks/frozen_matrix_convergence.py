@@ -169,15 +169,20 @@ def summarize(paths: list[Path]) -> None:
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for _, r in t.iterrows():
+            if r["group"] == "reference":
+                r["rel_c"] = r["rel_drop"] = np.nan  # no shift: the mean's own error is above
+            is_ref = r["group"] == "reference"
+            u_c = "" if r["paired_c"] or is_ref else " u"
+            u_drop = "" if r["paired_drop"] or is_ref else " u"
             if isinstance(r.get("error"), str):
                 print(f"| {r['group']} | {r['setting']} | FAILED: {r['error'][:70]} |")
                 continue
             print(
                 f"| {r['group']} | {r['setting']} | {r['grid']} | {r['blocks']:.0f} | "
                 f"{r['fraction_yielded']:.2f} | {pm(r['sigma_c_km'], r['sigma_c_km_err'])} | "
-                f"{pm(r['rel_c'], r['rel_c_err'], True)}{'' if r['paired_c'] else ' u'} | "
+                f"{pm(r['rel_c'], r['rel_c_err'], True)}{u_c} | "
                 f"{pm(r['sigma_drop_mean'], r['sigma_drop_mean_err'])} | "
-                f"{pm(r['rel_drop'], r['rel_drop_err'], True)}{'' if r['paired_drop'] else ' u'} | "
+                f"{pm(r['rel_drop'], r['rel_drop_err'], True)}{u_drop} | "
                 f"{pm(r['local_modulus'], r['local_modulus_err'])} | "
                 f"{r['converged_c']} | {r['converged_drop']} |"
             )
