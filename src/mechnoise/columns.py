@@ -1589,6 +1589,22 @@ COLUMNS: dict[str, Column] = define(
     ]
 )
 
+#: Columns of one onset (``onset_stress.parquet``), also the per-grid onsets of the block-size
+#: scan after their W and M.
+_ONSET_STRESS: tuple[str, ...] = (
+    "frame@onset_stress",
+    "window@onset_stress",
+    "time@onset_stress",
+    "bx@onset_stress",
+    "by@onset_stress",
+    "persistent",
+    "segment",
+    "sigma_onset",
+    "background_onset",
+    "stress_drop@onset_stress",
+    "neighbour_change",
+)
+
 #: table -> keys of the registered columns it holds, in file order.
 TABLES: dict[str, tuple[str, ...]] = {
     "structure.rdf": (
@@ -2210,19 +2226,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "cpu_total_min",
         "max_rss_mb",
     ),
-    "plasticity.triggered.onset_stress": (
-        "frame@onset_stress",
-        "window@onset_stress",
-        "time@onset_stress",
-        "bx@onset_stress",
-        "by@onset_stress",
-        "persistent",
-        "segment",
-        "sigma_onset",
-        "background_onset",
-        "stress_drop@onset_stress",
-        "neighbour_change",
-    ),
+    "plasticity.triggered.onset_stress": _ONSET_STRESS,
     "plasticity.triggered.onset_profile": (
         "tau",
         "centroid",
@@ -2289,21 +2293,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "stress_drop_flow_err",
         "n_onsets_flow",
     ),
-    "plasticity.block_scan.block_scan_onset": (
-        "W@block_scan",
-        "M@block_scan",
-        "frame@onset_stress",
-        "window@onset_stress",
-        "time@onset_stress",
-        "bx@onset_stress",
-        "by@onset_stress",
-        "persistent",
-        "segment",
-        "sigma_onset",
-        "background_onset",
-        "stress_drop@onset_stress",
-        "neighbour_change",
-    ),
+    "plasticity.block_scan.block_scan_onset": ("W@block_scan", "M@block_scan", *_ONSET_STRESS),
     "plasticity.block_scan.collected_block_scan": (
         "density@collected_inflow",
         "shear_rate@collected_block_scan",
