@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mechnoise.blocks import n_blocks_per_side
 from mechnoise.frozen_matrix import (
     FrozenMatrixSettings,
     curves_table,
@@ -60,11 +61,6 @@ from mechnoise.stats import bootstrap
 INC = Path(__file__).resolve().parents[1] / "lammps_inputs" / "include"
 CUTOFF = 2.5
 DROP_FACTOR = 3.0
-
-
-def grid_for(box: tuple[float, float, float], width: float) -> int:
-    """Blocks per side for a target width W (sigma), as the workflow chooses them."""
-    return max(1, round(math.sqrt(box[0] * box[1]) / width))
 
 
 Variant = tuple[str, str, FrozenMatrixSettings, float]
@@ -221,7 +217,7 @@ def main() -> None:
     for group, label, settings, width in variants(base, args.width, stiffnesses):
         if groups and group not in groups and group != "reference":
             continue
-        grid = grid_for(box, width)
+        grid = n_blocks_per_side(box, width)  # as the workflow chooses it
         blocks = args.thawed_blocks if settings.matrix == "thawed" else args.blocks
         t0, c0 = time.perf_counter(), time.process_time()
         with tempfile.TemporaryDirectory() as tmp:
