@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mechnoise.noise import increment_variance_fit, jackknife_error
+from mechnoise.noise import increment_variance_fit, jackknife_error, quiet_drift
 
 D_TRUE = 0.01  # HL convention: Var = 2 D t
 LOADING = 0.002  # G0 gamma_dot
@@ -84,3 +84,39 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="not a column"):
         increment_variance_fit(time, stress, epoch, fit_window=(1.0, 8.0), onsets=[(1.0, 5)])
     assert np.isnan(jackknife_error(np.array([1.0])))
+
+
+def test_quiet_drift_separates_other_blocks_events_from_uncounted_relaxation() -> None:
+    """Blocks load at `loading` and creep down at `creep` without any event; an event drops
+    its own block by KICK and every other block by `other`. Onset-free pairs of a block drift
+    at loading - creep - other x (events elsewhere per time); with no event anywhere the mean
+    stress drifts at loading - creep."""
+    rng = np.random.default_rng(7)
+    n_blocks, n_rows, dt, rate, loading, creep, other = 32, 6000, 0.5, 0.003, 0.02, 0.008, 0.05
+    time = np.arange(n_rows) * dt
+    noise = np.cumsum(rng.normal(0.0, np.sqrt(2 * D_TRUE * dt), (n_rows, n_blocks)), axis=0)
+    stress = (loading - creep) * time[:, None] + noise
+    onsets, events = [], []
+    for b in range(n_blocks):
+        for t_o in rng.uniform(0, time[-1], rng.poisson(rate * time[-1])):
+            lands = time > t_o + rng.uniform(0, MARGIN)
+            stress[lands] -= other
+            stress[lands, b] -= KICK - other
+            onsets.append((t_o, b))
+            events.append((t_o, 0.0))
+    fit = increment_variance_fit(
+        time, stress, np.zeros(n_rows), fit_window=(1.0, 8.0), onsets=onsets, margin=MARGIN
+    )
+    quiet = quiet_drift(
+        time, stress, np.zeros(n_rows), fit_window=(1.0, 8.0), events=events, margin=MARGIN
+    )
+    expected_free = loading - creep - other * rate * (n_blocks - 1)
+    assert abs(fit.drift_rate - expected_free) < 3 * fit.drift_rate_err
+    assert abs(quiet.rate - (loading - creep)) < 3 * quiet.rate_err
+    assert quiet.rate_err < 0.1 * (loading - creep)
+    assert quiet.rate - fit.drift_rate > 3 * np.hypot(quiet.rate_err, fit.drift_rate_err)
+    # an event under way spoils the pair: ignoring events gives the stationary drift instead
+    blind = quiet_drift(
+        time, stress, np.zeros(n_rows), fit_window=(1.0, 8.0), events=[], margin=MARGIN
+    )
+    assert blind.rate < quiet.rate - 3 * quiet.rate_err

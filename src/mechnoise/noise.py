@@ -15,7 +15,10 @@ Convention: ``Var[Δσ](τ) = c + 2 D τ`` (the HL equation's ``D``; the paper's
 ``D_σ = ⟨Δσ²⟩/t`` is ``2 D`` at ``c = 0``). The variance, not the raw MSD, is used: it
 removes the drift ``⟨Δσ⟩²`` — for onset-free pairs the mean increment is the elastic loading
 ``G0 γ̇ τ`` (reported as ``drift_rate`` to check against ``G0 γ̇``); for all pairs it is the
-loading minus the mean own drop. The intercept ``c`` absorbs the fast decorrelation of a
+loading minus the mean own drop. ``drift_rate_quiet`` (:func:`quiet_drift`) is the drift of the
+mean block stress while no event is under way anywhere: the loading between counted events,
+so that ``drift_rate`` below it measures the mean unloading of a block by other blocks'
+events. The intercept ``c`` absorbs the fast decorrelation of a
 kick (bias ~ τ_e/(3t) of a fit through 0). Lags never span a box flip
 (:func:`mechnoise.block_series.same_epoch`).
 
@@ -181,6 +184,94 @@ def increment_variance_fit(
     )
 
 
+@dataclass(frozen=True)
+class QuietDrift:
+    """Mean loading rate of the global stress while no event is under way anywhere."""
+
+    rate: float
+    rate_err: float
+    pairs: int
+
+
+def quiet_drift(
+    time: FloatArray,
+    stress: FloatArray,
+    epoch: FloatArray,
+    *,
+    fit_window: tuple[float, float],
+    events: Sequence[tuple[float, float]],
+    margin: float,
+    coverage: Sequence[tuple[float, float]] | None = None,
+    n_segments: int = 20,
+) -> QuietDrift:
+    """Drift of the mean block stress over pairs ``(t, t + τ)`` with no event under way
+    anywhere in the system.
+
+    ``drift_rate`` of :func:`block_noise` (onset-free pairs of one block) mixes the elastic
+    loading with the mean unloading by other blocks' events; this one removes every counted
+    event: an event ``(t_o, lifetime)`` of any block spoils the pairs with
+    ``t_o < t + τ`` and ``t_o + lifetime + margin > t`` (its rearrangement lasts from the onset
+    to the D²min lag after its last active frame). What is left is the loading between
+    counted events: ``G γ̇`` of an elastic solid, less if stress relaxes below the event
+    detection. Same lags, coverage and jackknife segments as :func:`increment_variance_fit`;
+    the drift is ``Σ ⟨Δσ⟩_τ τ / Σ τ²`` over the lags.
+
+    Examples
+    --------
+    A global stress loading at 0.5 per tau0 with one event at t = 10 (drop 3):
+
+    >>> t = np.arange(40.0)
+    >>> s = 0.5 * t - 3.0 * (t > 11)
+    >>> fit = quiet_drift(t, s[:, None], np.zeros(40), fit_window=(1, 3),
+    ...                   events=[(10.0, 1.0)], margin=2.0, n_segments=4)
+    >>> round(fit.rate, 12), fit.pairs
+    (0.5, 102)
+    """
+    time = np.asarray(time, dtype=float)
+    glob = np.asarray(stress, dtype=float).mean(axis=1)
+    epoch = np.asarray(epoch)
+    dt = float(np.median(np.diff(time)))
+    lo, hi = fit_window
+    lags = np.arange(max(1, math.ceil(lo / dt - 1e-9)), math.floor(hi / dt + 1e-9) + 1)
+    if lags.size < 2:
+        raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
+    starts = np.sort(np.asarray([e[0] for e in events], dtype=float))
+    ends = np.sort(np.asarray([e[0] + e[1] + margin for e in events], dtype=float))
+    seg_of_row = segment_index(time, time, n_segments)
+    shape = (n_segments, lags.size)
+    cnt, s1 = np.zeros(shape), np.zeros(shape)
+    for j, lag in enumerate(lags):
+        tau = lag * dt
+        t0 = time[:-lag]
+        inc = glob[lag:] - glob[:-lag]
+        keep = epoch[lag:] == epoch[:-lag]
+        if coverage is not None:
+            inside = np.zeros(t0.size, bool)
+            for lo_t, hi_t in coverage:
+                inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
+            keep &= inside
+        # events under way: started before t + tau and not ended by t (an event's end is
+        # never before its start, so the count is a difference of two counts)
+        under_way = np.searchsorted(starts, t0 + tau, side="left") - np.searchsorted(
+            ends, t0, side="right"
+        )
+        keep &= under_way == 0
+        seg = seg_of_row[: t0.size]
+        cnt[:, j] = np.bincount(seg, weights=keep.astype(float), minlength=n_segments)
+        s1[:, j] = np.bincount(seg, weights=np.where(keep, inc, 0.0), minlength=n_segments)
+    tau_lags = lags * dt
+
+    def rate(n: FloatArray, s: FloatArray) -> float:
+        ok = n > 0
+        if not ok.any():
+            return math.nan
+        return float(np.sum(s[ok] / n[ok] * tau_lags[ok]) / np.sum(tau_lags[ok] ** 2))
+
+    n_tot, s_tot = cnt.sum(0), s1.sum(0)
+    jack = np.array([rate(n_tot - cnt[k], s_tot - s1[k]) for k in range(n_segments)])
+    return QuietDrift(rate(n_tot, s_tot), jackknife_error(jack), int(n_tot.sum()))
+
+
 def block_noise(
     series: pd.DataFrame,
     events: pd.DataFrame | None,
@@ -239,6 +330,21 @@ def block_noise(
     every = increment_variance_fit(
         time, stress, epoch, fit_window=fit_window, n_segments=n_segments
     )
+    lifetimes = (
+        events["lifetime"].astype(float).fillna(0.0)
+        if events is not None and "lifetime" in events
+        else [0.0] * len(onsets)
+    )
+    quiet = quiet_drift(
+        time,
+        stress,
+        epoch,
+        fit_window=fit_window,
+        events=list(zip(onset_times, lifetimes, strict=True)),
+        margin=margin,
+        coverage=coverage,
+        n_segments=n_segments,
+    )
     row = {
         "width": float(width),
         "m": m,
@@ -250,6 +356,9 @@ def block_noise(
         "intercept_all": every.intercept,
         "drift_rate": noise.drift_rate,
         "drift_rate_err": noise.drift_rate_err,
+        "drift_rate_quiet": quiet.rate,
+        "drift_rate_quiet_err": quiet.rate_err,
+        "pairs_quiet": quiet.pairs,
         "pairs_noise": noise.pairs,
         "pairs_all": every.pairs,
         "fit_start": float(fit_window[0]),
