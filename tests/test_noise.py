@@ -39,6 +39,8 @@ def test_noise_and_all_are_recovered() -> None:
     assert abs(noise.D - D_TRUE) < 3 * noise.D_err and noise.D_err < 0.1 * D_TRUE
     assert abs(every.D - d_all) < 3 * every.D_err and every.D_err < 0.1 * d_all
     assert abs(noise.drift_rate - LOADING) < 3 * noise.drift_rate_err
+    assert noise.drift_rate_err == pytest.approx(jackknife_error(noise.drift_jackknife))
+    assert len(noise.drift_jackknife) == 20
     assert every.D > noise.D + 5 * noise.D_err  # own drops separated
     assert len(noise.jackknife) == 20
 

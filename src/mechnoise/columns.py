@@ -1435,26 +1435,6 @@ COLUMNS: dict[str, Column] = define(
             "mean increment per time of onset-free pairs (compare with G0 gamma_dot)",
         ),
         ("drift_rate_err", "float64", "eps/(sigma^2 tau0)", "jackknife error of drift_rate"),
-        (
-            "drift_rate_quiet",
-            "float64",
-            "eps/(sigma^2 tau0)",
-            "mean increment per time of the mean block stress over pairs with no event under "
-            "way in any block (the loading between counted events; compare with G0 gamma_dot "
-            "and drift_rate)",
-        ),
-        (
-            "drift_rate_quiet_err",
-            "float64",
-            "eps/(sigma^2 tau0)",
-            "jackknife error of drift_rate_quiet",
-        ),
-        (
-            "pairs_quiet",
-            "int64",
-            "-",
-            "lag pairs (of the mean block stress) used for drift_rate_quiet",
-        ),
         ("pairs_noise", "int64", "-", "block-lag pairs used for D_noise (all lags)"),
         ("pairs_all", "int64", "-", "block-lag pairs used for D_all (all lags)"),
         ("fit_start", "float64", "tau0", "first lag of the fit"),
@@ -2375,9 +2355,6 @@ TABLES: dict[str, tuple[str, ...]] = {
         "intercept_all",
         "drift_rate",
         "drift_rate_err",
-        "drift_rate_quiet",
-        "drift_rate_quiet_err",
-        "pairs_quiet",
         "pairs_noise",
         "pairs_all",
         "fit_start",

@@ -15,10 +15,10 @@ Convention: ``Var[Δσ](τ) = c + 2 D τ`` (the HL equation's ``D``; the paper's
 ``D_σ = ⟨Δσ²⟩/t`` is ``2 D`` at ``c = 0``). The variance, not the raw MSD, is used: it
 removes the drift ``⟨Δσ⟩²`` — for onset-free pairs the mean increment is the elastic loading
 ``G0 γ̇ τ`` (reported as ``drift_rate`` to check against ``G0 γ̇``); for all pairs it is the
-loading minus the mean own drop. ``drift_rate_quiet`` (:func:`quiet_drift`) is the drift of the
-mean block stress while no event is under way anywhere: the loading between counted events,
-so that ``drift_rate`` below it measures the mean unloading of a block by other blocks'
-events. The intercept ``c`` absorbs the fast decorrelation of a
+loading minus the mean own drop. :func:`quiet_drift` gives the drift of the mean block
+stress while no event is under way anywhere (a diagnostic of where the mean of the noise goes,
+``benchmarks/noise_mean.py``; it depends on how long a stretch without events is asked for, so
+it is not an input of the HL test). The intercept ``c`` absorbs the fast decorrelation of a
 kick (bias ~ τ_e/(3t) of a fit through 0). Lags never span a box flip
 (:func:`mechnoise.block_series.same_epoch`).
 
@@ -50,8 +50,9 @@ BLOCK_NOISE_COLUMNS: dict[str, tuple[str, str, str]] = columns.view("noise.block
 class NoiseFit:
     """Fitted ``Var(τ) = c + 2 D τ`` with jackknife errors, and per-segment estimates.
 
-    ``jackknife`` holds the delete-one values of ``D`` (length ``n_segments``), for joint
-    jackknife errors of quantities built from ``D`` and other per-segment estimates.
+    ``jackknife`` and ``drift_jackknife`` hold the delete-one values of ``D`` and of the drift
+    rate (length ``n_segments``), for joint jackknife errors of quantities built from them and
+    other per-segment estimates.
     """
 
     D: float
@@ -61,6 +62,7 @@ class NoiseFit:
     drift_rate_err: float
     pairs: int
     jackknife: FloatArray
+    drift_jackknife: FloatArray
 
 
 def _fit(
@@ -181,6 +183,7 @@ def increment_variance_fit(
         drift_rate_err=jackknife_error(jack_drift),
         pairs=int(tot[0].sum()),
         jackknife=jack_d,
+        drift_jackknife=jack_drift,
     )
 
 
@@ -330,21 +333,6 @@ def block_noise(
     every = increment_variance_fit(
         time, stress, epoch, fit_window=fit_window, n_segments=n_segments
     )
-    lifetimes = (
-        events["lifetime"].astype(float).fillna(0.0)
-        if events is not None and "lifetime" in events
-        else [0.0] * len(onsets)
-    )
-    quiet = quiet_drift(
-        time,
-        stress,
-        epoch,
-        fit_window=fit_window,
-        events=list(zip(onset_times, lifetimes, strict=True)),
-        margin=margin,
-        coverage=coverage,
-        n_segments=n_segments,
-    )
     row = {
         "width": float(width),
         "m": m,
@@ -356,9 +344,6 @@ def block_noise(
         "intercept_all": every.intercept,
         "drift_rate": noise.drift_rate,
         "drift_rate_err": noise.drift_rate_err,
-        "drift_rate_quiet": quiet.rate,
-        "drift_rate_quiet_err": quiet.rate_err,
-        "pairs_quiet": quiet.pairs,
         "pairs_noise": noise.pairs,
         "pairs_all": every.pairs,
         "fit_start": float(fit_window[0]),
