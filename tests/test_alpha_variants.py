@@ -29,6 +29,10 @@ def test_formulas_and_limits() -> None:
     bal = alpha_variants(**{**BASE, "gamma": 10 * 0.002 / 0.5})
     assert bal["alpha_bal"] == pytest.approx(bal["alpha_micro"])
     assert math.isnan(alpha_variants(**BASE)["alpha_kappa_flow"])  # no in-flow sigma_c yet
+    assert math.isnan(alpha_variants(**BASE)["alpha_kappa_drift"])  # no measured drift
+    # at the elastic loading (drift = G0 gamma_dot) the two kappas agree
+    same = alpha_variants(**BASE, drift=10.0 * 0.002)
+    assert same["alpha_kappa_drift"] == pytest.approx(same["alpha_kappa"])
     assert math.isnan(alpha_variants(**{**BASE, "gamma": 0.0})["alpha_micro"])
 
 
@@ -114,6 +118,8 @@ def test_run_couplings_carries_every_alpha_with_joint_errors() -> None:
                 "D_all_err": 0.002,
                 "Gamma": 0.1,
                 "Gamma_err": 0.01,
+                "drift_rate": 0.004,  # a fifth of G0 gamma_dot = 0.02
+                "drift_rate_err": 0.0004,
             }
         ]
     )
@@ -125,10 +131,23 @@ def test_run_couplings_carries_every_alpha_with_joint_errors() -> None:
             "D_noise": 0.01 * act,
             "D_all": 0.02 * act,
             "Gamma": 0.1 * act,
+            "drift_rate": 0.004 * act,
         }
     )
     flow = pd.DataFrame({"density": [1.2], "sigma_c_flow": [0.5], "sigma_c_flow_err": [0.0]})
     out = run_couplings(diffusion, yield_summary, noise, jack, local, flow).iloc[0]
+    # the net loading replaces G0 gamma_dot in kappa; D and the drift move together per
+    # segment, so their ratio (and alpha_kappa_drift) has no jackknife error
+    assert out["drift_ratio"] == pytest.approx(0.2)
+    assert out["drift_ratio_err"] == pytest.approx(0.02)
+    assert out["alpha_kappa_drift"] == pytest.approx(alpha_from_noise_ratio(0.01 / 0.004)[0])
+    assert out["alpha_kappa_drift_err"] < 1e-9
+    # a jackknife table without the drift: its own error enters instead
+    old = run_couplings(
+        diffusion, yield_summary, noise, jack.drop(columns="drift_rate"), local, flow
+    ).iloc[0]
+    assert old["alpha_kappa_drift"] == pytest.approx(out["alpha_kappa_drift"])
+    assert old["alpha_kappa_drift_err"] > 1e-4  # near alpha = 1/2, alpha hardly moves with kappa
     assert set(out.index) == set(RUN_COUPLING_COLUMNS)
     assert out["stress_drop_sq"] == pytest.approx(0.26)
     assert out["alpha_micro_noise"] == pytest.approx(0.8)

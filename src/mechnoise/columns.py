@@ -1293,6 +1293,33 @@ COLUMNS: dict[str, Column] = define(
             "over the same segments; G0 independent)",
         ),
         (
+            "drift_ratio",
+            "float64",
+            "-",
+            "drift_rate / (G0 rate): the net loading of a block without an own onset, in "
+            "units of the elastic loading (HL: 1; below 1: the noise has a negative mean)",
+        ),
+        (
+            "drift_ratio_err",
+            "float64",
+            "-",
+            "jackknife error of drift_ratio (G0 error in quadrature)",
+        ),
+        (
+            "alpha_kappa_drift",
+            "float64",
+            "-",
+            "kappa tanh(1/(2 kappa)), kappa = D_noise/(drift_rate sigma_c): HL's relation with "
+            "the measured net loading in place of G0 rate (no G0)",
+        ),
+        (
+            "alpha_kappa_drift_err",
+            "float64",
+            "-",
+            "joint jackknife error of alpha_kappa_drift (D_noise and drift_rate over the same "
+            "segments; sigma_c independent)",
+        ),
+        (
             "alpha_bal",
             "float64",
             "-",
@@ -1350,6 +1377,25 @@ COLUMNS: dict[str, Column] = define(
             "float64",
             "-",
             "error of alpha_kappa_flow: D_noise and sigma_c_flow errors in quadrature",
+        ),
+        (
+            "drift_ratio@summary",
+            "float64",
+            "-",
+            "net loading of a block without an own onset / (G0 rate), runs combined",
+        ),
+        ("drift_ratio_err@summary", "float64", "-", "error of drift_ratio"),
+        (
+            "alpha_kappa_drift@summary",
+            "float64",
+            "-",
+            "alpha_kappa_noise with the measured net loading drift_rate in place of G0 rate",
+        ),
+        (
+            "alpha_kappa_drift_err@summary",
+            "float64",
+            "-",
+            "joint jackknife error of alpha_kappa_drift, runs combined",
         ),
         (
             "yield_stress_rescaled_flow",
@@ -1472,6 +1518,12 @@ COLUMNS: dict[str, Column] = define(
             "float64",
             "1/tau0",
             "onsets per block and time without the segment",
+        ),
+        (
+            "drift_rate@noise_jackknife",
+            "float64",
+            "eps/(sigma^2 tau0)",
+            "drift_rate (onset-free pairs) without the segment",
         ),
         (
             "sigma_c_flow@noise_jackknife",
@@ -2144,6 +2196,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "alpha_kappa_noise_err@summary",
         "alpha_kappa_flow@summary",
         "alpha_kappa_flow_err@summary",
+        "drift_ratio@summary",
+        "drift_ratio_err@summary",
+        "alpha_kappa_drift@summary",
+        "alpha_kappa_drift_err@summary",
         "alpha_bal",
         "alpha_bal_err@summary",
         "yield_stress_rescaled_flow",
@@ -2191,6 +2247,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "alpha_kappa_noise_err",
         "alpha_kappa_flow",
         "alpha_kappa_flow_err",
+        "drift_ratio",
+        "drift_ratio_err",
+        "alpha_kappa_drift",
+        "alpha_kappa_drift_err",
         "alpha_bal",
         "alpha_bal_err",
         "error_note",
@@ -2376,6 +2436,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "D_noise@noise_jackknife",
         "D_all@noise_jackknife",
         "Gamma@noise_jackknife",
+        "drift_rate@noise_jackknife",
         "sigma_c_flow@noise_jackknife",
         "stress_drop_flow@noise_jackknife",
         "stress_drop_sq_flow@noise_jackknife",

@@ -291,8 +291,8 @@ def block_noise(
     ``events`` holds onsets (columns ``time``, ``bx``, ``by`` of ``events.parquet``) in the
     coarse blocks of this grid's ``M``. Returns the one-row table of
     :data:`BLOCK_NOISE_COLUMNS` (without density, rate, seed) and the delete-one table of
-    :data:`NOISE_JACKKNIFE_COLUMNS` (D_noise, D_all, Gamma per left-out segment; same
-    segments for all three, for joint errors).
+    :data:`NOISE_JACKKNIFE_COLUMNS` (D_noise, D_all, Gamma and the onset-free drift per
+    left-out segment; the same segments for all, for joint errors).
 
     ``inflow`` (optional) is the run's ``onset_stress.parquet``
     (:func:`mechnoise.plasticity.triggered.onset_stress`): its run means ``sigma_c_flow``,
@@ -362,6 +362,7 @@ def block_noise(
             "D_noise": noise.jackknife,
             "D_all": every.jackknife,
             "Gamma": gamma_jack,
+            "drift_rate": noise.drift_jackknife,
             **{k: loo for k, (_, loo) in flow.items()},
         }
     )

@@ -15,6 +15,7 @@ ALPHA_LABELS = {
     "alpha_flow_inflow": r"$\alpha_{flow}$ (HB fit, in-flow $\sigma_c$)",
     "alpha_kappa_noise": r"$\alpha_\kappa$ ($D_{noise}$, frozen $\sigma_c$): HL test",
     "alpha_kappa_flow": r"$\alpha_\kappa$ ($D_{noise}$, in-flow $\sigma_c$)",
+    "alpha_kappa_drift": r"$\alpha_\kappa$ ($D_{noise}$, frozen $\sigma_c$, net loading)",
     "alpha_micro_noise": r"$\alpha_{micro}$ ($\langle\Delta\sigma\rangle^2$)",
     "alpha_micro_sq": r"$\alpha_{micro}$ ($\langle\Delta\sigma^2\rangle$)",
     "alpha_bal": r"$\alpha_{bal}$ (strain balance)",

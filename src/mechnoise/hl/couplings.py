@@ -279,6 +279,7 @@ ALPHA_VARIANTS = (
     "alpha_micro_sq",
     "alpha_kappa",
     "alpha_kappa_flow",
+    "alpha_kappa_drift",
     "alpha_bal",
 )
 
@@ -293,6 +294,7 @@ def alpha_variants(
     g0: float,
     shear_rate: float,
     sigma_c_flow: float = math.nan,
+    drift: float = math.nan,
 ) -> dict[str, float]:
     """Every α measured from one run, side by side (point values; NaN where undefined).
 
@@ -302,6 +304,11 @@ def alpha_variants(
     - ``alpha_micro_sq`` = D_σ / (⟨Δσ²⟩ Γ): the noise of random kicks is Γ⟨Δσ²⟩;
     - ``alpha_kappa`` = κ tanh(1/(2κ)), κ = D_HL / (G0 γ̇ σ_c), frozen-matrix σ_c;
     - ``alpha_kappa_flow``: the same with the in-flow threshold ``sigma_c_flow``;
+    - ``alpha_kappa_drift``: the same as ``alpha_kappa`` with the measured net loading rate
+      ``drift`` of a block without an onset of its own (``drift_rate`` of
+      ``block_noise.parquet``) in place of G0 γ̇: the mean of the noise (the unloading of a
+      block by other blocks' events) moved into HL's drift term, where a Fokker–Planck
+      equation puts it;
     - ``alpha_bal`` = D_σ / (⟨Δσ⟩ G0 γ̇): α_micro with Γ from the strain balance
       Γ⟨Δσ⟩ = G0 γ̇.
 
@@ -311,6 +318,14 @@ def alpha_variants(
     ...                    g0=10.0, shear_rate=0.002)
     >>> round(a["alpha_micro"], 6), round(a["alpha_micro_sq"], 6), round(a["alpha_bal"], 6)
     (0.8, 0.4, 2.0)
+
+    A block that loads at a fifth of G0 γ̇ has five times HL's noise ratio κ:
+
+    >>> b = alpha_variants(d_hl=0.001, gamma=0.1, drop_mean=0.5, drop_sq=0.5, sigma_c=1.0,
+    ...                    g0=10.0, shear_rate=0.002, drift=0.004)
+    >>> c = alpha_from_noise_ratio(5 * 0.001 / (10.0 * 0.002 * 1.0))[0]
+    >>> abs(b["alpha_kappa_drift"] - c) < 1e-15, math.isnan(a["alpha_kappa_drift"])
+    (True, True)
     """
 
     def ok(*xs: float) -> bool:
@@ -325,6 +340,8 @@ def alpha_variants(
     for key, sc in (("alpha_kappa", sigma_c), ("alpha_kappa_flow", sigma_c_flow)):
         if ok(d_hl, g0, shear_rate, sc):
             out[key] = alpha_from_noise_ratio(d_hl / (g0 * shear_rate * sc))[0]
+    if ok(d_hl, drift, sigma_c):
+        out["alpha_kappa_drift"] = alpha_from_noise_ratio(d_hl / (drift * sigma_c))[0]
     if ok(d_sigma, drop_mean, g0, shear_rate):
         out["alpha_bal"] = d_sigma / (drop_mean * g0 * shear_rate)
     return out

@@ -258,7 +258,9 @@ def meanfield_html(summary: pd.DataFrame) -> str:
         "<tr><th>density</th><th>alpha_flow</th><th>alpha_kappa (frozen sigma_c)</th>"
         "<th>verdict</th><th>sigma_Y / sigma_c_flow</th><th>alpha_flow (in-flow sigma_c)</th>"
         "<th>alpha_kappa (in-flow sigma_c)</th><th>verdict in-flow</th>"
-        "<th>D_noise</th><th>D_all</th><th>alpha_micro &lt;ds&gt;^2</th>"
+        "<th>net loading / (G0 gamma_dot)</th><th>alpha_kappa (net loading)</th>"
+        "<th>verdict net loading</th><th>D_noise</th><th>D_all</th>"
+        "<th>alpha_micro &lt;ds&gt;^2</th>"
         "<th>alpha_micro &lt;ds^2&gt;</th><th>alpha_bal</th></tr>"
     )
     rows = []
@@ -274,6 +276,9 @@ def meanfield_html(summary: pd.DataFrame) -> str:
             pm(row, "alpha_flow_inflow"),
             pm(row, "alpha_kappa_flow"),
             html.escape(flow_verdict),
+            pm(row, "drift_ratio"),
+            pm(row, "alpha_kappa_drift"),
+            html.escape(_row_verdict(row, "alpha_kappa_drift", "alpha_flow")),
             pm(row, "D_noise"),
             pm(row, "D_all"),
             pm(row, "alpha_micro_noise"),
@@ -292,7 +297,11 @@ def meanfield_html(summary: pd.DataFrame) -> str:
             "2 combined errors; 'undecided' if the combined error exceeds 50 %. With the "
             "in-flow threshold (if measured) both sides are recomputed with sigma_c_flow "
             "(alpha_flow from sigma_Y / sigma_c_flow): this says whether the frozen-matrix "
-            "sigma_c is what breaks HL; HL cannot give sigma_Y / sigma_c above 1/2. Errors: "
+            "sigma_c is what breaks HL; HL cannot give sigma_Y / sigma_c above 1/2. The net "
+            "loading is the mean drift of a block without an onset of its own (drift_rate): "
+            "below G0 gamma_dot, the noise from other blocks' events has a negative mean, "
+            "which HL's drift term must carry; alpha_kappa (net loading) uses it in place of "
+            "G0 gamma_dot (this says whether the noise's mean is what breaks HL). Errors: "
             "joint jackknife over the same time "
             "segments (D, Gamma). Method and caveats: docs/meanfield.md.</p>",
             f"<table class='table1'>{head}{''.join(rows)}</table>",

@@ -208,9 +208,13 @@ def _issue19_alphas(
         "g0": g0[0],
         "shear_rate": float(run["shear_rate"]),
         "sigma_c_flow": scf,
+        "drift": float(r.get("drift_rate", math.nan)),
     }
     jack = _select_run(noise_jackknife, run).sort_values("segment")
     joint = {"d_hl": jack["D_noise"].to_numpy(), "gamma": jack["Gamma"].to_numpy()}
+    if "drift_rate" in jack:
+        # the onset-free drift from the same pairs as D_noise: jointly
+        joint["drift"] = jack["drift_rate"].to_numpy(np.float64)
     own = float(r.get("sigma_c_flow", math.nan))
     loo = jack["sigma_c_flow"].to_numpy(np.float64) if "sigma_c_flow" in jack else np.zeros(0)
     if math.isfinite(own) and len(loo) and np.all(np.isfinite(loo)):
@@ -226,6 +230,8 @@ def _issue19_alphas(
     }
     if "sigma_c_flow" not in joint:
         errors["sigma_c_flow"] = scf_err
+    if "drift" not in joint:  # a jackknife table written before the drift was kept
+        errors["drift"] = float(r.get("drift_rate_err", math.nan))
     alphas = alpha_variants_with_errors(inputs, joint if len(jack) else {}, errors)
     out.update(
         D_noise=inputs["d_hl"],
@@ -237,11 +243,19 @@ def _issue19_alphas(
         stress_drop_sq=drop_sq,
         sigma_c_flow=scf,
     )
+    load = g0[0] * float(run["shear_rate"])
+    if load > 0 and math.isfinite(inputs["drift"]):
+        ratio = inputs["drift"] / load
+        out["drift_ratio"] = ratio
+        out["drift_ratio_err"] = math.hypot(
+            float(r.get("drift_rate_err", math.nan)) / load, ratio * g0[1] / g0[0]
+        )
     for name, key in (
         ("alpha_micro_noise", "alpha_micro"),
         ("alpha_micro_sq", "alpha_micro_sq"),
         ("alpha_kappa_noise", "alpha_kappa"),
         ("alpha_kappa_flow", "alpha_kappa_flow"),
+        ("alpha_kappa_drift", "alpha_kappa_drift"),
         ("alpha_bal", "alpha_bal"),
     ):
         out[name], out[f"{name}_err"] = alphas[key]
