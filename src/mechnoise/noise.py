@@ -16,10 +16,9 @@ Convention: ``Var[Δσ](τ) = c + 2 D τ`` (the HL equation's ``D``; the paper's
 removes the drift ``⟨Δσ⟩²`` — for onset-free pairs the mean increment is the elastic loading
 ``G0 γ̇ τ`` (reported as ``drift_rate`` to check against ``G0 γ̇``); for all pairs it is the
 loading minus the mean own drop. :func:`quiet_drift` gives the drift of the mean block
-stress while no event is under way anywhere (a diagnostic of where the mean of the noise goes,
-``benchmarks/noise_mean.py``; it depends on how long a stretch without events is asked for, so
-it is not an input of the HL test). The intercept ``c`` absorbs the fast decorrelation of a
-kick (bias ~ τ_e/(3t) of a fit through 0). Lags never span a box flip
+stress while no event is under way anywhere: a diagnostic of where the mean of the noise goes
+(``benchmarks/noise_mean.py``), not an input of the HL test. The intercept ``c`` absorbs the
+fast decorrelation of a kick (bias ~ τ_e/(3t) of a fit through 0). Lags never span a box flip
 (:func:`mechnoise.block_series.same_epoch`).
 
 Errors: a delete-one jackknife over ``n_segments`` (≥ 20) contiguous time segments; a pair
@@ -80,6 +79,28 @@ def _fit(
     return float(slope / 2.0), float(intercept), drift
 
 
+def _fit_lags(time: FloatArray, fit_window: tuple[float, float]) -> tuple[float, np.ndarray]:
+    """(row spacing dt, lags in rows) of ``fit_window`` on equally spaced ``time``."""
+    dt = float(np.median(np.diff(time)))
+    if not np.allclose(np.diff(time), dt, rtol=1e-6, atol=1e-9):
+        raise ValueError("block series times are not equally spaced")
+    lo, hi = fit_window
+    lags = np.arange(max(1, math.ceil(lo / dt - 1e-9)), math.floor(hi / dt + 1e-9) + 1)
+    if lags.size < 2:
+        raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
+    return dt, lags
+
+
+def _covered(
+    t0: FloatArray, tau: float, margin: float, coverage: Sequence[tuple[float, float]]
+) -> np.ndarray:
+    """Pairs (t0, t0 + tau) with ``start <= t0 − margin`` and ``t0 + tau <= stop`` in a range."""
+    inside = np.zeros(t0.size, bool)
+    for lo_t, hi_t in coverage:
+        inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
+    return inside
+
+
 def increment_variance_fit(
     time: FloatArray,
     stress: FloatArray,
@@ -128,13 +149,7 @@ def increment_variance_fit(
         raise ValueError("stress must be (T, B) with T = len(time)")
     if n_segments < 2:
         raise ValueError(f"n_segments must be >= 2, got {n_segments}")
-    dt = float(np.median(np.diff(time)))
-    if not np.allclose(np.diff(time), dt, rtol=1e-6, atol=1e-9):
-        raise ValueError("block series times are not equally spaced")
-    lo, hi = fit_window
-    lags = np.arange(max(1, math.ceil(lo / dt - 1e-9)), math.floor(hi / dt + 1e-9) + 1)
-    if lags.size < 2:
-        raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
+    dt, lags = _fit_lags(time, fit_window)
     n_t, n_b = stress.shape
     seg_of_row = segment_index(time, time, n_segments)
     shape = (n_segments, lags.size)
@@ -152,10 +167,7 @@ def increment_variance_fit(
         t0 = time[:-lag]
         if onsets is not None:
             if coverage is not None:
-                inside = np.zeros(t0.size, bool)
-                for lo_t, hi_t in coverage:
-                    inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
-                keep &= inside[:, None]
+                keep &= _covered(t0, tau, margin, coverage)[:, None]
             for b, times in by_block.items():
                 # onsets with t - margin < t_o < t + tau, i.e. t in (t_o - tau, t_o + margin)
                 first = np.searchsorted(times, t0 - margin, side="right")
@@ -233,11 +245,7 @@ def quiet_drift(
     time = np.asarray(time, dtype=float)
     glob = np.asarray(stress, dtype=float).mean(axis=1)
     epoch = np.asarray(epoch)
-    dt = float(np.median(np.diff(time)))
-    lo, hi = fit_window
-    lags = np.arange(max(1, math.ceil(lo / dt - 1e-9)), math.floor(hi / dt + 1e-9) + 1)
-    if lags.size < 2:
-        raise ValueError(f"fit window {fit_window} tau0 holds fewer than 2 lags of {dt} tau0")
+    dt, lags = _fit_lags(time, fit_window)
     starts = np.sort(np.asarray([e[0] for e in events], dtype=float))
     ends = np.sort(np.asarray([e[0] + e[1] + margin for e in events], dtype=float))
     seg_of_row = segment_index(time, time, n_segments)
@@ -249,10 +257,7 @@ def quiet_drift(
         inc = glob[lag:] - glob[:-lag]
         keep = epoch[lag:] == epoch[:-lag]
         if coverage is not None:
-            inside = np.zeros(t0.size, bool)
-            for lo_t, hi_t in coverage:
-                inside |= (t0 - margin >= lo_t - 1e-9) & (t0 + tau <= hi_t + 1e-9)
-            keep &= inside
+            keep &= _covered(t0, tau, margin, coverage)
         # events under way: started before t + tau and not ended by t (an event's end is
         # never before its start, so the count is a difference of two counts)
         under_way = np.searchsorted(starts, t0 + tau, side="left") - np.searchsorted(
