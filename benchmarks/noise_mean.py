@@ -36,20 +36,12 @@ import pandas as pd
 
 from mechnoise import io
 from mechnoise.block_series import block_matrix
-from mechnoise.hl.couplings import alpha_from_noise_ratio
+from mechnoise.hl.couplings import alpha_variants_with_errors
 from mechnoise.noise import increment_variance_fit, quiet_drift, series_width_for_m
-from mechnoise.stats import jackknife_error
 
 LAMMPS_INPUTS = Path(__file__).resolve().parents[1] / "lammps_inputs"
 FIT_WINDOW = (1.0, 8.0)
 WIDENINGS = [(0.0, 0.0), (8.0, 0.0), (0.0, 8.0), (0.0, 32.0)]
-
-
-def kappa_alpha(d_hl: float, drift: float, sigma_c: float) -> float:
-    """alpha = kappa tanh(1/(2 kappa)) at kappa = d_hl / (drift sigma_c); NaN if undefined."""
-    if not (d_hl > 0 and drift > 0 and sigma_c > 0):
-        return float("nan")
-    return alpha_from_noise_ratio(d_hl / (drift * sigma_c))[0]
 
 
 def run_drifts(
@@ -77,17 +69,25 @@ def run_drifts(
     )
     row = {"onsets": len(events), "onset_free": free.drift_rate / load}
     row["onset_free_err"] = free.drift_rate_err / load
-    alpha = kappa_alpha(free.D, free.drift_rate, sigma_c)
-    jack = [
-        kappa_alpha(d, v, sigma_c)
-        for d, v in zip(free.jackknife, free.drift_jackknife, strict=True)
-    ]
-    h = 1e-4 * sigma_c
-    slope = (kappa_alpha(free.D, free.drift_rate, sigma_c + h) - alpha) / h
-    row["alpha_kappa"] = kappa_alpha(free.D, load, sigma_c)
-    row["alpha_kappa_drift"] = alpha
-    row["alpha_kappa_drift_err"] = float(np.hypot(jackknife_error(jack), slope * sigma_c_err))
-    row["Gamma_hl_over_Gamma"] = float("nan")
+    # the pipeline's alphas (run_couplings): only the kappa ones are defined without Gamma
+    # and drops; D_noise and the drift jointly, sigma_c^m independent
+    nan = float("nan")
+    alphas = alpha_variants_with_errors(
+        {
+            "d_hl": free.D,
+            "gamma": nan,
+            "drop_mean": nan,
+            "drop_sq": nan,
+            "sigma_c": sigma_c,
+            "g0": load,
+            "shear_rate": 1.0,
+            "drift": free.drift_rate,
+        },
+        {"d_hl": free.jackknife, "drift": free.drift_jackknife},
+        {"sigma_c": sigma_c_err},
+    )
+    row["alpha_kappa"] = alphas["alpha_kappa"][0]
+    row["alpha_kappa_drift"], row["alpha_kappa_drift_err"] = alphas["alpha_kappa_drift"]
     for before, after in WIDENINGS:
         widened = list(
             zip(
